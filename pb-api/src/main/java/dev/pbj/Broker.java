@@ -1,0 +1,49 @@
+package dev.pbj;
+
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One side of one PB connection (Twisted's {@code Broker}): it tracks the objects each side exported to the
+ * other, the calls waiting for answers, and the connection's state. Both sides of a connection have one; after
+ * the opening exchange they are symmetric, each able to call the other's objects.
+ *
+ * <p>Thread-safe. Closing is graceful: buffered messages are written, then the connection closes, every
+ * pending call fails with {@link ConnectionLostException} and disconnect callbacks run.
+ */
+public interface Broker extends AutoCloseable {
+
+  /** The peer's root object (its object named {@code "root"}); no round trip, never reference-counted. */
+  RemoteReference rootObject();
+
+  /** Whether the connection is open. */
+  boolean isConnected();
+
+  /** The serializer in use, e.g. {@code banana}. */
+  String serializer();
+
+  /** The dialect negotiated at connection start, e.g. {@code pb}. */
+  String dialect();
+
+  /** The peer's address. */
+  SocketAddress remoteAddress();
+
+  /**
+   * Runs {@code callback} once the connection has closed (at once if it already has), in registration order,
+   * off the I/O threads.
+   */
+  void notifyOnDisconnect(Runnable callback);
+
+  /** Removes a callback added by {@link #notifyOnDisconnect(Runnable)}; unknown callbacks are ignored. */
+  void dontNotifyOnDisconnect(Runnable callback);
+
+  /** Completes when the connection has closed and every pending call has failed. */
+  CompletableFuture<Void> closeFuture();
+
+  /** A snapshot of the connection's tables, for monitoring and leak checks in tests. */
+  BrokerStats stats();
+
+  /** Closes the connection gracefully; idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,57 @@
+package dev.pbj;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A reference to an object that lives on the other side of a connection (Twisted's {@code RemoteReference}):
+ * the root object, or a {@link Referenceable} the peer passed in a call or an answer.
+ *
+ * <p>Calls are asynchronous and never block the caller; futures complete off the transport's I/O threads, so
+ * a callback that blocks does not stall the connection. Every future settles: with the answer, with a
+ * {@link RemoteException} raised by the peer, with {@link ConnectionLostException} when the connection drops
+ * first, or at once with {@link DeadReferenceException} when the reference is already dead.
+ *
+ * <p>Closing releases the reference: the peer is told (a {@code decref} per time the reference was received)
+ * and may forget the object. A reference that becomes unreachable is released by the garbage collector as a
+ * fallback. References are thread-safe; equal references name the same remote object.
+ */
+public interface RemoteReference extends AutoCloseable {
+
+  /**
+   * Calls {@code method} on the remote object. A trailing {@link Kwargs} argument carries keyword arguments;
+   * the others are positional and travel as Jelly values (see the README's mapping).
+   *
+   * @return a future of the answer, decoded to Java values
+   */
+  CompletableFuture<Object> callRemote(String method, Object... args);
+
+  /**
+   * Like {@link #callRemote(String, Object...)}, converting the answer to {@code resultType}: numbers are
+   * narrowed or widened when the value fits, {@code null} stays {@code null}; anything else that is not an
+   * instance of the type fails the future with a {@link ClassCastException}.
+   */
+  <T> CompletableFuture<T> callRemote(Class<T> resultType, String method, Object... args);
+
+  /**
+   * Sends a call that asks for no answer (Twisted's {@code pbanswer=False}): the peer sends neither the result
+   * nor an error. Throws {@link DeadReferenceException} if the reference is dead.
+   */
+  void callRemoteNoAnswer(String method, Object... args);
+
+  /** The connection this reference belongs to. */
+  Broker broker();
+
+  /**
+   * Runs {@code callback} with this reference once its connection closes (at once if it already has). Callbacks
+   * run in registration order off the I/O threads.
+   */
+  void notifyOnDisconnect(Consumer<? super RemoteReference> callback);
+
+  /** Removes a callback added by {@link #notifyOnDisconnect(Consumer)}; unknown callbacks are ignored. */
+  void dontNotifyOnDisconnect(Consumer<? super RemoteReference> callback);
+
+  /** Releases the reference; idempotent. Later calls fail with {@link DeadReferenceException}. */
+  @Override
+  void close();
+}

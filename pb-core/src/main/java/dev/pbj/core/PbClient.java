@@ -1,0 +1,171 @@
+package dev.pbj.core;
+
+import dev.pbj.Broker;
+import dev.pbj.Limits;
+import dev.pbj.core.internal.BrokerConfig;
+import dev.pbj.core.internal.Session;
+import dev.pbj.core.internal.Workers;
+import dev.pbj.core.internal.jelly.CopyResolver;
+import dev.pbj.spi.SerializerProvider;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens PB connections (Twisted's {@code PBClientFactory}):
+ *
+ * <pre>{@code
+ * try (PbClient client = PbClient.builder().build()) {
+ *   Broker broker = client.connect("tcp://127.0.0.1:8789").get(10, SECONDS);
+ *   Object answer = broker.rootObject().callRemote("echo", "hi").get(10, SECONDS);
+ * }
+ * }</pre>
+ *
+ * One client may hold many connections and shares its executor among them. Closing it closes them all.
+ * Thread-safe.
+ */
+public final class PbClient implements AutoCloseable {
+  private final ProviderRegistry registry;
+  private final List<SerializerProvider> serializers;
+  private final BrokerConfig config;
+  private final ExecutorService ownedExecutor;
+  private final List<Broker> brokers = new ArrayList<>();
+  private boolean closed;
+
+  private PbClient(Builder b) {
+    this.registry = b.registry != null ? b.registry : ProviderRegistry.getDefault();
+    this.ownedExecutor = b.executor == null ? Workers.newDefault("pbj-client") : null;
+    Executor executor = b.executor != null ? b.executor : ownedExecutor;
+    List<String> names = b.serializers.isEmpty()
+        ? registry.serializers().stream().map(SerializerProvider::name).distinct().toList()
+        : List.copyOf(b.serializers);
+    this.serializers = names.stream().map(registry::serializer).toList();
+    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, CopyResolver.FAILURES_ONLY, null, names);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Connects to {@code uri}, e.g. {@code tcp://127.0.0.1:8789}; see {@link #connect(URI)}. */
+  public CompletableFuture<Broker> connect(String uri) {
+    return connect(URI.create(uri));
+  }
+
+  /**
+   * Connects and negotiates the dialect. The future completes with the connection's broker, whose
+   * {@link Broker#rootObject()} is the server's root, or fails with the connection error.
+   */
+  public CompletableFuture<Broker> connect(URI uri) {
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
+      }
+    }
+    CompletableFuture<Broker> ready = new CompletableFuture<>();
+    registry.transport(uri.getScheme()).connect(uri, link -> {
+      Session session = new Session(link, false, serializers, config, ready);
+      session.start();
+      return session;
+    }).whenComplete((link, error) -> {
+      if (error != null) {
+        ready.completeExceptionally(error);
+      }
+    });
+    return ready.thenApply(this::track);
+  }
+
+  private Broker track(Broker broker) {
+    boolean refuse;
+    synchronized (this) {
+      refuse = closed;
+      if (!refuse) {
+        brokers.add(broker);
+      }
+    }
+    if (refuse) {
+      broker.close();
+      throw new IllegalStateException("client closed while connecting");
+    }
+    broker.closeFuture().whenComplete((v, e) -> {
+      synchronized (this) {
+        brokers.remove(broker);
+      }
+    });
+    return broker;
+  }
+
+  /** Closes every connection of this client; idempotent. */
+  @Override
+  public void close() {
+    List<Broker> open;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      open = new ArrayList<>(brokers);
+    }
+    for (Broker broker : open) {
+      broker.close();
+    }
+    if (ownedExecutor != null) {
+      for (Broker broker : open) {
+        broker.closeFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+      }
+      ownedExecutor.shutdown();
+    }
+  }
+
+  /** Configures a {@link PbClient}. */
+  public static final class Builder {
+    private final List<String> serializers = new ArrayList<>();
+    private Limits limits = Limits.defaults();
+    private Executor executor;
+    private boolean unsafeTracebacks;
+    private ProviderRegistry registry;
+
+    private Builder() {}
+
+    /**
+     * The serializers this client accepts, preferred first (the server's order decides among them, as in
+     * Twisted); default: every one on the class path. Naming one requires it: a server without it is refused.
+     */
+    public Builder serializers(String... names) {
+      serializers.clear();
+      serializers.addAll(List.of(names));
+      return this;
+    }
+
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Where answers complete and remote methods of this side's objects run; default: a pool the client owns. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Whether failures sent to the server carry the Java stack trace. */
+    public Builder unsafeTracebacks(boolean send) {
+      this.unsafeTracebacks = send;
+      return this;
+    }
+
+    public Builder registry(ProviderRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    public PbClient build() {
+      return new PbClient(this);
+    }
+  }
+}

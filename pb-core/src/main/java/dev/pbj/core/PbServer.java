@@ -1,0 +1,251 @@
+package dev.pbj.core;
+
+import dev.pbj.Broker;
+import dev.pbj.Limits;
+import dev.pbj.Referenceable;
+import dev.pbj.core.internal.BrokerConfig;
+import dev.pbj.core.internal.Session;
+import dev.pbj.core.internal.Workers;
+import dev.pbj.core.internal.jelly.CopyResolver;
+import dev.pbj.spi.LinkAcceptor;
+
+import dev.pbj.spi.SerializerProvider;
+import dev.pbj.spi.TransportServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Serves a root object over one or more listeners (Twisted's {@code PBServerFactory}):
+ *
+ * <pre>{@code
+ * try (PbServer server = PbServer.builder().root(new Echo()).listen("tcp://127.0.0.1:8789").build().start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * Each accepted connection gets its own {@link Broker}; the root is served to it under the name {@code "root"}.
+ * Closing stops the listeners and closes every connection. Thread-safe.
+ */
+public final class PbServer implements AutoCloseable {
+  private final List<URI> listenUris;
+  private final BrokerConfig config;
+  private final ProviderRegistry registry;
+  private final List<SerializerProvider> serializers;
+  private final ExecutorService ownedExecutor;
+  private final Consumer<Broker> onConnect;
+  private final List<TransportServer> listeners = new ArrayList<>();
+  private final List<Broker> brokers = new ArrayList<>();
+  private boolean closed;
+
+  private PbServer(Builder b) {
+    this.listenUris = List.copyOf(b.listen);
+    this.registry = b.registry != null ? b.registry : ProviderRegistry.getDefault();
+    this.ownedExecutor = b.executor == null ? Workers.newDefault("pbj-server") : null;
+    Executor executor = b.executor != null ? b.executor : ownedExecutor;
+    List<String> names = b.serializers.isEmpty()
+        ? registry.serializers().stream().map(SerializerProvider::name).distinct().toList()
+        : List.copyOf(b.serializers);
+    this.serializers = names.stream().map(registry::serializer).toList();
+    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, CopyResolver.FAILURES_ONLY, b.root,
+        names);
+    this.onConnect = b.onConnect;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds every listener; returns once all are listening, or throws (and closes those opened). */
+  public PbServer start() {
+    for (URI uri : listenUris) {
+      try {
+        TransportServer listener = registry.transport(uri.getScheme()).listen(uri, acceptor())
+            .get(30, TimeUnit.SECONDS);
+        synchronized (this) {
+          listeners.add(listener);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new IllegalStateException("interrupted while binding " + uri, e);
+      } catch (ExecutionException | TimeoutException e) {
+        close();
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        throw new IllegalStateException("cannot listen on " + uri + ": " + cause, cause);
+      }
+    }
+    return this;
+  }
+
+  private LinkAcceptor acceptor() {
+    return link -> {
+      CompletableFuture<Broker> ready = new CompletableFuture<>();
+      Session session = new Session(link, true, serializers, config, ready);
+      ready.thenAccept(this::connected);
+      session.start();
+      return session;
+    };
+  }
+
+  private void connected(Broker broker) {
+    boolean refuse;
+    synchronized (this) {
+      refuse = closed;
+      if (!refuse) {
+        brokers.add(broker);
+      }
+    }
+    if (refuse) {
+      broker.close();
+      return;
+    }
+    broker.closeFuture().whenComplete((v, e) -> {
+      synchronized (this) {
+        brokers.remove(broker);
+      }
+    });
+    if (onConnect != null) {
+      onConnect.accept(broker);
+    }
+  }
+
+  /** The addresses actually bound, in the order the listeners were given. */
+  public synchronized List<InetSocketAddress> addresses() {
+    return listeners.stream().map(TransportServer::localAddress).toList();
+  }
+
+  /** The URI clients use to reach listener {@code index}, with the real port. */
+  public synchronized URI uri(int index) {
+    URI asked = listenUris.get(index);
+    InetSocketAddress bound = listeners.get(index).localAddress();
+    String host = bound.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create(asked.getScheme() + "://" + host + ":" + bound.getPort()
+        + (asked.getRawPath() == null ? "" : asked.getRawPath()));
+  }
+
+  /** The connections open now. */
+  public synchronized List<Broker> connections() {
+    return List.copyOf(brokers);
+  }
+
+  /** Stops listening and closes every connection; idempotent. */
+  @Override
+  public void close() {
+    List<TransportServer> toClose;
+    List<Broker> open;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(listeners);
+      open = new ArrayList<>(brokers);
+    }
+    for (TransportServer listener : toClose) {
+      listener.close();
+    }
+    for (Broker broker : open) {
+      broker.close();
+    }
+    if (ownedExecutor != null) {
+      for (Broker broker : open) {
+        broker.closeFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+      }
+      ownedExecutor.shutdown();
+    }
+  }
+
+  /** Configures a {@link PbServer}. */
+  public static final class Builder {
+    private final List<URI> listen = new ArrayList<>();
+    private final List<String> serializers = new ArrayList<>();
+    private Function<Broker, ?> root;
+    private Limits limits = Limits.defaults();
+    private Executor executor;
+    private boolean unsafeTracebacks;
+    private ProviderRegistry registry;
+    private Consumer<Broker> onConnect;
+
+    private Builder() {}
+
+    /** Serves {@code root} to every connection (Twisted's {@code pb.Root}). */
+    public Builder root(Referenceable root) {
+      Objects.requireNonNull(root, "root");
+      this.root = broker -> root;
+      return this;
+    }
+
+    /** Serves a root made for each connection (Twisted's {@code rootObject(broker)}). */
+    public Builder rootFactory(Function<Broker, ? extends Referenceable> factory) {
+      this.root = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** Adds a listener, e.g. {@code tcp://127.0.0.1:8789} (port 0: any free port). */
+    public Builder listen(String uri) {
+      listen.add(URI.create(uri));
+      return this;
+    }
+
+    /** The serializers offered, preferred first; default: every one on the class path. */
+    public Builder serializers(String... names) {
+      serializers.clear();
+      serializers.addAll(List.of(names));
+      return this;
+    }
+
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Where remote methods, answer callbacks and disconnect callbacks run. Default: a pool owned by the server,
+     * shut down when it closes.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Whether failures sent to callers carry the Java stack trace (Twisted's {@code unsafeTracebacks}). */
+    public Builder unsafeTracebacks(boolean send) {
+      this.unsafeTracebacks = send;
+      return this;
+    }
+
+    /** Where serializers and transports are found; default {@link ProviderRegistry#getDefault()}. */
+    public Builder registry(ProviderRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Called with each connection once its dialect is chosen, on its I/O thread: must not block. */
+    public Builder onConnect(Consumer<Broker> listener) {
+      this.onConnect = listener;
+      return this;
+    }
+
+    public PbServer build() {
+      if (listen.isEmpty()) {
+        throw new IllegalStateException("no listener: call listen(\"tcp://127.0.0.1:8789\")");
+      }
+      return new PbServer(this);
+    }
+  }
+
+}

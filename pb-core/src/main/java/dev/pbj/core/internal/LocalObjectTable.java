@@ -1,0 +1,86 @@
+package dev.pbj.core.internal;
+
+import dev.pbj.LimitExceededException;
+import dev.pbj.ProtocolException;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The objects this side of a connection exports to the peer (Twisted's {@code localObjects}): luid → object with
+ * a count of the references sent, plus objects served by name ({@code "root"}), which are never counted. A luid is
+ * never reused on a connection. Thread-safe.
+ */
+final class LocalObjectTable {
+  private final Map<Long, Entry> byLuid = new HashMap<>();
+  private final Map<Object, Entry> byObject = new IdentityHashMap<>();
+  private final Map<String, Object> named = new HashMap<>();
+  private final int maxObjects;
+  private long nextLuid = 1;
+
+  LocalObjectTable(int maxObjects) {
+    this.maxObjects = maxObjects;
+  }
+
+  synchronized void putNamed(String name, Object object) {
+    named.put(name, object);
+  }
+
+  /** Counts one more reference sent for {@code object}; returns its luid. */
+  synchronized long export(Object object) {
+    Entry entry = byObject.get(object);
+    if (entry == null) {
+      if (byLuid.size() >= maxObjects) {
+        throw new LimitExceededException("objects exported to one peer", "maxLocalObjects", byLuid.size() + 1,
+            maxObjects);
+      }
+      entry = new Entry(nextLuid++, object);
+      byLuid.put(entry.luid, entry);
+      byObject.put(object, entry);
+    }
+    entry.references++;
+    return entry.luid;
+  }
+
+  /** The peer dropped one reference; the object is forgotten when none is left. */
+  synchronized void decref(long luid) {
+    Entry entry = byLuid.get(luid);
+    if (entry == null) {
+      throw new ProtocolException("decref for object id " + luid + ", which is not exported");
+    }
+    if (--entry.references == 0) {
+      byLuid.remove(luid);
+      byObject.remove(entry.object);
+    }
+  }
+
+  /** The object exported as {@code id} (a {@code Long} luid or a name), or null. */
+  synchronized Object lookup(Object id) {
+    if (id instanceof Long) {
+      Entry entry = byLuid.get(id);
+      return entry == null ? null : entry.object;
+    }
+    return named.get(id);
+  }
+
+  synchronized int size() {
+    return byLuid.size();
+  }
+
+  synchronized void clear() {
+    byLuid.clear();
+    byObject.clear();
+    named.clear();
+  }
+
+  private static final class Entry {
+    final long luid;
+    final Object object;
+    int references;
+
+    Entry(long luid, Object object) {
+      this.luid = luid;
+      this.object = object;
+    }
+  }
+}

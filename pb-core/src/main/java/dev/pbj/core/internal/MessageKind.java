@@ -1,0 +1,38 @@
+package dev.pbj.core.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** PB's top-level commands, with the number of fields after the command name. */
+enum MessageKind {
+  VERSION("version", 1),
+  MESSAGE("message", 6),
+  CACHEMESSAGE("cachemessage", 6),
+  ANSWER("answer", 2),
+  ERROR("error", 2),
+  DECREF("decref", 1),
+  DECACHE("decache", 1),
+  UNCACHE("uncache", 1),
+  DID_NOT_UNDERSTAND("didNotUnderstand", 1);
+
+  private static final Map<String, MessageKind> BY_WORD = new HashMap<>();
+
+  static {
+    for (MessageKind kind : values()) {
+      BY_WORD.put(kind.word, kind);
+    }
+  }
+
+  final String word;
+  final int fields;
+
+  MessageKind(String word, int fields) {
+    this.word = word;
+    this.fields = fields;
+  }
+
+  /** The kind named {@code word}, or null. */
+  static MessageKind of(String word) {
+    return BY_WORD.get(word);
+  }
+}

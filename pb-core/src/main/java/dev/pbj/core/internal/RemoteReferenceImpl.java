@@ -1,0 +1,111 @@
+package dev.pbj.core.internal;
+
+import dev.pbj.Broker;
+import dev.pbj.DeadReferenceException;
+import dev.pbj.RemoteReference;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A reference to one of the peer's objects: its luid, or the name {@code "root"} for the root object, which is
+ * never counted nor released.
+ */
+final class RemoteReferenceImpl implements RemoteReference {
+  final BrokerImpl broker;
+  /** A {@code Long} luid or the {@code String} name. */
+  final Object id;
+  /** Null for named objects. */
+  final ImportTable.Import state;
+
+  RemoteReferenceImpl(BrokerImpl broker, Object id, ImportTable.Import state) {
+    this.broker = broker;
+    this.id = id;
+    this.state = state;
+  }
+
+  @Override
+  public CompletableFuture<Object> callRemote(String method, Object... args) {
+    Objects.requireNonNull(method, "method");
+    if (state != null && state.isReleased()) {
+      return CompletableFuture.failedFuture(new DeadReferenceException(
+          "reference to remote object " + id + " was closed"));
+    }
+    return broker.call(id, method, args, true);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> callRemote(Class<T> resultType, String method, Object... args) {
+    Objects.requireNonNull(resultType, "resultType");
+    return callRemote(method, args).thenApply(value -> {
+      Object converted = Coercion.coerce(value, resultType);
+      if (converted == Coercion.NO_MATCH) {
+        throw new ClassCastException("answer of " + method + " is " + Dispatcher.describe(value) + " " + value
+            + ", not " + resultType.getName());
+      }
+      @SuppressWarnings("unchecked")
+      T result = (T) Coercion.box(resultType).cast(converted);
+      return result;
+    });
+  }
+
+  @Override
+  public void callRemoteNoAnswer(String method, Object... args) {
+    Objects.requireNonNull(method, "method");
+    if (state != null && state.isReleased()) {
+      throw new DeadReferenceException("reference to remote object " + id + " was closed");
+    }
+    try {
+      broker.call(id, method, args, false).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+    }
+  }
+
+  @Override
+  public Broker broker() {
+    return broker;
+  }
+
+  @Override
+  public void notifyOnDisconnect(Consumer<? super RemoteReference> callback) {
+    broker.notifyOnDisconnect(new ReferenceCallback(this, callback));
+  }
+
+  @Override
+  public void dontNotifyOnDisconnect(Consumer<? super RemoteReference> callback) {
+    broker.dontNotifyOnDisconnect(new ReferenceCallback(this, callback));
+  }
+
+  @Override
+  public void close() {
+    if (state != null) {
+      state.run();
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RemoteReferenceImpl && ((RemoteReferenceImpl) o).broker == broker
+        && ((RemoteReferenceImpl) o).id.equals(id);
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(broker) * 31 + id.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteReference(" + id + " via " + broker.remoteAddress() + ")";
+  }
+
+  /** A reference's disconnect callback, equal to another for the same reference and consumer. */
+  private record ReferenceCallback(RemoteReferenceImpl reference, Consumer<? super RemoteReference> callback)
+      implements Runnable {
+    @Override
+    public void run() {
+      callback.accept(reference);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.pbj.core.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor: a connection's incoming calls start in
+ * the order they arrived without holding a thread of their own.
+ */
+final class SerialExecutor implements Executor {
+  private final Executor delegate;
+  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  private boolean running;
+
+  SerialExecutor(Executor delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    synchronized (this) {
+      queue.add(task);
+      if (running) {
+        return;
+      }
+      running = true;
+    }
+    schedule();
+  }
+
+  /** Runs {@code task} on the calling thread if nothing is queued or running, keeping the order; else queues it. */
+  void executeInlineIfIdle(Runnable task) {
+    synchronized (this) {
+      if (running) {
+        queue.add(task);
+        return;
+      }
+      running = true;
+    }
+    try {
+      task.run();
+    } finally {
+      boolean more;
+      synchronized (this) {
+        more = !queue.isEmpty();
+        running = more;
+      }
+      if (more) {
+        schedule();
+      }
+    }
+  }
+
+  private void schedule() {
+    try {
+      delegate.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      // The executor is shutting down with the connection: run what is left here rather than lose it.
+      drain();
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable task;
+      synchronized (this) {
+        task = queue.poll();
+        if (task == null) {
+          running = false;
+          return;
+        }
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(SerialExecutor.class).warn("task failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.pbj.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbj.Broker;
+import dev.pbj.BrokerStats;
+import dev.pbj.Limits;
+import dev.pbj.banana.BananaSerializerProvider;
+import dev.pbj.core.internal.jelly.CopyResolver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** A client and a server broker joined by an in-memory pipe, speaking banana; for broker tests. */
+final class BrokerPair implements AutoCloseable {
+  final MemoryLink clientLink;
+  final MemoryLink serverLink;
+  final BrokerImpl client;
+  final BrokerImpl server;
+  private final ExecutorService executor = Workers.newDefault("test-broker");
+
+  private BrokerPair(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle) throws Exception {
+    MemoryLink[] links = MemoryLink.pair();
+    clientLink = links[0];
+    serverLink = links[1];
+    clientLink.trickle = trickle;
+    serverLink.trickle = trickle;
+    List<dev.pbj.spi.SerializerProvider> banana = List.of(new BananaSerializerProvider());
+    BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, CopyResolver.FAILURES_ONLY,
+        broker -> root, List.of("banana"));
+    BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, CopyResolver.FAILURES_ONLY, null,
+        List.of("banana"));
+    CompletableFuture<Broker> serverReady = new CompletableFuture<>();
+    CompletableFuture<Broker> clientReady = new CompletableFuture<>();
+    Session serverSession = new Session(serverLink, true, banana, serverConfig, serverReady);
+    Session clientSession = new Session(clientLink, false, banana, clientConfig, clientReady);
+    clientLink.open(clientSession, clientSession::start);
+    serverLink.open(serverSession, serverSession::start);
+    client = (BrokerImpl) clientReady.get(10, TimeUnit.SECONDS);
+    server = (BrokerImpl) serverReady.get(10, TimeUnit.SECONDS);
+  }
+
+  static BrokerPair open(Object root) throws Exception {
+    return new BrokerPair(root, Limits.defaults(), false, false);
+  }
+
+  static BrokerPair open(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle) throws Exception {
+    return new BrokerPair(root, limits, unsafeTracebacks, trickle);
+  }
+
+  /** Waits (bounded) until {@code condition} holds. */
+  static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Both sides' tables back at rest: nothing exported, imported or pending. */
+  void assertBaseline() throws InterruptedException {
+    BrokerStats rest = new BrokerStats(0, 0, 0);
+    eventually(() -> client.stats().equals(rest) && server.stats().equals(rest));
+  }
+
+  @Override
+  public void close() throws Exception {
+    clientLink.close();
+    client.closeFuture().get(10, TimeUnit.SECONDS);
+    server.closeFuture().get(10, TimeUnit.SECONDS);
+    executor.shutdown();
+    assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+}

@@ -1,0 +1,294 @@
+package dev.pbj.core.internal;
+
+import static dev.pbj.core.internal.BrokerPair.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pbj.Bytes;
+import dev.pbj.ConnectionLostException;
+import dev.pbj.DeadReferenceException;
+import dev.pbj.Kwargs;
+import dev.pbj.Limits;
+import dev.pbj.Referenceable;
+import dev.pbj.Remote;
+import dev.pbj.RemoteException;
+import dev.pbj.RemoteReference;
+import dev.pbj.Tuple;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BrokerTest {
+  private TestRoot root;
+  private BrokerPair pair;
+
+  @BeforeEach
+  void open() throws Exception {
+    root = new TestRoot();
+    pair = BrokerPair.open(root);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    pair.close();
+  }
+
+  private Object call(String method, Object... args) throws Exception {
+    return pair.client.rootObject().callRemote(method, args).get(10, TimeUnit.SECONDS);
+  }
+
+  private RemoteException remoteError(String method, Object... args) {
+    CompletableFuture<Object> future = pair.client.rootObject().callRemote(method, args);
+    Throwable cause = assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).actual().getCause();
+    assertThat(cause).isInstanceOf(RemoteException.class);
+    return (RemoteException) cause;
+  }
+
+  @Test
+  void echoReturnsEachValueUnchanged() throws Exception {
+    List<Object> shared = new ArrayList<>(List.of(1L));
+    for (Object value : List.of("hi", Bytes.ascii("hi"), 42L, BigInteger.TWO.pow(200), 2.5, true,
+        Tuple.of(1L, "a"), List.of(shared, shared), Map.of("k", List.of()))) {
+      assertThat(call("echo", value)).isEqualTo(value);
+    }
+    assertThat(call("echo", (Object) null)).isNull();
+    pair.assertBaseline();
+  }
+
+  @Test
+  void remoteMethodsRunOffTheIoThread() throws Exception {
+    call("echo", 1);
+    assertThat(root.lastThread.getName()).startsWith("test-broker");
+    call("echoFast", 1);
+    assertThat(root.lastThread.getName()).startsWith("memory-io-server");
+  }
+
+  @Test
+  void keywordArgumentsBindByParameterName() throws Exception {
+    assertThat(call("add", Kwargs.of("a", 1, "b", 2))).isEqualTo(BigInteger.valueOf(3).longValue());
+    assertThat(call("add", 1, Kwargs.of("b", 2))).isEqualTo(3L);
+    RemoteException error = remoteError("add", 1, Kwargs.of("c", 2));
+    assertThat(error.remoteType()).isEqualTo("builtins.TypeError");
+    assertThat(error.remoteMessage()).contains("unexpected keyword argument 'c'");
+  }
+
+  @Test
+  void argumentsAreCoercedToDeclaredTypes() throws Exception {
+    assertThat(call("twice", 21)).isEqualTo(42L);
+    RemoteException error = remoteError("twice", "x");
+    assertThat(error.remoteType()).isEqualTo("builtins.TypeError");
+    assertThat(remoteError("twice", 1L << 40).remoteMessage()).contains("must be int");
+  }
+
+  @Test
+  void pbErrorArrivesAsTwistedPbError() {
+    RemoteException error = remoteError("fail", "nope");
+    assertThat(error.remoteType()).isEqualTo("twisted.spread.pb.Error");
+    assertThat(error.remoteMessage()).isEqualTo("nope");
+    assertThat(error.isPbError()).isTrue();
+    assertThat(error.remoteTraceback()).isEqualTo("Traceback unavailable\n");
+  }
+
+  @Test
+  void unexpectedExceptionCarriesJavaTypeName() {
+    RemoteException error = remoteError("crash");
+    assertThat(error.remoteType()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(error.remoteMessage()).isEqualTo("boom");
+    assertThat(error.isPbError()).isFalse();
+    assertThat(error.isA("java.lang.RuntimeException")).isTrue();
+    assertThat(error.isA("builtins.Exception")).isTrue();
+    assertThat(error.remoteTraceback()).isEqualTo("Traceback unavailable\n");
+  }
+
+  @Test
+  void tracebackIsSentOnlyOnOptIn() throws Exception {
+    try (BrokerPair unsafe = BrokerPair.open(new TestRoot(), Limits.defaults(), true, false)) {
+      CompletableFuture<Object> future = unsafe.client.rootObject().callRemote("crash");
+      Throwable cause = assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).actual().getCause();
+      assertThat(((RemoteException) cause).remoteTraceback()).contains("IllegalStateException", "TestRoot.crash");
+    }
+  }
+
+  @Test
+  void missingMethodGetsTwistedNoSuchMethod() {
+    RemoteException error = remoteError("nosuch");
+    assertThat(error.remoteType()).isEqualTo("twisted.spread.flavors.NoSuchMethod");
+    assertThat(error.remoteMessage()).isEqualTo("No such method: remote_nosuch");
+    assertThat(error.isA("builtins.AttributeError")).isTrue();
+  }
+
+  @Test
+  void wrongArgumentCountIsTypeError() {
+    RemoteException error = remoteError("echo", 1, 2);
+    assertThat(error.remoteType()).isEqualTo("builtins.TypeError");
+    assertThat(error.remoteMessage()).contains("takes 1 argument(s) but 2 were given");
+  }
+
+  @Test
+  void overloadsAreChosenByArgumentCount() throws Exception {
+    RemoteReference counter = (RemoteReference) call("counter");
+    assertThat(counter.callRemote("increment").get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+    assertThat(counter.callRemote("increment", Kwargs.of("n", 5)).get(10, TimeUnit.SECONDS)).isEqualTo(6L);
+    assertThat(counter.callRemote(Integer.class, "value").get(10, TimeUnit.SECONDS)).isEqualTo(6);
+    counter.close();
+    pair.assertBaseline();
+  }
+
+  @Test
+  void closingReferenceSendsDecrefAndOwnerForgetsObject() throws Exception {
+    RemoteReference a = (RemoteReference) call("counter", 1);
+    RemoteReference b = (RemoteReference) call("counter", 2);
+    assertThat(call("exported")).isEqualTo(2L);
+    assertThat(pair.client.stats().remoteReferences()).isEqualTo(2);
+    a.close();
+    a.close();
+    assertThat(call("exported")).isEqualTo(1L);
+    assertThatThrownBy(() -> a.callRemote("value").get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(DeadReferenceException.class);
+    b.close();
+    assertThat(call("exported")).isEqualTo(0L);
+    pair.assertBaseline();
+  }
+
+  @Test
+  void sameObjectReceivedTwiceIsOneReferenceReleasedWithTwoDecrefs() throws Exception {
+    RemoteReference counter = (RemoteReference) call("counter", 5);
+    // the server sends the counter back twice in one answer: (list (remote 1) (remote 1))
+    List<?> both = (List<?>) call("echo", List.of(counter, counter));
+    assertThat(both.get(0)).isSameAs(counter).isSameAs(both.get(1));
+    assertThat(call("exported")).isEqualTo(1L);
+    counter.close();
+    assertThat(call("exported")).isEqualTo(0L);
+    pair.assertBaseline();
+  }
+
+  @Test
+  void referenceFromAnotherConnectionCannotBeSent() {
+    assertThat(pair.server.rootObject().callRemote("echo", pair.client.rootObject())).isCompletedExceptionally();
+  }
+
+  @Test
+  void rootReferenceSentBackIsTheRootObject() throws Exception {
+    assertThat(call("same", pair.client.rootObject(), pair.client.rootObject())).isEqualTo(true);
+  }
+
+  @Test
+  void referenceSentBackResolvesToTheOriginalObject() throws Exception {
+    RemoteReference counter = (RemoteReference) call("counter", 5);
+    assertThat(call("same", counter, counter)).isEqualTo(true);
+    counter.close();
+    pair.assertBaseline();
+  }
+
+  @Test
+  void garbageCollectedReferenceIsReleased() throws Exception {
+    call("counter", 3); // the answer is dropped at once
+    assertThat(pair.server.stats().localObjects()).isEqualTo(1);
+    eventually(() -> {
+      System.gc();
+      return pair.server.stats().localObjects() == 0;
+    });
+    pair.assertBaseline();
+  }
+
+  @Test
+  void serverCallsBackIntoClientObject() throws Exception {
+    Referenceable listener = new Referenceable() {
+      @Remote
+      public String got(String x) {
+        return "got " + x;
+      }
+    };
+    assertThat(call("callback", listener, "hi")).isEqualTo("got hi");
+    pair.assertBaseline();
+  }
+
+  @Test
+  void deferredAnswerArrivesAfterLaterCalls() throws Exception {
+    CompletableFuture<Object> slow = pair.client.rootObject().callRemote("later");
+    assertThat(call("echo", "fast")).isEqualTo("fast");
+    assertThat(slow).isNotDone();
+    root.gate.complete("slow");
+    assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("slow");
+  }
+
+  @Test
+  void oneWayCallGetsNoAnswer() throws Exception {
+    pair.client.rootObject().callRemoteNoAnswer("record", "x");
+    assertThat(root.oneWay.poll(10, TimeUnit.SECONDS)).isEqualTo("x");
+    assertThat(pair.client.stats().pendingCalls()).isZero();
+  }
+
+  @Test
+  void unknownObjectIdIsInvalidObjectId() throws Exception {
+    RemoteReference counter = (RemoteReference) call("counter", 5);
+    RemoteReferenceImpl stale = new RemoteReferenceImpl(pair.client, 99L, null);
+    CompletableFuture<Object> future = stale.callRemote("value");
+    Throwable cause = assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).actual().getCause();
+    assertThat(((RemoteException) cause).remoteMessage()).isEqualTo("Invalid Object ID");
+    assertThat(((RemoteException) cause).isPbError()).isTrue();
+    counter.close();
+  }
+
+  @Test
+  void answerThatCannotBeSentBecomesAnError() throws Exception {
+    RemoteException error = remoteError("unsendable");
+    assertThat(error.remoteType()).isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(error.remoteMessage()).contains("not a Jelly value");
+    assertThat(call("echo", 1)).isEqualTo(1L);
+  }
+
+  @Test
+  void argumentThatCannotBeSentFailsLocallyAndSendsNothing() throws Exception {
+    pair.clientLink.clearSent();
+    CompletableFuture<Object> future = pair.client.rootObject().callRemote("echo", new Object());
+    assertThat(future).isCompletedExceptionally();
+    assertThat(pair.clientLink.sentBytes()).isEmpty();
+    Referenceable exported = new Referenceable() {};
+    assertThat(pair.client.rootObject().callRemote("echo", List.of(exported, new Object())))
+        .isCompletedExceptionally();
+    assertThat(pair.client.stats().localObjects()).isZero();
+    pair.assertBaseline();
+  }
+
+  @Test
+  void pendingCallsFailWithConnectionLostAndLaterCallsWithDeadReference() throws Exception {
+    CompletableFuture<Object> pending = pair.client.rootObject().callRemote("never");
+    CountDownLatch brokerNotified = new CountDownLatch(1);
+    CountDownLatch referenceNotified = new CountDownLatch(1);
+    pair.client.notifyOnDisconnect(brokerNotified::countDown);
+    pair.client.rootObject().notifyOnDisconnect(ref -> referenceNotified.countDown());
+    Runnable removed = () -> {
+      throw new AssertionError("removed callback ran");
+    };
+    pair.client.notifyOnDisconnect(removed);
+    pair.client.dontNotifyOnDisconnect(removed);
+    eventually(() -> pair.server.stats().localObjects() == 0 && pair.client.stats().pendingCalls() == 1);
+    pair.serverLink.close();
+    assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(ConnectionLostException.class);
+    assertThat(brokerNotified.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(referenceNotified.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> call("echo", 1)).cause().isInstanceOf(DeadReferenceException.class);
+    assertThat(pair.client.isConnected()).isFalse();
+  }
+
+  @Test
+  void rootCallIsByteForByteTwistedsCapture() throws Exception {
+    pair.clientLink.clearSent();
+    call("echo", "hi");
+    // PROTOCOL-REFERENCE §9.2, with our request id 1
+    assertThat(HexFormat.of().formatHex(pair.clientLink.sentBytes())).isEqualTo(
+        "07801a87018104827" + "26f6f740482" + "6563686f018102800b8702800782756e69636f646502826869018005" + "87");
+  }
+}

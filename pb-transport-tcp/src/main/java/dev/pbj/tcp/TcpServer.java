@@ -1,0 +1,113 @@
+package dev.pbj.tcp;
+
+import dev.pbj.spi.LinkAcceptor;
+import dev.pbj.spi.TransportServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A listening TCP socket; each connection it accepts becomes a {@link TcpLink} whose handler the acceptor gives,
+ * on that link's I/O thread.
+ *
+ * <p>Thread-safe. {@link #close()} stops accepting, then closes every link it accepted after their queued writes
+ * (forcing any that take longer than the provider's close grace); it waits for that unless called on an I/O
+ * thread, and is idempotent.
+ */
+final class TcpServer implements TransportServer {
+
+  private final Channel serverChannel;
+  private final InetSocketAddress localAddress;
+  private final ChannelGroup links;
+  private final AtomicBoolean closed;
+  private final EventLoops loops;
+  private final long closeGraceMillis;
+
+  private TcpServer(Channel serverChannel, ChannelGroup links, AtomicBoolean closed, EventLoops loops,
+      long closeGraceMillis) {
+    this.serverChannel = serverChannel;
+    this.localAddress = (InetSocketAddress) serverChannel.localAddress();
+    this.links = links;
+    this.closed = closed;
+    this.loops = loops;
+    this.closeGraceMillis = closeGraceMillis;
+  }
+
+  /**
+   * Binds {@code address}; the future completes with the server once it listens, or fails with the bind error.
+   * The server stays in {@code openServers} while it is open.
+   */
+  static CompletableFuture<TransportServer> bind(EventLoops loops, InetSocketAddress address,
+      LinkAcceptor acceptor, Set<TcpServer> openServers, long closeGraceMillis) {
+    ChannelGroup links = new DefaultChannelGroup("pbj-tcp-links", GlobalEventExecutor.INSTANCE);
+    AtomicBoolean closed = new AtomicBoolean();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loops.group)
+        .channel(loops.serverChannelType)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            // Added before the check so that close() either sees the link in the group or this sees the flag.
+            links.add(channel);
+            if (closed.get()) {
+              channel.close();
+              return;
+            }
+            channel.pipeline().addLast(new TcpLink(channel, acceptor, null, closeGraceMillis));
+          }
+        });
+
+    CompletableFuture<TransportServer> result = new CompletableFuture<>();
+    ChannelFuture bound = bootstrap.bind(address);
+    bound.addListener(done -> {
+      if (!done.isSuccess()) {
+        result.completeExceptionally(done.cause());
+        return;
+      }
+      TcpServer server = new TcpServer(bound.channel(), links, closed, loops, closeGraceMillis);
+      openServers.add(server);
+      bound.channel().closeFuture().addListener(gone -> openServers.remove(server));
+      if (!result.complete(server)) {
+        server.close(); // the caller cancelled
+      }
+    });
+    result.whenComplete((server, error) -> {
+      if (result.isCancelled()) {
+        bound.channel().close();
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ChannelFuture stopped = serverChannel.close();
+    TcpLink.closeAll(links, loops, closeGraceMillis);
+    if (!loops.inIoThread()) {
+      stopped.awaitUninterruptibly(1_000);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TcpServer[" + localAddress + "]";
+  }
+}

@@ -1,0 +1,258 @@
+package dev.pbj.tcp;
+
+import dev.pbj.spi.Link;
+import dev.pbj.spi.LinkAcceptor;
+import dev.pbj.spi.TransportProvider;
+import dev.pbj.spi.TransportServer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code tcp://host:port} transport, on Netty: epoll where its native library loads (Linux x86_64), NIO
+ * elsewhere or when the system property {@value #NIO_PROPERTY} is {@code true}. Found through
+ * {@link java.util.ServiceLoader}; {@link #builder()} sets the number of I/O threads, NIO, and the close grace.
+ *
+ * <p>Construction is cheap: the I/O threads (daemons named {@code pbj-tcp-io-N}) start on the first
+ * {@link #connect} or {@link #listen}. Each link lives on one of them, and every {@link dev.pbj.spi.LinkAcceptor}
+ * and {@link dev.pbj.spi.LinkHandler} call for it runs there. The futures this provider returns complete on an
+ * I/O thread too: their callbacks must not block. Host names are resolved with the JDK resolver, on an I/O
+ * thread for {@code connect} and on the caller's for {@code listen}.
+ *
+ * <p>Thread-safe. {@link #close()} closes the servers and the client links it made (after their queued writes, for
+ * at most the {@linkplain Builder#closeGrace close grace}), then stops its threads; afterwards {@code connect}
+ * and {@code listen} fail with {@link IllegalStateException}. Links and servers can also be closed on their own.
+ */
+public final class TcpTransportProvider implements TransportProvider {
+
+  /** The system property that, set to {@code true}, makes {@link #builder()} default to NIO instead of epoll. */
+  public static final String NIO_PROPERTY = "pbj.tcp.nio";
+
+  private final int ioThreads;
+  private final boolean forceNio;
+  private final long closeGraceMillis;
+  private final ChannelGroup clientChannels =
+      new DefaultChannelGroup("pbj-tcp-clients", GlobalEventExecutor.INSTANCE);
+  private final Set<TcpServer> openServers = ConcurrentHashMap.newKeySet();
+
+  private final Object lock = new Object();
+  private EventLoops loops; // guarded by lock; null until first use
+  private boolean closed; // guarded by lock
+
+  /** A provider with the default settings of {@link #builder()}; what {@link java.util.ServiceLoader} makes. */
+  public TcpTransportProvider() {
+    this(builder());
+  }
+
+  private TcpTransportProvider(Builder builder) {
+    this.ioThreads = builder.ioThreads;
+    this.forceNio = builder.forceNio;
+    this.closeGraceMillis = builder.closeGrace.toMillis();
+  }
+
+  /** Settings for a provider: I/O thread count, NIO instead of epoll, close grace. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public List<String> schemes() {
+    return List.of("tcp");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code tcp://host:port},
+   * with the connection error ({@link java.net.ConnectException}, {@link java.net.UnknownHostException}) when
+   * the peer cannot be reached, and with the acceptor's exception if it throws.
+   */
+  @Override
+  public CompletableFuture<Link> connect(URI uri, LinkAcceptor acceptor) {
+    Objects.requireNonNull(acceptor, "acceptor");
+    EventLoops loops;
+    InetSocketAddress address;
+    try {
+      // Left unresolved for Netty, which resolves it on the I/O thread with the JDK resolver.
+      address = InetSocketAddress.createUnresolved(host(uri), port(uri));
+      loops = eventLoops();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+
+    CompletableFuture<Link> result = new CompletableFuture<>();
+    ChannelFuture connecting = new Bootstrap()
+        .group(loops.group)
+        .channel(loops.socketChannelType)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            clientChannels.add(channel);
+            // Installed before the channel is active, so no read can reach the pipeline ahead of the acceptor.
+            channel.pipeline().addLast(new TcpLink(channel, acceptor, result, closeGraceMillis));
+          }
+        })
+        .connect(address);
+    connecting.addListener(done -> {
+      if (!done.isSuccess()) {
+        result.completeExceptionally(done.cause()); // Netty has closed the channel
+      }
+    });
+    result.whenComplete((link, error) -> {
+      if (result.isCancelled()) {
+        connecting.channel().close();
+      }
+    });
+    return result;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code tcp://host:port}, and
+   * with the bind error (such as {@link java.net.BindException}) when the address cannot be bound.
+   */
+  @Override
+  public CompletableFuture<TransportServer> listen(URI uri, LinkAcceptor acceptor) {
+    Objects.requireNonNull(acceptor, "acceptor");
+    try {
+      var address = new InetSocketAddress(host(uri), port(uri));
+      return TcpServer.bind(eventLoops(), address, acceptor, openServers, closeGraceMillis);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Closes this provider's servers and client links, waiting up to the close grace for their queued writes, then
+   * stops its I/O threads and waits for them (unless called on one of them). Idempotent.
+   */
+  @Override
+  public void close() {
+    EventLoops started;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      started = loops;
+    }
+    if (started == null) {
+      return;
+    }
+    for (TcpServer server : openServers) {
+      server.close();
+    }
+    TcpLink.closeAll(clientChannels, started, closeGraceMillis);
+    started.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "TcpTransportProvider[ioThreads=" + (ioThreads == 0 ? "default" : ioThreads)
+        + (forceNio ? ", NIO" : "") + "]";
+  }
+
+  /** The I/O threads, started on first use. */
+  private EventLoops eventLoops() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("the TCP transport provider is closed");
+      }
+      if (loops == null) {
+        loops = EventLoops.start(ioThreads, forceNio);
+      }
+      return loops;
+    }
+  }
+
+  /** The I/O threads if they have started, else {@code null}; for tests. */
+  EventLoops started() {
+    synchronized (lock) {
+      return loops;
+    }
+  }
+
+  private static String host(URI uri) {
+    if (!"tcp".equalsIgnoreCase(uri.getScheme())) {
+      throw new IllegalArgumentException("not a tcp:// URI: " + uri);
+    }
+    String host = uri.getHost();
+    if (host == null) {
+      throw new IllegalArgumentException("no host in " + uri + " (expected tcp://host:port)");
+    }
+    // URI keeps the brackets of an IPv6 literal; the resolver wants the bare address.
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() < 0) {
+      throw new IllegalArgumentException("no port in " + uri + " (expected tcp://host:port; 0 to listen on any)");
+    }
+    return uri.getPort();
+  }
+
+  /**
+   * Settings for a {@link TcpTransportProvider}. Not thread-safe; {@link #build()} may be called more than once,
+   * each time making an independent provider.
+   */
+  public static final class Builder {
+    private int ioThreads;
+    private boolean forceNio = Boolean.getBoolean(NIO_PROPERTY);
+    private Duration closeGrace = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /** The number of I/O threads; 0 (the default) takes Netty's, twice the available processors. */
+    public Builder ioThreads(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("ioThreads (" + count + ") must be 0 (Netty's default) or more");
+      }
+      this.ioThreads = count;
+      return this;
+    }
+
+    /**
+     * Whether to use NIO even where epoll is available; defaults to the system property
+     * {@value TcpTransportProvider#NIO_PROPERTY}
+     * as it was when {@link TcpTransportProvider#builder()} was called.
+     */
+    public Builder forceNio(boolean nio) {
+      this.forceNio = nio;
+      return this;
+    }
+
+    /**
+     * How long a closing link keeps trying to write what was sent before it, when the peer is slow to read; after
+     * that it closes anyway and its handler's {@code onClosed} gets an {@link java.io.IOException}. Also bounds
+     * how long {@link TcpTransportProvider#close()} and a server's {@code close()} wait for their links. Default
+     * 5 seconds.
+     */
+    public Builder closeGrace(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("closeGrace (" + grace + ") must not be negative");
+      }
+      this.closeGrace = grace;
+      return this;
+    }
+
+    /** A new provider with these settings; its threads start on its first connect or listen. */
+    public TcpTransportProvider build() {
+      return new TcpTransportProvider(this);
+    }
+  }
+}

@@ -1,0 +1,401 @@
+package dev.pbj.tcp;
+
+import static dev.pbj.tcp.RecordingHandler.TIMEOUT_SECONDS;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pbj.spi.Link;
+import dev.pbj.spi.TransportServer;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every flavour of the TCP transport (epoll, NIO) must show; subclasses pick the flavour. Each test
+ * has its own provider, loopback addresses and ephemeral ports, so tests run in parallel.
+ */
+abstract class TcpTransportContract {
+
+  /** One connection as the server's acceptor saw it. */
+  record Accepted(Link link, RecordingHandler handler) {}
+
+  private final BlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
+  TcpTransportProvider provider;
+
+  /** A builder for the flavour under test. */
+  abstract TcpTransportProvider.Builder providerBuilder();
+
+  abstract Class<? extends Channel> expectedChannelType();
+
+  @BeforeEach
+  void startProvider() {
+    provider = providerBuilder().build();
+  }
+
+  @AfterEach
+  void closeProvider() {
+    provider.close();
+  }
+
+  @Test
+  void exchangesBytesBothWays() throws Exception {
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      client.send(ascii("ping"));
+      assertThat(peer.handler().awaitBytes(4)).asString(US_ASCII).isEqualTo("ping");
+      peer.link().send(ascii("pong"));
+      assertThat(clientHandler.awaitBytes(4)).asString(US_ASCII).isEqualTo("pong");
+
+      assertThat(((TcpLink) client).channel()).isInstanceOf(expectedChannelType());
+      assertThat(((TcpLink) peer.link()).channel()).isInstanceOf(expectedChannelType());
+      assertThat(client.remoteAddress()).isEqualTo(server.localAddress());
+      assertThat(peer.link().remoteAddress()).isEqualTo(client.localAddress());
+      assertThat(client.negotiatedSerializer()).isNull();
+    }
+  }
+
+  @Test
+  void oneMebibyteSentAsManyMessagesArrivesWholeAndInOrderBothWays() throws Exception {
+    byte[] upstream = randomBytes(1 << 20, 1);
+    byte[] downstream = randomBytes(1 << 20, 2);
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      int upMessages = sendInRandomPieces(client, upstream, 3);
+      int downMessages = sendInRandomPieces(peer.link(), downstream, 4);
+
+      assertThat(upMessages).isGreaterThan(100);
+      assertThat(downMessages).isGreaterThan(100);
+      assertThat(peer.handler().awaitBytes(upstream.length)).isEqualTo(upstream);
+      assertThat(clientHandler.awaitBytes(downstream.length)).isEqualTo(downstream);
+    }
+  }
+
+  @Test
+  void acceptorsRunBeforeAnyBytesAreDeliveredOnAnIoThread() throws Exception {
+    byte[] greeting = randomBytes(64 * 1024, 5);
+    var serverAcceptorThread = new AtomicReference<Thread>();
+    // Both sides write from inside their acceptor: nothing the peer sends may reach a link before its handler.
+    TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> {
+      serverAcceptorThread.set(Thread.currentThread());
+      sendInRandomPieces(link, greeting, 6);
+      var handler = new RecordingHandler();
+      accepted.add(new Accepted(link, handler));
+      return handler;
+    }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try (server) {
+      var clientHandler = new RecordingHandler();
+      var linkGivenToAcceptor = new AtomicReference<Link>();
+      var clientAcceptorThread = new AtomicReference<Thread>();
+      Link client = provider.connect(uri(server), link -> {
+        linkGivenToAcceptor.set(link);
+        clientAcceptorThread.set(Thread.currentThread());
+        link.send(ascii("hello"));
+        return clientHandler;
+      }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Accepted peer = nextAccepted();
+
+      assertThat(client).isSameAs(linkGivenToAcceptor.get());
+      assertThat(clientHandler.awaitBytes(greeting.length)).isEqualTo(greeting);
+      assertThat(peer.handler().awaitBytes(5)).asString(US_ASCII).isEqualTo("hello");
+      for (Thread acceptorThread : new Thread[] {serverAcceptorThread.get(), clientAcceptorThread.get()}) {
+        assertThat(acceptorThread.getName()).matches("pbj-tcp-io-\\d+");
+        assertThat(acceptorThread.isDaemon()).isTrue();
+      }
+      assertThat(clientHandler.bytesThread()).isEqualTo(clientAcceptorThread.get().getName());
+      assertThat(peer.handler().bytesThread()).isEqualTo(serverAcceptorThread.get().getName());
+    }
+  }
+
+  @Test
+  void clientCloseIsOrderlyOnBothSidesAndLaterSendsAreIgnored() throws Exception {
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      client.close();
+      client.close();
+      client.send(ascii("too late"));
+
+      assertThat(peer.handler().awaitClosed()).isNull();
+      assertThat(clientHandler.awaitClosed()).isNull();
+      client.send(ascii("later still"));
+      client.close();
+      assertThat(peer.handler().receivedSoFar()).isEmpty();
+      assertThat(peer.handler().closeCount()).isEqualTo(1);
+      assertThat(clientHandler.closeCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void serverSideCloseIsOrderlyOnBothSides() throws Exception {
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      peer.link().close();
+      peer.link().close();
+
+      assertThat(clientHandler.awaitClosed()).isNull();
+      assertThat(peer.handler().awaitClosed()).isNull();
+      client.send(ascii("to nobody")); // the peer is gone: dropped quietly
+      assertThat(clientHandler.closeCount()).isEqualTo(1);
+      assertThat(peer.handler().closeCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closeWritesEverythingSentBeforeIt() throws Exception {
+    byte[] payload = randomBytes(4 << 20, 7);
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      sendInRandomPieces(client, payload, 8);
+      client.close();
+
+      assertThat(peer.handler().awaitClosed()).isNull();
+      assertThat(peer.handler().receivedSoFar()).isEqualTo(payload);
+      assertThat(clientHandler.awaitClosed()).isNull();
+    }
+  }
+
+  @Test
+  void closeGivesUpOnAPeerThatDoesNotReadAfterTheGrace() throws Exception {
+    try (var impatient = providerBuilder().closeGrace(Duration.ofMillis(200)).build();
+        var peer = new ServerSocket()) {
+      peer.setReceiveBufferSize(64 * 1024); // no autotuning: the kernel holds little for a peer that never reads
+      peer.bind(new InetSocketAddress("127.0.0.1", 0));
+      var clientHandler = new RecordingHandler();
+      Link client = impatient.connect(URI.create("tcp://127.0.0.1:" + peer.getLocalPort()), link -> clientHandler)
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      try (Socket neverReads = peer.accept()) {
+        sendInRandomPieces(client, new byte[16 << 20], 9);
+        client.close();
+
+        assertThat(clientHandler.awaitClosed())
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("did not read them within 200 ms");
+      }
+    }
+  }
+
+  @Test
+  void handlerExceptionClosesOnlyItsLinkAndReachesOnClosed() throws Exception {
+    var boom = new IllegalStateException("handler failed on purpose");
+    var connections = new AtomicInteger();
+    TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> {
+      var handler = connections.getAndIncrement() == 0 ? new RecordingHandler(boom) : new RecordingHandler();
+      accepted.add(new Accepted(link, handler));
+      return handler;
+    }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try (server) {
+      var firstClientHandler = new RecordingHandler();
+      Link first = connect(server, firstClientHandler);
+      Accepted firstPeer = nextAccepted();
+      first.send(ascii("trigger"));
+
+      assertThat(firstPeer.handler().awaitClosed()).isSameAs(boom);
+      assertThat(firstClientHandler.awaitClosed()).isNull(); // the server closed its side in order
+      assertThat(firstPeer.handler().closeCount()).isEqualTo(1);
+
+      var secondClientHandler = new RecordingHandler();
+      Link second = connect(server, secondClientHandler);
+      Accepted secondPeer = nextAccepted();
+      second.send(ascii("still serving?"));
+      assertThat(secondPeer.handler().awaitBytes(14)).asString(US_ASCII).isEqualTo("still serving?");
+      secondPeer.link().send(ascii("yes"));
+      assertThat(secondClientHandler.awaitBytes(3)).asString(US_ASCII).isEqualTo("yes");
+    }
+  }
+
+  @Test
+  void connectionResetByThePeerReachesOnClosedAsTheIoError() throws Exception {
+    try (var peer = new ServerSocket()) {
+      peer.bind(new InetSocketAddress("127.0.0.1", 0));
+      var clientHandler = new RecordingHandler();
+      provider.connect(URI.create("tcp://127.0.0.1:" + peer.getLocalPort()), link -> clientHandler)
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      try (Socket accepted = peer.accept()) {
+        accepted.setSoLinger(true, 0); // close with a reset instead of a FIN
+      }
+
+      assertThat(clientHandler.awaitClosed()).isInstanceOf(IOException.class);
+      assertThat(clientHandler.closeCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void acceptorExceptionFailsTheConnectOrDropsTheAcceptedConnection() throws Exception {
+    var refused = new IllegalStateException("client acceptor refuses");
+    try (TransportServer server = listen()) {
+      CompletableFuture<Link> connecting = provider.connect(uri(server), link -> {
+        throw refused;
+      });
+      assertThatThrownBy(() -> connecting.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause().isSameAs(refused);
+      assertThat(nextAccepted().handler().awaitClosed()).isNull();
+    }
+
+    TransportServer refusing = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> {
+      throw new IllegalStateException("server acceptor refuses");
+    }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try (refusing) {
+      var clientHandler = new RecordingHandler();
+      connect(refusing, clientHandler);
+      assertThat(clientHandler.awaitClosed()).isNull();
+    }
+  }
+
+  @Test
+  void connectToAPortNobodyListensOnFailsWithConnectException() throws Exception {
+    // A bound socket that does not listen holds the port, so the refusal cannot race another test's listener.
+    try (var reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+      var acceptorCalls = new AtomicInteger();
+      CompletableFuture<Link> connecting =
+          provider.connect(URI.create("tcp://127.0.0.1:" + reserved.getLocalPort()), link -> {
+            acceptorCalls.incrementAndGet();
+            return new RecordingHandler();
+          });
+
+      assertThatThrownBy(() -> connecting.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(ConnectException.class);
+      assertThat(acceptorCalls).hasValue(0);
+    }
+  }
+
+  @Test
+  void connectToAnUnknownHostFailsWithUnknownHostException() {
+    CompletableFuture<Link> connecting =
+        provider.connect(URI.create("tcp://pbj-no-such-host.invalid:8789"), link -> new RecordingHandler());
+
+    assertThatThrownBy(() -> connecting.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(UnknownHostException.class);
+  }
+
+  @Test
+  void urisThatAreNotTcpHostPortFailWithIllegalArgumentExceptionAndStartNoThreads() {
+    for (String uri : new String[] {"ws://127.0.0.1:8790/pb", "tcp://127.0.0.1", "tcp:///no-host"}) {
+      assertThat(provider.connect(URI.create(uri), link -> new RecordingHandler()))
+          .as(uri).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(IllegalArgumentException.class);
+      assertThat(provider.listen(URI.create(uri), link -> new RecordingHandler()))
+          .as(uri).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(provider.started()).isNull();
+  }
+
+  @Test
+  void serverCloseClosesTheLinksItAccepted() throws Exception {
+    TransportServer server = listen();
+    var clientHandlers = new RecordingHandler[] {new RecordingHandler(), new RecordingHandler()};
+    for (RecordingHandler handler : clientHandlers) {
+      connect(server, handler);
+    }
+    Accepted[] peers = {nextAccepted(), nextAccepted()};
+
+    server.close();
+    server.close();
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(clientHandlers[i].awaitClosed()).isNull();
+      assertThat(peers[i].handler().awaitClosed()).isNull();
+    }
+  }
+
+  @Test
+  void providerCloseClosesItsServersAndLinksAndStopsItsThreads() throws Exception {
+    TransportServer server = listen();
+    var clientHandler = new RecordingHandler();
+    connect(server, clientHandler);
+    Accepted peer = nextAccepted();
+
+    provider.close();
+
+    assertThat(clientHandler.awaitClosed()).isNull();
+    assertThat(peer.handler().awaitClosed()).isNull();
+    assertThat(provider.started().group.isTerminated()).isTrue();
+    assertThat(provider.connect(uri(server), link -> new RecordingHandler()))
+        .failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(IllegalStateException.class);
+    server.close(); // harmless after the provider closed it
+  }
+
+  // --- helpers
+
+  TransportServer listen() throws Exception {
+    return provider.listen(URI.create("tcp://127.0.0.1:0"), link -> {
+      var handler = new RecordingHandler();
+      accepted.add(new Accepted(link, handler));
+      return handler;
+    }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  Link connect(TransportServer server, RecordingHandler handler) throws Exception {
+    return provider.connect(uri(server), link -> handler).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  Accepted nextAccepted() throws InterruptedException {
+    Accepted next = accepted.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).as("an accepted connection").isNotNull();
+    return next;
+  }
+
+  static URI uri(TransportServer server) {
+    return URI.create("tcp://127.0.0.1:" + server.localAddress().getPort());
+  }
+
+  static byte[] ascii(String text) {
+    return text.getBytes(US_ASCII);
+  }
+
+  static byte[] randomBytes(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  /** Sends {@code payload} as messages of 1 to 8192 bytes; returns how many. */
+  static int sendInRandomPieces(Link link, byte[] payload, long seed) {
+    var random = new Random(seed);
+    int messages = 0;
+    for (int from = 0; from < payload.length; messages++) {
+      int to = Math.min(payload.length, from + 1 + random.nextInt(8192));
+      link.send(Arrays.copyOfRange(payload, from, to));
+      from = to;
+    }
+    return messages;
+  }
+}
