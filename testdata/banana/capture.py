@@ -665,12 +665,12 @@ def sexp(value, dialect):
 
 
 def reference_hex(path):
-    """Every hex sequence the document quotes: table cells in backticks, and the captures of section 9."""
+    """Every hex sequence the document quotes: spans in backticks, and the captures of a section 9 if any."""
     text = open(path, encoding="utf-8").read()
     found = set()
     for m in re.finditer(r"`((?:[0-9a-f]{2} )+[0-9a-f]{2})`", text):
         found.add(m.group(1))
-    section9 = text[text.index("## 9. "): text.index("## 10. ")]
+    section9 = text[text.index("## 9. "): text.index("## 10. ")] if "## 9. " in text else ""
     current = None
     for line in section9.split("\n"):
         m = re.match(r"^(?:S→C|C→S) ((?:[0-9a-f]{2} ?)+)", line)

@@ -98,6 +98,7 @@ class Context:
         self.port = port
         self.main = None
         self.extra = []
+        self.connect_error = None
 
     @property
     def root(self):
@@ -128,8 +129,15 @@ async def call(ref, name, *args, **kwargs):
 
 
 async def settle(d):
-    """Await d without raising: (True, result) or (False, failure)."""
-    return await d.addCallbacks(lambda value: (True, value), lambda fail: (False, fail))
+    """Await d without raising: (True, result) or (False, failure). A
+    cancellation (the check's timeout) still raises, so the check stops."""
+
+    def failed(fail):
+        if fail.check(defer.CancelledError):
+            return fail
+        return (False, fail)
+
+    return await d.addCallbacks(lambda value: (True, value), failed)
 
 
 def type_name(fail):
@@ -836,6 +844,9 @@ class BackgroundWriter:
     def _drain(self):
         while True:
             text = self.pending.get()
+            dropped, self.dropped = self.dropped, 0
+            if dropped:
+                text = "[%d log lines dropped: stderr was not being read]\n%s" % (dropped, text)
             try:
                 self.stream.write(text)
                 self.stream.flush()
@@ -879,18 +890,25 @@ def explain(fail):
 async def run_one(ctx, name, func):
     d = defer.Deferred.fromCoroutine(func(ctx))
     d.addTimeout(CHECK_TIMEOUT, reactor)
-    ok, result = await settle(d)
+    ok, result = await d.addCallbacks(lambda value: (True, value), lambda fail: (False, fail))
     if ok:
         return True, "" if result is None else str(result)
     return False, explain(result)
 
 
 async def ensure_main(ctx):
-    """Open (or re-open) the shared connection; a note for the detail if it was re-opened."""
+    """Open (or re-open) the shared connection; a note for the detail if it was re-opened.
+    After one failed attempt the later checks fail at once with the same error."""
     if ctx.main is not None and not ctx.main.lost:
         return ""
+    if ctx.connect_error is not None:
+        raise ctx.connect_error
     note = "" if ctx.main is None else "[the shared connection was lost before this check; reconnected] "
-    ctx.main = await open_connection(ctx.host, ctx.port)
+    try:
+        ctx.main = await open_connection(ctx.host, ctx.port)
+    except Exception as e:
+        ctx.connect_error = e
+        raise
     return note
 
 
@@ -923,7 +941,7 @@ async def main(reactor_, argv):
             try:
                 note = await ensure_main(ctx)
             except Exception as e:
-                emit(name, False, "could not connect to %s:%d: %s" % (args.host, args.port, e))
+                emit(name, False, "could not connect to %s:%d: %s: %s" % (args.host, args.port, type(e).__name__, e))
                 all_ok = False
                 continue
         ok, detail = await run_one(ctx, name, func)

@@ -169,6 +169,9 @@ class BackgroundWriter:
     def _drain(self):
         while True:
             text = self.pending.get()
+            dropped, self.dropped = self.dropped, 0
+            if dropped:
+                text = "[%d log lines dropped: stderr was not being read]\n%s" % (dropped, text)
             try:
                 self.stream.write(text)
                 self.stream.flush()
@@ -199,7 +202,7 @@ def watch_stdin():
     try:
         while os.read(sys.stdin.fileno(), 65536):
             pass
-    except (OSError, ValueError):
+    except (AttributeError, OSError, ValueError):  # no stdin at all counts as EOF
         pass
     reactor.callFromThread(stop_reactor)
 

@@ -1,9 +1,11 @@
 package dev.pbj;
 
 /**
- * The receiver-side limits of one connection, immutable. Defaults are Twisted's own where Twisted has one, so a
- * PBJ peer accepts what Twisted accepts and refuses what Twisted refuses; {@link #maxDepth()} is PBJ's own guard
- * (Twisted has none). Every limit has a name that {@link LimitExceededException} quotes.
+ * The limits of one connection, immutable. Receiving, a value over a limit closes the connection before its
+ * body is buffered; sending, it fails only that call and nothing is written. Defaults are Twisted's own where
+ * Twisted has one, so a PBJ peer accepts what Twisted accepts and refuses what Twisted refuses;
+ * {@link #maxDepth()} is PBJ's own guard (Twisted has none). Every limit has a name that
+ * {@link LimitExceededException} quotes.
  */
 public final class Limits {
   private static final Limits DEFAULTS = builder().build();

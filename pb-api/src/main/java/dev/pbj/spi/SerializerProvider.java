@@ -30,7 +30,7 @@ public interface SerializerProvider {
   }
 
   /** A new encoder for one connection speaking {@code dialect}. */
-  MessageEncoder newEncoder(String dialect, dev.pbj.Limits limits);
+  MessageEncoder newEncoder(String dialect, Limits limits);
 
   /** A new decoder for one connection speaking {@code dialect}, pushing tokens to {@code sink}. */
   MessageDecoder newDecoder(String dialect, Limits limits, TokenSink sink);

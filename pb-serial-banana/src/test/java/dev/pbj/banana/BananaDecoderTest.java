@@ -8,9 +8,11 @@ import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BananaDecoderTest {
@@ -46,7 +48,7 @@ class BananaDecoderTest {
 
   @Test
   void acceptsTwistedsLargestStringOf655360Bytes() {
-    List<Token> tokens = Feeding.randomChunks("pb", DEFAULTS, stringOf(655_360), new java.util.Random(1), 70_000);
+    List<Token> tokens = Feeding.randomChunks("pb", DEFAULTS, stringOf(655_360), new Random(1), 70_000);
     assertThat(tokens).hasSize(1);
     assertThat(tokens.get(0).value()).hasSize(2 * 655_360);
   }
@@ -172,7 +174,7 @@ class BananaDecoderTest {
       public void bytes(byte[] buffer, int offset, int length) {
         super.bytes(buffer, offset, length);
         seen.add(tokens.get(tokens.size() - 1));
-        decoder[0].switchDialect(new String(buffer, offset, length, java.nio.charset.StandardCharsets.US_ASCII));
+        decoder[0].switchDialect(new String(buffer, offset, length, StandardCharsets.US_ASCII));
       }
 
       @Override

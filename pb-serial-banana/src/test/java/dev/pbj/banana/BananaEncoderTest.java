@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,7 @@ class BananaEncoderTest {
     e.text(s);
     byte[] m = e.takeMessage();
     RecordingSink sink = new RecordingSink();
-    new BananaDecoder("none", DEFAULTS, sink).feed(java.nio.ByteBuffer.wrap(m));
+    new BananaDecoder("none", DEFAULTS, sink).feed(ByteBuffer.wrap(m));
     assertThat(sink.tokens.get(1)).isEqualTo(new Token("bytes", "756e69636f6465"));
     return Hex.decode(sink.tokens.get(2).value());
   }

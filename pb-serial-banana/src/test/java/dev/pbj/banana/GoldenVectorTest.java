@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pbj.Limits;
 import dev.pbj.banana.GoldenVectors.Vector;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -98,7 +99,7 @@ class GoldenVectorTest {
         BananaDecoder decoder = new BananaDecoder(dialect, LIMITS, sink);
         for (int at = 0; at < data.length; ) {
           int n = Math.min(data.length - at, 1 + random.nextInt(round < 10 ? 16 : 4096));
-          decoder.feed(java.nio.ByteBuffer.wrap(data, at, n));
+          decoder.feed(ByteBuffer.wrap(data, at, n));
           at += n;
         }
         assertThat(decoder.inMessage()).isFalse();

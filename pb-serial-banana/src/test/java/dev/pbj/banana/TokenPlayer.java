@@ -2,6 +2,7 @@ package dev.pbj.banana;
 
 import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 
 /** Replays tokens into a sink (an encoder), as Jelly would call it. */
@@ -33,7 +34,7 @@ final class TokenPlayer {
           // Surrounded by junk, so an encoder that ignores offset or length is caught.
           byte[] bytes = Hex.decode(t.value());
           byte[] padded = new byte[bytes.length + 5];
-          java.util.Arrays.fill(padded, (byte) 0x5a);
+          Arrays.fill(padded, (byte) 0x5a);
           System.arraycopy(bytes, 0, padded, 3, bytes.length);
           sink.bytes(padded, 3, bytes.length);
           break;

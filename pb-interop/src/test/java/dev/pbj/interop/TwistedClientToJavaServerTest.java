@@ -1,0 +1,79 @@
+package dev.pbj.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pbj.core.PbServer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A real Twisted client ({@code client_checks.py}) against the Java server over TCP: every check the script
+ * runs becomes one test here, so a failure names the Twisted behaviour that broke.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwistedClientToJavaServerTest {
+  /** Checks the script must report; a check that silently disappears is a failure too. */
+  private static final List<String> REQUIRED = List.of("echo_none", "echo_bool", "echo_ints", "echo_floats",
+      "echo_bytes", "echo_text", "echo_list", "echo_tuple", "echo_dict", "echo_set", "echo_frozenset",
+      "echo_empty_containers", "echo_nested", "echo_shared", "echo_cycle", "echo_dict_cycle", "echo_tuple_cycle",
+      "types_from_server", "add_ints", "add_floats", "add_kwargs", "fail_is_pb_error", "crash_is_remote_error",
+      "no_such_method", "callback_into_client", "counter", "reference_identity", "hold_and_return",
+      "many_calls_in_flight", "big_string", "pending_call_fails_on_disconnect");
+
+  private PbServer server;
+  private final Map<String, JsonNode> results = new LinkedHashMap<>();
+  private String stderr = "";
+
+  @BeforeAll
+  void runTwistedClient() throws Exception {
+    Twisted.python();
+    server = PbServer.builder().rootFactory(broker -> new InteropRoot()).listen("tcp://127.0.0.1:0").build()
+        .start();
+    int port = server.addresses().get(0).getPort();
+    ObjectMapper json = new ObjectMapper();
+    try (Twisted.PythonProcess client = new Twisted.PythonProcess(List.of(
+        Twisted.script("client_checks.py").toString(), "--port", Integer.toString(port)))) {
+      String line;
+      while ((line = client.stdout.readLine()) != null) {
+        if (line.startsWith("{")) {
+          JsonNode result = json.readTree(line);
+          results.put(result.get("check").asText(), result);
+        }
+      }
+      client.process.waitFor();
+      stderr = client.stderr();
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void everyRequiredCheckRan() {
+    assertThat(results.keySet()).as("checks reported by client_checks.py; stderr:\n%s", stderr)
+        .containsAll(REQUIRED);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> twistedClientChecks() {
+    List<DynamicTest> tests = new ArrayList<>();
+    results.forEach((name, result) -> tests.add(DynamicTest.dynamicTest(name, () ->
+        assertThat(result.get("ok").asBoolean()).as("%s: %s", name, result.get("detail").asText()).isTrue())));
+    return tests.stream();
+  }
+}
