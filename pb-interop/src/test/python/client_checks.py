@@ -409,6 +409,16 @@ async def echo_shared(ctx):
     return "result[0] is result[1]"
 
 
+@check("echo_shared_immutables")
+async def echo_shared_immutables(ctx):
+    # Twisted's jelly wraps a tuple or frozenset seen twice in reference /
+    # dereference too, not only mutable containers: the server must decode that.
+    t = (1, "t")
+    f = frozenset([3])
+    inner = (2,)
+    return await echo_each(ctx, [[t, t], [f, f, t], ((inner,), (inner,)), {"a": t, "b": t}])
+
+
 @check("echo_cycle")
 async def echo_cycle(ctx):
     y = []

@@ -8,6 +8,10 @@ import java.util.List;
  * {@code java.lang.IllegalStateException} …), its message, the traceback when the peer chose to send one, and
  * the qualified names of the type and its ancestors, which {@link #isA(String)} checks like Twisted's
  * {@code failure.check}.
+ *
+ * <p>A remote method may throw one too: it reaches the caller with its own type name and parents, so a failure
+ * from a callback into another peer travels on unchanged, and a method can raise any Python type
+ * ({@code builtins.TypeError}, say) for its Twisted callers.
  */
 public class RemoteException extends PbException {
   private final String remoteType;

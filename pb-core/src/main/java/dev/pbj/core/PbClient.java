@@ -54,12 +54,18 @@ public final class PbClient implements AutoCloseable {
 
   /** Connects to {@code uri}, e.g. {@code tcp://127.0.0.1:8789}; see {@link #connect(URI)}. */
   public CompletableFuture<Broker> connect(String uri) {
-    return connect(URI.create(uri));
+    try {
+      return connect(URI.create(uri));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**
    * Connects and negotiates the dialect. The future completes with the connection's broker, whose
-   * {@link Broker#rootObject()} is the server's root, or fails with the connection error.
+   * {@link Broker#rootObject()} is the server's root, or fails with the connection error
+   * ({@link java.net.ConnectException} when refused, {@link dev.pbj.ProviderNotFoundException} for a scheme no
+   * transport serves). Never throws.
    */
   public CompletableFuture<Broker> connect(URI uri) {
     synchronized (this) {
@@ -67,8 +73,18 @@ public final class PbClient implements AutoCloseable {
         return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
       }
     }
+    if (uri.getScheme() == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "URI needs a scheme, e.g. tcp://127.0.0.1:8789: " + uri));
+    }
+    dev.pbj.spi.TransportProvider transport;
+    try {
+      transport = registry.transport(uri.getScheme());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<Broker> ready = new CompletableFuture<>();
-    registry.transport(uri.getScheme()).connect(uri, link -> {
+    transport.connect(uri, link -> {
       Session session = new Session(link, false, serializers, config, ready);
       session.start();
       return session;
@@ -115,9 +131,8 @@ public final class PbClient implements AutoCloseable {
       broker.close();
     }
     if (ownedExecutor != null) {
-      for (Broker broker : open) {
-        broker.closeFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-      }
+      CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
+          .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
       ownedExecutor.shutdown();
     }
   }

@@ -60,6 +60,9 @@ public final class PbServer implements AutoCloseable {
     this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, CopyResolver.FAILURES_ONLY, b.root,
         names);
     this.onConnect = b.onConnect;
+    for (URI uri : listenUris) {
+      registry.transport(uri.getScheme()); // fail at build, naming the module, rather than half-started
+    }
   }
 
   public static Builder builder() {
@@ -83,6 +86,9 @@ public final class PbServer implements AutoCloseable {
         close();
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         throw new IllegalStateException("cannot listen on " + uri + ": " + cause, cause);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
       }
     }
     return this;
@@ -162,9 +168,8 @@ public final class PbServer implements AutoCloseable {
       broker.close();
     }
     if (ownedExecutor != null) {
-      for (Broker broker : open) {
-        broker.closeFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-      }
+      CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
+          .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
       ownedExecutor.shutdown();
     }
   }
@@ -197,7 +202,15 @@ public final class PbServer implements AutoCloseable {
 
     /** Adds a listener, e.g. {@code tcp://127.0.0.1:8789} (port 0: any free port). */
     public Builder listen(String uri) {
-      listen.add(URI.create(uri));
+      return listen(URI.create(uri));
+    }
+
+    /** Adds a listener; see {@link #listen(String)}. */
+    public Builder listen(URI uri) {
+      if (uri.getScheme() == null) {
+        throw new IllegalArgumentException("listener URI needs a scheme, e.g. tcp://127.0.0.1:8789: " + uri);
+      }
+      listen.add(uri);
       return this;
     }
 

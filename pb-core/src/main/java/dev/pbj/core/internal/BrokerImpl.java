@@ -347,9 +347,11 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   private void finish(Dispatcher.Invocation invocation, long requestId, boolean answerRequired, Object value,
       Throwable error) {
-    if (error != null && !(error instanceof PbError) && !(error instanceof Failures.PythonError)) {
-      log.warn("remote method {}.{} failed; the peer receives a remote error", invocation.target().getClass()
-          .getName(), invocation.method().javaName, error);
+    if (error != null && !(error instanceof PbError) && !(error instanceof Failures.PythonError)
+        && !(error instanceof dev.pbj.RemoteException)) {
+      log.warn("remote method {}.{} failed, the peer receives it as a remote error: {}",
+          invocation.target().getClass().getName(), invocation.method().javaName, error.toString());
+      log.debug("failure of {}", invocation.method().javaName, error);
     }
     if (error instanceof Error && !(error instanceof AssertionError)) {
       throw (Error) error;

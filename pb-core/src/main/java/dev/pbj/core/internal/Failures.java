@@ -41,6 +41,17 @@ public final class Failures {
         parents.add(PbError.TWISTED_TYPE);
       }
       message = error.getMessage();
+    } else if (error instanceof RemoteException) {
+      // a failure from further along (a callback into another peer) travels on as itself
+      RemoteException remote = (RemoteException) error;
+      type = remote.remoteType();
+      parents.add(type);
+      for (String parent : remote.parents()) {
+        if (!parents.contains(parent)) {
+          parents.add(parent);
+        }
+      }
+      message = remote.remoteMessage();
     } else if (error instanceof PythonError) {
       PythonError python = (PythonError) error;
       type = python.type;
@@ -50,12 +61,17 @@ public final class Failures {
       type = error.getClass().getName();
       message = error.getMessage() == null ? "" : error.getMessage();
     }
-    for (Class<?> c = error.getClass(); !(error instanceof PythonError) && c != Object.class; c = c.getSuperclass()) {
+    boolean javaNames = !(error instanceof PythonError) && !(error instanceof RemoteException);
+    for (Class<?> c = error.getClass(); javaNames && c != Object.class; c = c.getSuperclass()) {
       if (!parents.contains(c.getName())) {
         parents.add(c.getName());
       }
     }
-    parents.addAll(PYTHON_BASES);
+    for (String base : PYTHON_BASES) {
+      if (!parents.contains(base)) {
+        parents.add(base);
+      }
+    }
     return record(type, message, parents, sendTraceback ? stackTrace(error) : NO_TRACEBACK, sendTraceback);
   }
 

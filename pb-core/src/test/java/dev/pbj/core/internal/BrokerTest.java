@@ -214,6 +214,42 @@ class BrokerTest {
   }
 
   @Test
+  void failureRaisedInACallbackTravelsBackWithItsOwnType() throws Exception {
+    Referenceable listener = new Referenceable() {
+      @Remote
+      public String got(String x) {
+        throw new dev.pbj.PbError("refused " + x);
+      }
+    };
+    RemoteException error = remoteError("callback", listener, "hi");
+    assertThat(error.remoteType()).isEqualTo("twisted.spread.pb.Error");
+    assertThat(error.remoteMessage()).isEqualTo("refused hi");
+    assertThat(error.isPbError()).isTrue();
+    pair.assertBaseline();
+  }
+
+  @Test
+  void remoteMethodMayRaiseAnyPythonType() throws Exception {
+    Referenceable raiser = new Referenceable() {
+      @Remote
+      public void raise() {
+        throw new RemoteException("builtins.KeyError", "'k'", "", List.of("builtins.LookupError"));
+      }
+    };
+    RemoteException error = remoteError("callback", raiser, "x"); // the server calls back got(): no such method
+    assertThat(error.remoteType()).isEqualTo("twisted.spread.flavors.NoSuchMethod");
+    try (BrokerPair other = BrokerPair.open(raiser)) {
+      CompletableFuture<Object> future = other.client.rootObject().callRemote("raise");
+      Throwable cause = assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).actual().getCause();
+      RemoteException keyError = (RemoteException) cause;
+      assertThat(keyError.remoteType()).isEqualTo("builtins.KeyError");
+      assertThat(keyError.isA("builtins.LookupError")).isTrue();
+      assertThat(keyError.isA("builtins.Exception")).isTrue();
+      assertThat(keyError.parents()).doesNotContain("dev.pbj.RemoteException");
+    }
+  }
+
+  @Test
   void deferredAnswerArrivesAfterLaterCalls() throws Exception {
     CompletableFuture<Object> slow = pair.client.rootObject().callRemote("later");
     assertThat(call("echo", "fast")).isEqualTo("fast");
@@ -284,11 +320,35 @@ class BrokerTest {
   }
 
   @Test
+  void everyExchangeWorksWhenBytesArriveOneAtATime() throws Exception {
+    try (BrokerPair trickle = BrokerPair.open(new TestRoot(), Limits.defaults(), false, true)) {
+      List<Object> cycle = new ArrayList<>();
+      cycle.add(cycle);
+      Object value = List.of("é", Bytes.ascii("copy"), BigInteger.TWO.pow(100), -0.5, Tuple.of(), Map.of(1L, true));
+      assertThat(trickle.client.rootObject().callRemote("echo", value).get(10, TimeUnit.SECONDS)).isEqualTo(value);
+      List<?> back = (List<?>) trickle.client.rootObject().callRemote("echo", cycle).get(10, TimeUnit.SECONDS);
+      assertThat(back.get(0)).isSameAs(back);
+      Referenceable listener = new Referenceable() {
+        @Remote
+        public String got(String x) {
+          return x + "!";
+        }
+      };
+      assertThat(trickle.client.rootObject().callRemote("callback", listener, "hey").get(10, TimeUnit.SECONDS))
+          .isEqualTo("hey!");
+      trickle.assertBaseline();
+    }
+  }
+
+  @Test
   void rootCallIsByteForByteTwistedsCapture() throws Exception {
     pair.clientLink.clearSent();
     call("echo", "hi");
     // PROTOCOL-REFERENCE §9.2, with our request id 1
     assertThat(HexFormat.of().formatHex(pair.clientLink.sentBytes())).isEqualTo(
         "07801a87018104827" + "26f6f740482" + "6563686f018102800b8702800782756e69636f646502826869018005" + "87");
+    // and the answer is Twisted's: (answer 1 (unicode "hi"))
+    assertThat(HexFormat.of().formatHex(pair.serverLink.sentBytes())).endsWith(
+        "03801b8701810280078275" + "6e69636f646502826869");
   }
 }

@@ -1,0 +1,83 @@
+package dev.pbj.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The {@code pbj} command's entry point. {@link #run} runs one command line against the given streams and
+ * returns its exit status (see {@link #USAGE}); only {@link #main} exits the JVM, so tests run commands in
+ * process.
+ */
+public final class Main {
+  /** What {@code pbj help} prints. */
+  public static final String USAGE = String.join("\n",
+      "usage: pbj serve [--tcp HOST:PORT]... [--serializers NAME,...] [--until-stdin-closes]",
+      "       pbj call [--serializer NAME] [--kw NAME=JSON]... [--timeout SECONDS] URI METHOD [ARG...]",
+      "       pbj help",
+      "",
+      "serve  Serve the demo root. Prints \"listening URI\" for each listener once it is ready, then",
+      "       runs until killed.",
+      "         --tcp HOST:PORT       listen on TCP, repeatable (default 127.0.0.1:8789; port 0: any free)",
+      "         --ws HOST:PORT        listen on WebSocket (needs pb-transport-websocket: not available yet)",
+      "         --serializers NAMES   the serializers offered, preferred first (default: all, e.g. banana)",
+      "         --until-stdin-closes  stop when standard input reaches its end",
+      "call   Call METHOD on the root object at URI (tcp://HOST:PORT) and print the answer as one line",
+      "       of JSON. Each ARG is one JSON value: quote strings, as in '\"hi\"'.",
+      "         --kw NAME=JSON        a keyword argument, repeatable",
+      "         --serializer NAME     the serializer to use (default: the server's first choice)",
+      "         --timeout SECONDS     give up after this long (default 30)",
+      "         --login USER:PASS     log in and call the avatar (not available yet)",
+      "help   Print this text.",
+      "",
+      "Exit status: 0 success; 1 the remote method raised an error, printed on stderr as",
+      "\"TYPE: message\"; 2 bad usage, a connection or protocol failure, or a timeout.",
+      "",
+      "JSON numbers, strings, arrays, objects, true/false and null are Python's int/float, str, list,",
+      "dict, bool and None. Other values are tagged objects: {\"$bytes\": \"<base64>\"}, {\"$tuple\": [...]},",
+      "{\"$set\": [...]}, {\"$frozenset\": [...]}, {\"$float\": \"nan\"}, {\"$dict\": [[KEY, VALUE], ...]};",
+      "answers may also hold {\"$remote\": N} and others (see pb-cli/README.md).",
+      "");
+
+  private Main() {}
+
+  /** Runs the command line and exits with its status. Output is UTF-8 whatever the platform's charset. */
+  public static void main(String[] args) {
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    int status = run(args, System.in, out, err);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  /** Runs one command line with standard input as {@code in}; see {@link #run(String[], InputStream, PrintStream, PrintStream)}. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System.in, out, err);
+  }
+
+  /**
+   * Runs one command line: results to {@code out}, diagnostics and usage errors to {@code err}. Returns when the
+   * command is done ({@code serve}: once it has been told to stop).
+   *
+   * @return the exit status: 0 success, 1 remote error, 2 bad usage or a connection, protocol or timeout failure
+   */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Command command;
+    try {
+      command = CommandLine.parse(List.of(args));
+    } catch (UsageException e) {
+      err.println("pbj: " + e.getMessage());
+      err.print(e.showUsage() ? "\n" + USAGE : "run 'pbj help' for usage\n");
+      err.flush();
+      return Command.FAILURE;
+    }
+    int status = command.run(in, out, err);
+    out.flush();
+    err.flush();
+    return status;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.pbj.cli;
+
+import dev.pbj.ProviderNotFoundException;
+import dev.pbj.cli.demo.DemoRoot;
+import dev.pbj.core.PbServer;
+import dev.pbj.core.ProviderRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code pbj serve}: serves a {@link DemoRoot} on each listener, prints {@code listening URI} per listener once all
+ * are bound, and runs until the JVM is told to stop (SIGTERM, SIGINT: a shutdown hook closes the server) or, with
+ * {@code --until-stdin-closes}, until standard input reaches its end, which lets a parent process tie the
+ * server's life to its own.
+ */
+final class ServeCommand implements Command {
+  private final List<URI> listeners;
+  private final List<String> serializers;
+  private final boolean untilStdinCloses;
+
+  ServeCommand(List<URI> listeners, List<String> serializers, boolean untilStdinCloses) {
+    this.listeners = List.copyOf(listeners);
+    this.serializers = List.copyOf(serializers);
+    this.untilStdinCloses = untilStdinCloses;
+  }
+
+  @Override
+  public int run(InputStream in, PrintStream out, PrintStream err) {
+    String missing = missingTransport();
+    if (missing != null) {
+      err.println("pbj serve: " + missing);
+      return FAILURE;
+    }
+    PbServer server;
+    try {
+      PbServer.Builder builder = PbServer.builder().root(new DemoRoot());
+      listeners.forEach(uri -> builder.listen(uri.toString()));
+      if (!serializers.isEmpty()) {
+        builder.serializers(serializers.toArray(String[]::new));
+      }
+      server = builder.build().start();
+    } catch (ProviderNotFoundException | IllegalStateException e) {
+      err.println("pbj serve: " + e.getMessage());
+      return FAILURE;
+    }
+
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    Thread shutdownHook = new Thread(() -> {
+      server.close();
+      stop.complete(null);
+    }, "pbj-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    try {
+      for (int i = 0; i < listeners.size(); i++) {
+        out.println("listening " + server.uri(i));
+      }
+      out.flush();
+      if (untilStdinCloses) {
+        Thread watcher = new Thread(() -> {
+          drain(in);
+          stop.complete(null);
+        }, "pbj-serve-stdin");
+        watcher.setDaemon(true);
+        watcher.start();
+      }
+      stop.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new AssertionError("stop never fails", e);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running, or has run, and closes the server
+      }
+      server.close();
+    }
+    return OK;
+  }
+
+  /** Why a listener's transport is missing, or null when every one is on the class path. */
+  private String missingTransport() {
+    for (URI uri : listeners) {
+      try {
+        ProviderRegistry.getDefault().transport(uri.getScheme());
+      } catch (ProviderNotFoundException e) {
+        return uri.getScheme().equals("ws")
+            ? "--ws needs the WebSocket transport, which is not available yet: this build of pbj does not "
+                + "include dev.pbj:pb-transport-websocket"
+            : e.getMessage();
+      }
+    }
+    return null;
+  }
+
+  private static void drain(InputStream in) {
+    byte[] buffer = new byte[4096];
+    try {
+      while (in.read(buffer) >= 0) {
+        // discard: only the end matters
+      }
+    } catch (IOException e) {
+      // a broken standard input counts as closed
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.pbj.cli.demo;
+
+import dev.pbj.Bytes;
+import dev.pbj.PbError;
+import dev.pbj.Referenceable;
+import dev.pbj.Remote;
+import dev.pbj.RemoteReference;
+import dev.pbj.Tuple;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The root object {@code pbj serve} serves: the demo contract of DESIGN.md, whose wire names tests and examples in
+ * every language rely on. Stateless and thread-safe, so one instance serves every connection.
+ *
+ * <p>Open for extension: test modules subclass it to add methods of their own beside the contract's.
+ */
+public class DemoRoot implements Referenceable {
+
+  /** Returns {@code x} unchanged: shared and cyclic structures come back with the same shape. */
+  @Remote(nonBlocking = true)
+  public Object echo(Object x) {
+    return x;
+  }
+
+  /**
+   * Python's {@code a + b} for the values PB carries: integers of any size (the sum is a {@code Long} when it
+   * fits), floats (when either side is one), and concatenation of two texts, byte strings, lists or tuples.
+   */
+  @Remote(nonBlocking = true)
+  public Object add(Object a, Object b) {
+    if (isInteger(a) && isInteger(b)) {
+      return narrow(toBigInteger(a).add(toBigInteger(b)));
+    }
+    if (isNumber(a) && isNumber(b)) {
+      return toDouble(a) + toDouble(b);
+    }
+    if (a instanceof String && b instanceof String) {
+      return (String) a + b;
+    }
+    if (a instanceof Bytes && b instanceof Bytes) {
+      byte[] joined = new byte[((Bytes) a).length() + ((Bytes) b).length()];
+      ((Bytes) a).copyTo(joined, 0);
+      ((Bytes) b).copyTo(joined, ((Bytes) a).length());
+      return Bytes.wrap(joined);
+    }
+    if (a instanceof Tuple && b instanceof Tuple) {
+      return Tuple.copyOf(concat((Tuple) a, (Tuple) b));
+    }
+    if (a instanceof List && b instanceof List && !(a instanceof Tuple) && !(b instanceof Tuple)) {
+      return concat((List<?>) a, (List<?>) b);
+    }
+    throw new IllegalArgumentException("unsupported operand type(s) for +: " + typeName(a) + " and "
+        + typeName(b));
+  }
+
+  /** Raises PB's application error: Twisted callers see a {@code pb.Error} carrying {@code message}. */
+  @Remote(nonBlocking = true)
+  public void fail(String message) {
+    throw new PbError(message);
+  }
+
+  /** Fails unexpectedly: callers see a remote error named {@code java.lang.IllegalStateException}. */
+  @Remote(nonBlocking = true)
+  public void crash() {
+    throw new IllegalStateException("crash requested");
+  }
+
+  /**
+   * Calls {@code ref.got(x)} and answers with its answer (or its failure). The reference is released before the
+   * answer is sent, so once the caller has the answer, the server no longer holds its object.
+   */
+  @Remote(nonBlocking = true)
+  public CompletionStage<Object> callback(RemoteReference ref, Object x) {
+    return ref.callRemote("got", x).whenComplete((answer, error) -> ref.close());
+  }
+
+  /** A new {@link Counter} starting at 0. */
+  @Remote(value = "counter", nonBlocking = true)
+  public Counter counter() {
+    return new Counter(0);
+  }
+
+  /** A new {@link Counter} starting at {@code start} (the keyword {@code start} binds here too). */
+  @Remote(nonBlocking = true)
+  public Counter counter(long start) {
+    return new Counter(start);
+  }
+
+  /** What {@code counter(start=0)} hands out: a Referenceable holding one number. Thread-safe. */
+  public static final class Counter implements Referenceable {
+    private long value;
+
+    public Counter(long start) {
+      this.value = start;
+    }
+
+    /** Adds 1; returns the new value. */
+    @Remote(value = "increment", nonBlocking = true)
+    public synchronized long increment() {
+      return ++value;
+    }
+
+    /** Adds {@code n}; returns the new value. */
+    @Remote(nonBlocking = true)
+    public synchronized long increment(long n) {
+      value += n;
+      return value;
+    }
+
+    /** The current value. */
+    @Remote(nonBlocking = true)
+    public synchronized long value() {
+      return value;
+    }
+  }
+
+  private static boolean isInteger(Object x) {
+    return x instanceof Long || x instanceof Integer || x instanceof Short || x instanceof Byte
+        || x instanceof BigInteger;
+  }
+
+  private static boolean isNumber(Object x) {
+    return isInteger(x) || x instanceof Double || x instanceof Float;
+  }
+
+  private static BigInteger toBigInteger(Object x) {
+    return x instanceof BigInteger ? (BigInteger) x : BigInteger.valueOf(((Number) x).longValue());
+  }
+
+  private static double toDouble(Object x) {
+    return ((Number) x).doubleValue();
+  }
+
+  private static Object narrow(BigInteger n) {
+    return n.bitLength() < 64 ? (Object) n.longValue() : n;
+  }
+
+  private static List<Object> concat(List<?> a, List<?> b) {
+    List<Object> joined = new ArrayList<>(a.size() + b.size());
+    joined.addAll(a);
+    joined.addAll(b);
+    return joined;
+  }
+
+  private static String typeName(Object x) {
+    return x == null ? "None" : "'" + x.getClass().getSimpleName() + "'";
+  }
+}

@@ -1,0 +1,199 @@
+package dev.pbj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The command end to end, in process: one {@code pbj serve} on an ephemeral port, many {@code pbj call}s. */
+class MainTest {
+  private static final LineCollector serveOut = new LineCollector();
+  private static final LineCollector serveErr = new LineCollector();
+  private static PipedOutputStream serveStdin;
+  private static CompletableFuture<Integer> serveStatus;
+  private static String uri;
+
+  /** What one command printed, and its exit status. */
+  record Result(int status, String out, String err) {}
+
+  @BeforeAll
+  static void serve() throws Exception {
+    PipedInputStream stdin = new PipedInputStream();
+    serveStdin = new PipedOutputStream(stdin);
+    serveStatus = inThread(new String[] {"serve", "--tcp", "127.0.0.1:0", "--until-stdin-closes"}, stdin,
+        serveOut, serveErr);
+    String line = serveOut.nextLine();
+    assertThat(line).matches("listening tcp://127\\.0\\.0\\.1:\\d+");
+    uri = line.substring("listening ".length());
+    assertThat(uri).doesNotEndWith(":0");
+  }
+
+  @AfterAll
+  static void stopServing() throws Exception {
+    serveStdin.close();
+    assertThat(serveStatus.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(serveErr.text()).as("serve's stderr").isEmpty();
+  }
+
+  /** Runs a command that blocks ({@code serve}) on a thread of its own. */
+  private static CompletableFuture<Integer> inThread(String[] args, InputStream in, LineCollector out,
+      LineCollector err) {
+    CompletableFuture<Integer> status = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        status.complete(Main.run(args, in, out.stream, err.stream));
+      } catch (Throwable e) {
+        status.completeExceptionally(e);
+      }
+    }, "pbj-" + args[0]);
+    thread.setDaemon(true);
+    thread.start();
+    return status;
+  }
+
+  private static Result pbj(String... args) {
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    int status = Main.run(args, new ByteArrayInputStream(new byte[0]), out.stream, err.stream);
+    return new Result(status, out.text(), err.text());
+  }
+
+  @Test
+  void echoPrintsTheArgumentBackAsJson() {
+    String value = "{\"a\":[1,2.5,\"x\",null,true],\"t\":{\"$tuple\":[{\"$bytes\":\"aGk=\"}]},"
+        + "\"big\":1267650600228229401496703205376,\"s\":{\"$set\":[1]}}";
+    assertThat(pbj("call", uri, "echo", value)).isEqualTo(new Result(0, value + "\n", ""));
+    assertThat(pbj("call", uri, "echo", "\"h\u00e9llo\"")).isEqualTo(new Result(0, "\"h\u00e9llo\"\n", ""));
+  }
+
+  @Test
+  void addPrintsTheSum() {
+    assertThat(pbj("call", uri, "add", "2", "3")).isEqualTo(new Result(0, "5\n", ""));
+    assertThat(pbj("call", uri, "add", "-5", "1.5")).isEqualTo(new Result(0, "-3.5\n", ""));
+    assertThat(pbj("call", uri, "add", "1267650600228229401496703205376", "1").out())
+        .isEqualTo("1267650600228229401496703205377\n");
+    assertThat(pbj("call", uri, "add", "1", "--kw", "b=2")).isEqualTo(new Result(0, "3\n", ""));
+    assertThat(pbj("call", "--kw=a=1", "--kw", "b=2", uri, "add")).isEqualTo(new Result(0, "3\n", ""));
+  }
+
+  @Test
+  void counterIsPrintedAsARemoteReference() {
+    assertThat(pbj("call", uri, "counter", "--kw", "start=5")).isEqualTo(new Result(0, "{\"$remote\":1}\n", ""));
+  }
+
+  @Test
+  void remoteErrorPrintsTypeAndMessageAndExitsOne() {
+    assertThat(pbj("call", uri, "fail", "\"nope\"")).isEqualTo(new Result(1, "", "twisted.spread.pb.Error: nope\n"));
+    assertThat(pbj("call", uri, "crash"))
+        .isEqualTo(new Result(1, "", "java.lang.IllegalStateException: crash requested\n"));
+  }
+
+  @Test
+  void missingMethodIsARemoteError() {
+    assertThat(pbj("call", uri, "nosuch")).isEqualTo(
+        new Result(1, "", "twisted.spread.flavors.NoSuchMethod: No such method: remote_nosuch\n"));
+  }
+
+  @Test
+  void refusedConnectionExitsTwo() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    Result result = pbj("call", "tcp://127.0.0.1:" + closedPort, "echo", "1");
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).startsWith("pbj call: cannot connect to tcp://127.0.0.1:" + closedPort + ": ")
+        .containsIgnoringCase("refused");
+  }
+
+  @Test
+  void argumentThatIsNotJsonExitsTwo() {
+    Result result = pbj("call", uri, "echo", "hello");
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).startsWith("pbj: argument 1 is not a value: not JSON")
+        .contains("a string needs quotes: '\"hello\"'");
+    assertThat(pbj("call", uri, "echo", "[1,").err()).doesNotContain("quotes");
+    assertThat(pbj("call", uri, "echo", "--kw", "x=nope").err()).startsWith("pbj: keyword argument x is not");
+  }
+
+  @Test
+  void badUsagePrintsUsageAndExitsTwo() {
+    for (String[] args : new String[][] {{}, {"frobnicate"}, {"call", uri}, {"call", "--bogus", uri, "echo"},
+        {"call", "127.0.0.1:8789", "echo"}, {"call", "--timeout", "0", uri, "echo"}, {"serve", "extra"},
+        {"serve", "--tcp", "nowhere"}, {"call", "--kw", "novalue", uri, "echo"}, {"call", uri, "echo", "--timeout"}}) {
+      Result result = pbj(args);
+      assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(result.out()).isEmpty();
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+    }
+  }
+
+  @Test
+  void helpPrintsUsageOnStdout() {
+    for (String help : new String[] {"help", "--help", "-h"}) {
+      assertThat(pbj(help)).isEqualTo(new Result(0, Main.USAGE, ""));
+    }
+    assertThat(pbj("call", "--help")).isEqualTo(new Result(0, Main.USAGE, ""));
+  }
+
+  @Test
+  void optionsNotAvailableYetAreRefusedClearly() {
+    Result login = pbj("call", "--login", "alice:wonderland", uri, "echo", "1");
+    assertThat(login.status()).isEqualTo(2);
+    assertThat(login.err()).contains("--login is not available yet");
+    Result ws = pbj("serve", "--ws", "127.0.0.1:0");
+    assertThat(ws.status()).isEqualTo(2);
+    assertThat(ws.out()).isEmpty();
+    assertThat(ws.err()).contains("--ws needs the WebSocket transport", "not available yet",
+        "pb-transport-websocket");
+  }
+
+  @Test
+  void unknownSerializerExitsTwoNamingTheModule() {
+    Result result = pbj("call", "--serializer", "msgpack", uri, "echo", "1");
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err()).contains("msgpack", "dev.pbj:pb-serial-msgpack");
+    Result serve = pbj("serve", "--tcp", "127.0.0.1:0", "--serializers", "nonesuch");
+    assertThat(serve.status()).isEqualTo(2);
+    assertThat(serve.err()).contains("nonesuch");
+  }
+
+  @Test
+  void serveRefusesAPortInUse() {
+    String port = uri.substring(uri.lastIndexOf(':') + 1);
+    Result result = pbj("serve", "--tcp", "127.0.0.1:" + port);
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).startsWith("pbj serve: cannot listen on tcp://127.0.0.1:" + port);
+  }
+
+  @Test
+  void serveListensOnEveryAddressGiven() throws Exception {
+    PipedInputStream stdin = new PipedInputStream();
+    PipedOutputStream stdinWriter = new PipedOutputStream(stdin);
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    CompletableFuture<Integer> status = inThread(new String[] {"serve", "--tcp", "127.0.0.1:0",
+        "--tcp=127.0.0.1:0", "--serializers", "banana", "--until-stdin-closes"}, stdin, out, err);
+    String first = out.nextLine().substring("listening ".length());
+    String second = out.nextLine().substring("listening ".length());
+    assertThat(first).isNotEqualTo(second);
+    assertThat(pbj("call", "--serializer", "banana", first, "echo", "1").out()).isEqualTo("1\n");
+    assertThat(pbj("call", second, "echo", "2").out()).isEqualTo("2\n");
+    stdinWriter.close();
+    assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(err.text()).isEmpty();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.pbj.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbj.Broker;
+import dev.pbj.Referenceable;
+import dev.pbj.Remote;
+import dev.pbj.core.PbClient;
+import dev.pbj.core.PbServer;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Hostile input on a raw socket against the Java server over TCP. Each case ends that one connection cleanly (or
+ * gets a typed error answer) while a well-behaved client on another connection keeps its pending call and goes on
+ * being served.
+ */
+class BadInputTest {
+  private final CompletableFuture<Object> gate = new CompletableFuture<>();
+  private PbServer server;
+  private PbClient client;
+  private Broker good;
+  private CompletableFuture<Object> pendingOnGoodConnection;
+
+  /** The root of this test: echo, and a call that answers when the test opens the gate. */
+  public class Root implements Referenceable {
+    @Remote
+    public Object echo(Object x) {
+      return x;
+    }
+
+    @Remote
+    public CompletionStage<Object> gate() {
+      return gate;
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    server = PbServer.builder().root(new Root()).listen("tcp://127.0.0.1:0").build().start();
+    client = PbClient.builder().build();
+    good = client.connect(server.uri(0)).get(10, TimeUnit.SECONDS);
+    pendingOnGoodConnection = good.rootObject().callRemote("gate");
+  }
+
+  @AfterEach
+  void goodConnectionIsUnharmed() throws Exception {
+    try {
+      assertThat(good.rootObject().callRemote("echo", "still here").get(10, TimeUnit.SECONDS))
+          .isEqualTo("still here");
+      assertThat(pendingOnGoodConnection).isNotDone();
+      gate.complete("opened");
+      assertThat(pendingOnGoodConnection.get(10, TimeUnit.SECONDS)).isEqualTo("opened");
+      assertThat(good.isConnected()).isTrue();
+    } finally {
+      client.close();
+      server.close();
+    }
+  }
+
+  private InetSocketAddress address() {
+    return server.addresses().get(0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "garbage type byte, ff ff ff ff",
+      "unknown type byte 0x88, 01 88",
+      "oversized string header, 00 00 00 01 82",
+      "oversized list header, 00 00 00 01 80",
+      "too long prefix, 7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f 81",
+      "unknown vocabulary index, 02 80 7a 87 01 81",
+      "unknown message kind, 02 80 0a 82 66726f626e6963617465 01 81",
+      "top-level atom, 01 81",
+      "empty message, 00 80",
+      "wrong version, 02 80 13 87 07 81",
+      "decref of an unknown object, 02 80 1d 87 63 81",
+      "answer to no call, 03 80 1b 87 09 81 01 81",
+      "message with missing fields, 03 80 1a 87 01 81 01 81",
+  })
+  void hostileMessageClosesOnlyThatConnection(String name, String hex) throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      peer.send(hex);
+      assertThat(peer.closedByServer()).as(name).isTrue();
+    }
+  }
+
+  @Test
+  void unknownDialectIsRefused() throws Exception {
+    try (RawPeer peer = new RawPeer(address())) {
+      peer.awaitReceived("04826e6f6e65");
+      peer.send("04 82 78787878");
+      assertThat(peer.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void listInsteadOfDialectNameIsRefused() throws Exception {
+    try (RawPeer peer = new RawPeer(address())) {
+      peer.awaitReceived("04826e6f6e65");
+      peer.send("01 80 02 82 7062");
+      assertThat(peer.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void garbageBeforeTheHandshakeIsRefused() throws Exception {
+    try (RawPeer peer = new RawPeer(address())) {
+      peer.send("de ad be ef");
+      assertThat(peer.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void truncatedMessageThenCloseIsHarmless() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      peer.send("07 80 1a 87 01 81 04 82 72 6f");
+    }
+  }
+
+  @Test
+  void depthBombIsRefused() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      byte[] bomb = new byte[2 * 5000];
+      for (int i = 0; i < 5000; i++) {
+        bomb[2 * i] = 0x01;
+        bomb[2 * i + 1] = (byte) 0x80;
+      }
+      peer.sendBytes(bomb);
+      assertThat(peer.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void callToUnknownObjectGetsInvalidObjectIdAndConnectionStays() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      // (message 1 99 "echo" 1 (tuple 1) (dictionary))
+      peer.send("07 80 1a 87 01 81 63 81 04 82 6563686f 01 81 02 80 0b 87 01 81 01 80 05 87");
+      peer.awaitText("Invalid Object ID");
+      // (message 2 "root" "echo" 1 (tuple 5) (dictionary)) → (answer 2 5)
+      peer.send("07 80 1a 87 02 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 02 81 05 81");
+    }
+  }
+
+  @Test
+  void callToMissingMethodGetsNoSuchMethodAndConnectionStays() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      peer.send("07 80 1a 87 01 81 04 82 726f6f74 06 82 6e6f73756368 01 81 01 80 0b 87 01 80 05 87");
+      peer.awaitText("No such method: remote_nosuch");
+      peer.awaitText("twisted.spread.flavors.NoSuchMethod");
+      peer.send("07 80 1a 87 02 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 02 81 05 81");
+    }
+  }
+
+  @Test
+  void unregisteredCopyInArgumentsGetsInsecureJellyAndConnectionStays() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      // (message 1 "root" "echo" 1 (tuple ("__main__.Evil" (dictionary))) (dictionary))
+      peer.send("07 80 1a 87 01 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 02 80 0d 82 5f5f6d61696e5f5f2e4576696c"
+          + " 01 80 05 87 01 80 05 87");
+      peer.awaitText("twisted.spread.jelly.InsecureJelly");
+      peer.awaitText("__main__.Evil");
+      peer.send("07 80 1a 87 02 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 02 81 05 81");
+    }
+  }
+}
