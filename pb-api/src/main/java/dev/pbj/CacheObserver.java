@@ -1,0 +1,23 @@
+package dev.pbj;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link Cacheable}'s handle on one peer's {@link RemoteCache} (Twisted's {@code RemoteCacheObserver}): calls
+ * run the cache's {@link Remote} methods on the peer, in the order they were made. Thread-safe. Equal observers
+ * name the same peer and cacheable.
+ */
+public interface CacheObserver {
+
+  /**
+   * Calls {@code method} on the peer's RemoteCache; a trailing {@link Kwargs} carries keyword arguments. Fails
+   * with {@link DeadReferenceException} once the peer stopped observing.
+   */
+  CompletableFuture<Object> callRemote(String method, Object... args);
+
+  /** The avatar the cacheable was sent for, or null. */
+  Avatar perspective();
+
+  /** The connection to the observing peer. */
+  Broker broker();
+}
