@@ -16,6 +16,18 @@ public interface Broker extends AutoCloseable {
   /** The peer's root object (its object named {@code "root"}); no round trip, never reference-counted. */
   RemoteReference rootObject();
 
+  /**
+   * Logs in with PB's challenge–response (Twisted's {@code PBClientFactory.login}) and returns the avatar, whose
+   * methods the server serves for this user. {@code mind} (may be null) is an object of this side that the
+   * server's realm may call. Fails with {@link dev.pbj.cred.UnauthorizedLoginException} for a wrong password or
+   * unknown user; the connection stays usable. Keep the avatar reference open for the session: closing it logs
+   * out.
+   */
+  CompletableFuture<RemoteReference> login(String username, String password, Referenceable mind);
+
+  /** Logs in anonymously (Twisted's {@code Anonymous} credentials); see {@link #login}. */
+  CompletableFuture<RemoteReference> loginAnonymous(Referenceable mind);
+
   /** Whether the connection is open. */
   boolean isConnected();
 

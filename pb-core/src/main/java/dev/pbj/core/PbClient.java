@@ -2,10 +2,10 @@ package dev.pbj.core;
 
 import dev.pbj.Broker;
 import dev.pbj.Limits;
+import dev.pbj.Referenceable;
 import dev.pbj.core.internal.BrokerConfig;
 import dev.pbj.core.internal.Session;
 import dev.pbj.core.internal.Workers;
-import dev.pbj.core.internal.jelly.CopyResolver;
 import dev.pbj.spi.SerializerProvider;
 import java.net.URI;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Opens PB connections (Twisted's {@code PBClientFactory}):
@@ -45,7 +46,7 @@ public final class PbClient implements AutoCloseable {
         ? registry.serializers().stream().map(SerializerProvider::name).distinct().toList()
         : List.copyOf(b.serializers);
     this.serializers = names.stream().map(registry::serializer).toList();
-    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, CopyResolver.FAILURES_ONLY, null, names);
+    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, b.copies, b.root, null, names);
   }
 
   public static Builder builder() {
@@ -144,8 +145,23 @@ public final class PbClient implements AutoCloseable {
     private Executor executor;
     private boolean unsafeTracebacks;
     private ProviderRegistry registry;
+    private CopyRegistry copies = CopyRegistry.empty();
+    private Function<Broker, ?> root;
 
     private Builder() {}
+
+    /** The types received copies and caches may become, and the names copies are sent under. */
+    public Builder copies(CopyRegistry copies) {
+      this.copies = Objects.requireNonNull(copies, "copies");
+      return this;
+    }
+
+    /** An object this client serves to the server under the name {@code "root"} (PB is symmetric). */
+    public Builder root(Referenceable root) {
+      Objects.requireNonNull(root, "root");
+      this.root = broker -> root;
+      return this;
+    }
 
     /**
      * The serializers this client accepts, preferred first (the server's order decides among them, as in

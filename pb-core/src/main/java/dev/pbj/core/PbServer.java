@@ -6,7 +6,7 @@ import dev.pbj.Referenceable;
 import dev.pbj.core.internal.BrokerConfig;
 import dev.pbj.core.internal.Session;
 import dev.pbj.core.internal.Workers;
-import dev.pbj.core.internal.jelly.CopyResolver;
+import dev.pbj.cred.Portal;
 import dev.pbj.spi.LinkAcceptor;
 
 import dev.pbj.spi.SerializerProvider;
@@ -57,8 +57,7 @@ public final class PbServer implements AutoCloseable {
         ? registry.serializers().stream().map(SerializerProvider::name).distinct().toList()
         : List.copyOf(b.serializers);
     this.serializers = names.stream().map(registry::serializer).toList();
-    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, CopyResolver.FAILURES_ONLY, b.root,
-        names);
+    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, b.copies, b.root, b.portal, names);
     this.onConnect = b.onConnect;
     for (URI uri : listenUris) {
       registry.transport(uri.getScheme()); // fail at build, naming the module, rather than half-started
@@ -184,8 +183,25 @@ public final class PbServer implements AutoCloseable {
     private boolean unsafeTracebacks;
     private ProviderRegistry registry;
     private Consumer<Broker> onConnect;
+    private CopyRegistry copies = CopyRegistry.empty();
+    private Portal portal;
 
     private Builder() {}
+
+    /** The types received copies and caches may become, and the names copies are sent under. */
+    public Builder copies(CopyRegistry copies) {
+      this.copies = Objects.requireNonNull(copies, "copies");
+      return this;
+    }
+
+    /**
+     * Lets peers log in (Twisted's {@code PBServerFactory(portal)}): the root then also answers {@code login} and
+     * {@code loginAnonymous}, and everything else goes to the root given by {@link #root}, if any.
+     */
+    public Builder portal(Portal portal) {
+      this.portal = Objects.requireNonNull(portal, "portal");
+      return this;
+    }
 
     /** Serves {@code root} to every connection (Twisted's {@code pb.Root}). */
     public Builder root(Referenceable root) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** What users can name stays small: no public signature of {@code dev.pbj.core} leaks an internal type. */
 class PublicApiTest {
   private static final List<Class<?>> PUBLIC = List.of(PbServer.class, PbServer.Builder.class, PbClient.class,
-      PbClient.Builder.class, ProviderRegistry.class, ProviderRegistry.Builder.class);
+      PbClient.Builder.class, ProviderRegistry.class, ProviderRegistry.Builder.class, CopyRegistry.class,
+      CopyRegistry.Builder.class);
 
   @Test
   void publicSignaturesMentionNoInternalType() {

@@ -2,7 +2,8 @@ package dev.pbj.core.internal;
 
 import dev.pbj.Broker;
 import dev.pbj.Limits;
-import dev.pbj.core.internal.jelly.CopyResolver;
+import dev.pbj.core.CopyRegistry;
+import dev.pbj.cred.Portal;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -14,10 +15,11 @@ import java.util.function.Function;
  * @param executor runs remote methods, answers' completions and disconnect callbacks
  * @param limits receiver-side limits of each connection
  * @param unsafeTracebacks whether failures sent to the peer carry the Java stack trace
- * @param copies what received copies become
+ * @param copies what received copies and caches become, and the names copies are sent under
  * @param root the root object served to each connection (null: none)
+ * @param portal logs peers in through the root (null: no login)
  * @param serializers serializer names this side accepts, in preference order
  */
-public record BrokerConfig(Executor executor, Limits limits, boolean unsafeTracebacks, CopyResolver copies,
-    Function<Broker, ?> root, List<String> serializers) {
+public record BrokerConfig(Executor executor, Limits limits, boolean unsafeTracebacks, CopyRegistry copies,
+    Function<Broker, ?> root, Portal portal, List<String> serializers) {
 }

@@ -1,16 +1,18 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
-import dev.pbj.Bytes;
+import dev.pbj.Cacheable;
 import dev.pbj.ConnectionLostException;
 import dev.pbj.DeadReferenceException;
-import dev.pbj.InsecureJellyException;
 import dev.pbj.Kwargs;
-import dev.pbj.PbError;
 import dev.pbj.ProtocolException;
 import dev.pbj.Referenceable;
+import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
+import dev.pbj.Viewable;
+import dev.pbj.core.internal.jelly.CopyResolver;
 import dev.pbj.core.internal.jelly.Exporter;
 import dev.pbj.core.internal.jelly.Importer;
 import dev.pbj.core.internal.jelly.Jellier;
@@ -20,24 +22,27 @@ import dev.pbj.spi.MessageEncoder;
 import dev.pbj.spi.TokenSink;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One side of one connection: coordinates the tables (exported objects, imported references, pending calls),
- * the message reader and the encoder. It has a link and a codec; it is neither. Incoming messages arrive on the
- * link's I/O thread through {@link #onMessage}; remote methods run on a per-connection {@link SerialExecutor};
- * everything sent goes through {@link #send}, which encodes and writes under one lock so messages leave in the
- * order they were made.
+ * One side of one connection: coordinates the tables (exported objects, observed cacheables, imported references
+ * and caches, pending calls, login sessions), the message reader and the encoder. It has a link and a codec; it
+ * is neither. Incoming messages arrive on the link's I/O thread through {@link #onMessage}; calls to this side's
+ * objects are served by {@link InboundCalls}; everything sent goes through {@link #send}, which encodes and writes
+ * under one lock so messages leave in the order they were made.
  */
 public final class BrokerImpl implements Broker, MessageReader.Handler {
   static final int PROTOCOL_VERSION = 6;
@@ -48,9 +53,13 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final String dialect;
   private final BrokerConfig config;
   private final LocalObjectTable locals;
+  private final CacheTable caches;
   private final ImportTable imports = new ImportTable(this);
+  private final RemoteCacheTable remoteCaches = new RemoteCacheTable(this);
   private final PendingCalls pending = new PendingCalls();
-  private final SerialExecutor incoming;
+  private final SerialExecutor serial;
+  private final InboundCalls inbound;
+  private final Set<Avatar> sessions = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Object sendLock = new Object();
   private final MessageEncoder encoder;
   private final Jellier jellier;
@@ -59,6 +68,9 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicBoolean lost = new AtomicBoolean();
+  /** Messages made while another was being encoded on the same thread (user code called from the jellier). */
+  private final ArrayDeque<MessageWriter> deferred = new ArrayDeque<>();
+  private boolean encoding;
   private volatile boolean connected = true;
 
   public BrokerImpl(Link link, String serializer, String dialect, MessageEncoder encoder, BrokerConfig config) {
@@ -67,15 +79,19 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     this.dialect = dialect;
     this.encoder = encoder;
     this.config = config;
-    this.locals = new LocalObjectTable(config.limits().maxLocalObjects());
-    this.incoming = new SerialExecutor(config.executor());
-    this.jellier = new Jellier(new Exports(), config.limits().maxDepth());
-    this.reader = new MessageReader(new Unjellier(new Imports(), config.copies()), this);
-    if (config.root() != null) {
-      Object rootObject = config.root().apply(this);
-      if (rootObject != null) {
-        locals.putNamed("root", rootObject);
-      }
+    AtomicLong luids = new AtomicLong();
+    this.locals = new LocalObjectTable(config.limits().maxLocalObjects(), luids);
+    this.caches = new CacheTable(config.limits().maxLocalObjects(), luids);
+    this.serial = new SerialExecutor(config.executor());
+    this.inbound = new InboundCalls(this, serial);
+    this.jellier = new Jellier(new Exports(), config.copies(), config.limits().maxDepth());
+    this.reader = new MessageReader(new Unjellier(new Imports(), CopyResolver.of(config.copies())), this);
+    Object rootObject = config.root() == null ? null : config.root().apply(this);
+    if (config.portal() != null) {
+      rootObject = new PortalRoot(config.portal(), rootObject, this);
+    }
+    if (rootObject != null) {
+      locals.putNamed("root", rootObject);
     }
   }
 
@@ -99,9 +115,18 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     });
   }
 
-  // ---- outgoing calls ----
+  // ---- outgoing ----
 
   CompletableFuture<Object> call(Object objectId, String method, Object[] args, boolean answerRequired) {
+    return sendCall("message", objectId, method, args, answerRequired);
+  }
+
+  CompletableFuture<Object> callCache(long luid, String method, Object[] args) {
+    return sendCall("cachemessage", luid, method, args, true);
+  }
+
+  private CompletableFuture<Object> sendCall(String command, Object objectId, String method, Object[] args,
+      boolean answerRequired) {
     CompletableFuture<Object> future = answerRequired ? new CompletableFuture<>() : null;
     Long requestId = connected ? pending.register(future) : null;
     if (requestId == null) {
@@ -118,13 +143,18 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     try {
       send(out -> {
         out.beginList(7);
-        out.symbol("message");
+        out.symbol(command);
         out.integer(requestId);
-        writeObjectId(out, objectId);
+        if (objectId instanceof Long) {
+          out.integer((Long) objectId);
+        } else {
+          byte[] name = objectId.toString().getBytes(StandardCharsets.UTF_8);
+          out.bytes(name, 0, name.length);
+        }
         byte[] name = method.getBytes(StandardCharsets.UTF_8);
         out.bytes(name, 0, name.length);
         out.integer(answerRequired ? 1 : 0);
-        jellier.writeTuple(out, args, count);
+        jellier.writeTuple(out, args, count, null);
         jellier.write(out, keywords);
         out.endList();
       });
@@ -135,49 +165,103 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     return answerRequired ? future : CompletableFuture.completedFuture(null);
   }
 
-  private static void writeObjectId(TokenSink out, Object objectId) {
-    if (objectId instanceof Long) {
-      out.integer((Long) objectId);
-    } else {
-      byte[] name = objectId.toString().getBytes(StandardCharsets.UTF_8);
-      out.bytes(name, 0, name.length);
+  void sendAnswer(long requestId, Object value, Avatar perspective, String what) {
+    if (!connected) {
+      return;
+    }
+    try {
+      send(out -> {
+        out.beginList(3);
+        out.symbol("answer");
+        out.integer(requestId);
+        jellier.write(out, value, perspective);
+        out.endList();
+      });
+    } catch (RuntimeException e) {
+      log.warn("answer of {} could not be sent; the peer receives the error instead: {}", what, e.toString());
+      sendFailure(requestId, e);
+    }
+  }
+
+  void sendFailure(long requestId, Throwable error) {
+    if (!connected) {
+      return;
+    }
+    try {
+      send(out -> {
+        out.beginList(3);
+        out.symbol("error");
+        out.integer(requestId);
+        jellier.write(out, Failures.toRecord(error, config.unsafeTracebacks()));
+        out.endList();
+      });
+    } catch (RuntimeException e) {
+      log.error("error answer to request {} could not be sent", requestId, e);
     }
   }
 
   void sendDecrefs(long luid, int count) {
-    if (!connected) {
-      return;
-    }
-    for (int i = 0; i < count; i++) {
+    sendCounted("decref", luid, count);
+  }
+
+  void sendDecaches(long luid, int count) {
+    sendCounted("decache", luid, count);
+  }
+
+  private void sendCounted(String command, long id, int count) {
+    for (int i = 0; i < count && connected; i++) {
       try {
         send(out -> {
           out.beginList(2);
-          out.symbol("decref");
-          out.integer(luid);
+          out.symbol(command);
+          out.integer(id);
           out.endList();
         });
       } catch (RuntimeException e) {
-        log.debug("decref {} not sent", luid, e);
+        log.debug("{} {} not sent", command, id, e);
         return;
       }
     }
   }
 
-  /** Encodes one message and hands it to the link; a message that fails to encode sends nothing. */
+  /**
+   * Encodes one message and hands it to the link; a message that fails to encode sends nothing. A message made
+   * while another is being encoded on this thread (a cacheable pushing an update from inside its state getter)
+   * goes right after it.
+   */
   private void send(MessageWriter writer) {
-    byte[] bytes;
     synchronized (sendLock) {
-      jellier.startMessage();
-      try {
-        writer.write(encoder);
-        bytes = encoder.takeMessage();
-      } catch (RuntimeException e) {
-        encoder.reset();
-        jellier.rollback();
-        throw e;
+      if (encoding) {
+        deferred.add(writer);
+        return;
       }
-      link.send(bytes);
+      encodeAndSend(writer);
+      MessageWriter next;
+      while ((next = deferred.poll()) != null) {
+        try {
+          encodeAndSend(next);
+        } catch (RuntimeException e) {
+          log.warn("a message made while encoding another could not be sent", e);
+        }
+      }
     }
+  }
+
+  private void encodeAndSend(MessageWriter writer) {
+    byte[] bytes;
+    encoding = true;
+    jellier.startMessage();
+    try {
+      writer.write(encoder);
+      bytes = encoder.takeMessage();
+    } catch (RuntimeException e) {
+      encoder.reset();
+      jellier.rollback();
+      throw e;
+    } finally {
+      encoding = false;
+    }
+    link.send(bytes);
   }
 
   /** Writes one message's tokens. */
@@ -186,7 +270,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     void write(TokenSink out);
   }
 
-  // ---- incoming messages (I/O thread) ----
+  // ---- incoming (I/O thread) ----
 
   @Override
   public void onMessage(ReceivedMessage message) {
@@ -198,7 +282,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         }
         break;
       case MESSAGE:
-        receiveCall(message);
+      case CACHEMESSAGE:
+        inbound.receive(message);
         break;
       case ANSWER:
       case ERROR:
@@ -206,17 +291,32 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         break;
       case DECREF:
         requireNoFieldError(message);
-        locals.decref(message.longField(0, "object id"));
+        Object released = locals.decref(message.longField(0, "object id"));
+        if (released instanceof Avatar) {
+          endSession((Avatar) released);
+        }
+        break;
+      case DECACHE:
+        requireNoFieldError(message);
+        CacheTable.Entry entry = caches.release(message.longField(0, "cache id"));
+        if (entry != null) {
+          stopObserving(entry);
+          sendCounted("uncache", entry.luid, 1);
+        }
+        break;
+      case UNCACHE:
+        requireNoFieldError(message);
+        remoteCaches.uncache(message.longField(0, "cache id"));
         break;
       case DID_NOT_UNDERSTAND:
         log.warn("peer {} did not understand {}", link.remoteAddress(), message.fields[0]);
         break;
       default:
-        throw new ProtocolException("'" + message.kind.word + "' messages are not supported by this peer yet");
+        throw new AssertionError(message.kind);
     }
   }
 
-  private void requireNoFieldError(ReceivedMessage message) {
+  private static void requireNoFieldError(ReceivedMessage message) {
     if (message.fieldError != null) {
       throw message.fieldError;
     }
@@ -240,182 +340,92 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   private void completeLater(CompletableFuture<Object> future, Object value, Throwable error) {
     Runnable completion = error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error);
+    runLater(completion);
+  }
+
+  private void runLater(Runnable task) {
     try {
-      config.executor().execute(completion);
+      config.executor().execute(task);
     } catch (RejectedExecutionException e) {
-      completion.run();
+      task.run();
     }
   }
 
-  private void receiveCall(ReceivedMessage message) {
-    long requestId = message.longField(0, "request id");
-    Object answerField = message.fields[3];
-    boolean answerRequired = !(answerField instanceof Long && (Long) answerField == 0)
-        && !Boolean.FALSE.equals(answerField);
-    Dispatcher.Invocation invocation;
-    try {
-      invocation = resolve(message);
-    } catch (RuntimeException e) {
-      if (answerRequired) {
-        sendFailure(requestId, e);
-      } else {
-        log.debug("one-way call failed before running", e);
+  Object localObject(Object id) {
+    return locals.lookup(id);
+  }
+
+  RemoteCache remoteCache(long luid) {
+    return remoteCaches.lookup(luid);
+  }
+
+  // ---- login sessions ----
+
+  /** Tracks the avatar a login produced, so it is logged out when released or when the connection drops. */
+  CompletionStage<Avatar> startSession(CompletionStage<Avatar> login) {
+    return login.thenApply(avatar -> {
+      boolean open;
+      synchronized (sessions) {
+        open = connected;
+        if (open) {
+          sessions.add(avatar);
+        }
       }
-      return;
-    }
-    Runnable run = () -> invoke(invocation, requestId, answerRequired);
-    if (invocation.method().nonBlocking) {
-      incoming.executeInlineIfIdle(run);
-    } else {
-      incoming.execute(run);
-    }
-  }
-
-  private Dispatcher.Invocation resolve(ReceivedMessage message) {
-    if (message.fieldError != null) {
-      RuntimeException error = message.fieldError;
-      if (error instanceof InsecureJellyException) {
-        throw Failures.PythonError.insecure(error.getMessage());
+      if (!open) {
+        runLater(avatar::logout);
       }
-      throw error;
-    }
-    Object objectId = message.fields[1];
-    if (objectId instanceof Bytes) {
-      objectId = ((Bytes) objectId).utf8();
-    }
-    Object target = locals.lookup(objectId);
-    if (target == null) {
-      throw Failures.PythonError.invalidObjectId();
-    }
-    Object name = message.fields[2];
-    if (!(name instanceof Bytes || name instanceof String)) {
-      throw new ProtocolException("method name must be a byte string: got " + name);
-    }
-    String method = name instanceof Bytes ? ((Bytes) name).utf8() : (String) name;
-    Object args = message.fields[4];
-    if (!(args instanceof List)) {
-      throw Failures.PythonError.typeError("arguments must be a tuple, got " + Dispatcher.describe(args));
-    }
-    Object kwargs = message.fields[5];
-    if (!(kwargs instanceof Map)) {
-      throw Failures.PythonError.typeError("keyword arguments must be a dictionary, got "
-          + Dispatcher.describe(kwargs));
-    }
-    return Dispatcher.resolve(target, method, (List<?>) args, keywords((Map<?, ?>) kwargs), this);
+      return avatar;
+    });
   }
 
-  private static Map<String, Object> keywords(Map<?, ?> kwargs) {
-    if (kwargs.isEmpty()) {
-      return Map.of();
+  private void endSession(Avatar avatar) {
+    boolean was;
+    synchronized (sessions) {
+      was = sessions.remove(avatar);
     }
-    Map<String, Object> names = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : kwargs.entrySet()) {
-      Object key = e.getKey();
-      if (key instanceof Bytes) {
-        key = ((Bytes) key).utf8();
-      }
-      if (!(key instanceof String)) {
-        throw Failures.PythonError.typeError("keywords must be strings, got " + Dispatcher.describe(key));
-      }
-      names.put((String) key, e.getValue());
-    }
-    return names;
-  }
-
-  private void invoke(Dispatcher.Invocation invocation, long requestId, boolean answerRequired) {
-    Object result;
-    try {
-      result = invocation.invoke();
-    } catch (Throwable e) {
-      finish(invocation, requestId, answerRequired, null, e);
-      return;
-    }
-    if (result instanceof CompletionStage) {
-      ((CompletionStage<?>) result).whenComplete((value, error) ->
-          finish(invocation, requestId, answerRequired, value, unwrap(error)));
-    } else {
-      finish(invocation, requestId, answerRequired, result, null);
+    if (was) {
+      serial.execute(avatar::logout);
     }
   }
 
-  private static Throwable unwrap(Throwable error) {
-    while (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
-      error = error.getCause();
-    }
-    return error;
-  }
-
-  private void finish(Dispatcher.Invocation invocation, long requestId, boolean answerRequired, Object value,
-      Throwable error) {
-    if (error != null && !(error instanceof PbError) && !(error instanceof Failures.PythonError)
-        && !(error instanceof dev.pbj.RemoteException)) {
-      log.warn("remote method {}.{} failed, the peer receives it as a remote error: {}",
-          invocation.target().getClass().getName(), invocation.method().javaName, error.toString());
-      log.debug("failure of {}", invocation.method().javaName, error);
-    }
-    if (error instanceof Error && !(error instanceof AssertionError)) {
-      throw (Error) error;
-    }
-    if (!answerRequired || !connected) {
-      return;
-    }
-    if (error != null) {
-      sendFailure(requestId, error);
-      return;
-    }
-    try {
-      send(out -> {
-        out.beginList(3);
-        out.symbol("answer");
-        out.integer(requestId);
-        jellier.write(out, value);
-        out.endList();
-      });
-    } catch (RuntimeException e) {
-      log.warn("answer of {} could not be sent; the peer receives the error instead", invocation.method().javaName,
-          e);
-      sendFailure(requestId, e);
-    }
-  }
-
-  private void sendFailure(long requestId, Throwable error) {
-    if (!connected) {
-      return;
-    }
-    try {
-      send(out -> {
-        out.beginList(3);
-        out.symbol("error");
-        out.integer(requestId);
-        jellier.write(out, Failures.toRecord(error, config.unsafeTracebacks()));
-        out.endList();
-      });
-    } catch (RuntimeException e) {
-      log.error("error answer to request {} could not be sent", requestId, e);
-    }
+  private void stopObserving(CacheTable.Entry entry) {
+    entry.observer.stop();
+    serial.execute(() -> entry.cacheable.stoppedObserving(entry.perspective, entry.observer));
   }
 
   // ---- connection state ----
 
-  /** The link closed (or failed): every pending call fails, callbacks run, tables are dropped. */
+  /** The link closed (or failed): every pending call fails, observers stop, sessions end, callbacks run. */
   public void connectionLost(Throwable cause) {
     if (!lost.compareAndSet(false, true)) {
       return;
     }
-    connected = false;
+    List<Avatar> ended;
+    synchronized (sessions) {
+      connected = false;
+      ended = new ArrayList<>(sessions);
+      sessions.clear();
+    }
     ConnectionLostException error = new ConnectionLostException("connection to " + link.remoteAddress() + " lost"
         + (cause == null ? "" : ": " + cause), cause);
     for (CompletableFuture<Object> future : pending.closeAll()) {
       completeLater(future, null, error);
     }
+    for (CacheTable.Entry entry : caches.clear()) {
+      stopObserving(entry);
+    }
     imports.close();
+    remoteCaches.close();
     locals.clear();
+    for (Avatar avatar : ended) {
+      serial.execute(avatar::logout);
+    }
     List<Runnable> callbacks;
     synchronized (disconnectCallbacks) {
       callbacks = new ArrayList<>(disconnectCallbacks);
       disconnectCallbacks.clear();
     }
-    Runnable notify = () -> {
+    runLater(() -> {
       for (Runnable callback : callbacks) {
         try {
           callback.run();
@@ -424,17 +434,22 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         }
       }
       closeFuture.complete(null);
-    };
-    try {
-      config.executor().execute(notify);
-    } catch (RejectedExecutionException e) {
-      notify.run();
-    }
+    });
   }
 
   @Override
   public RemoteReference rootObject() {
     return root;
+  }
+
+  @Override
+  public CompletableFuture<RemoteReference> login(String username, String password, Referenceable mind) {
+    return ClientLogin.login(root, username, password, mind);
+  }
+
+  @Override
+  public CompletableFuture<RemoteReference> loginAnonymous(Referenceable mind) {
+    return ClientLogin.loginAnonymous(root, mind);
   }
 
   @Override
@@ -465,7 +480,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         return;
       }
     }
-    config.executor().execute(callback);
+    runLater(callback);
   }
 
   @Override
@@ -482,7 +497,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   @Override
   public BrokerStats stats() {
-    return new BrokerStats(locals.size(), imports.size(), pending.size());
+    return new BrokerStats(locals.size(), imports.size(), pending.size(), caches.size(), remoteCaches.size());
   }
 
   @Override
@@ -504,8 +519,41 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     }
 
     @Override
+    public long exportView(Viewable view, Avatar perspective) {
+      return locals.export(new ViewPoint(view, perspective));
+    }
+
+    @Override
     public void unexport(long luid) {
       locals.decref(luid);
+    }
+
+    @Override
+    public CacheExport exportCache(Cacheable cacheable, Avatar perspective) {
+      CacheTable.Entry entry = caches.reuse(cacheable);
+      if (entry != null) {
+        return new CacheExport(entry.luid, false, null);
+      }
+      entry = caches.add(cacheable, perspective, luid -> new CacheObserverImpl(BrokerImpl.this, luid, perspective));
+      try {
+        return new CacheExport(entry.luid, true, cacheable.getStateToCacheAndObserveFor(perspective, entry.observer));
+      } catch (RuntimeException e) {
+        caches.release(entry.luid);
+        throw e;
+      }
+    }
+
+    @Override
+    public void unexportCache(long luid) {
+      CacheTable.Entry entry = caches.release(luid);
+      if (entry != null) {
+        stopObserving(entry);
+      }
+    }
+
+    @Override
+    public long cacheIdOf(RemoteCache cache) {
+      return remoteCaches.idOf(cache);
     }
 
     @Override
@@ -530,7 +578,28 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
       if (object == null) {
         throw new ProtocolException("(local " + id + ") names no object exported to this peer");
       }
-      return object;
+      return object instanceof ViewPoint ? ((ViewPoint) object).viewable : object;
+    }
+
+    @Override
+    public Object importCache(String typeName, long luid, Object state) {
+      RemoteCache cache = config.copies().newCache(typeName);
+      cache.setCopyableState(state);
+      return remoteCaches.add(luid, cache);
+    }
+
+    @Override
+    public Object cached(long luid) {
+      return remoteCaches.cached(luid);
+    }
+
+    @Override
+    public Object resolveLocalCache(long luid) {
+      Cacheable cacheable = caches.lookup(luid);
+      if (cacheable == null) {
+        throw new ProtocolException("(lcache " + luid + ") names no cacheable the peer observes");
+      }
+      return cacheable;
     }
   }
 }

@@ -19,9 +19,16 @@ final class Dispatcher {
     }
   }
 
-  static Invocation resolve(Object target, String name, List<?> args, Map<String, Object> kwargs, Broker broker) {
+  /**
+   * @param viewer the avatar a view point was exported for; given to a {@link dev.pbj.Viewable}'s methods first
+   */
+  static Invocation resolve(Object target, String name, List<?> args, Map<String, Object> kwargs, Broker broker,
+      dev.pbj.Avatar viewer) {
     RemoteMethod[] overloads = MethodTable.of(target.getClass()).lookup(name);
     if (overloads == null) {
+      if (target instanceof Delegating && ((Delegating) target).delegate() != null) {
+        return resolve(((Delegating) target).delegate(), name, args, kwargs, broker, viewer);
+      }
       throw Failures.PythonError.noSuchMethod(name);
     }
     int given = args.size() + kwargs.size();
@@ -31,7 +38,7 @@ final class Dispatcher {
         continue;
       }
       try {
-        return new Invocation(target, method, bind(method, args, kwargs, broker));
+        return new Invocation(target, method, bind(method, args, kwargs, broker, viewer));
       } catch (Failures.PythonError e) {
         if (firstError == null) {
           firstError = e;
@@ -56,12 +63,13 @@ final class Dispatcher {
     return sb.toString();
   }
 
-  private static Object[] bind(RemoteMethod method, List<?> args, Map<String, Object> kwargs, Broker broker) {
+  private static Object[] bind(RemoteMethod method, List<?> args, Map<String, Object> kwargs, Broker broker,
+      dev.pbj.Avatar viewer) {
     Object[] bound = new Object[method.types.length];
     boolean[] filled = new boolean[bound.length];
     int next = 0;
     for (Object arg : args) {
-      if (next == method.brokerIndex) {
+      while (method.isInjected(next)) {
         next++;
       }
       bound[next] = coerce(method, next, arg);
@@ -83,12 +91,19 @@ final class Dispatcher {
     if (method.brokerIndex >= 0) {
       bound[method.brokerIndex] = broker;
     }
+    if (method.perspectiveIndex >= 0) {
+      if (viewer != null && !method.types[method.perspectiveIndex].isInstance(viewer)) {
+        throw Failures.PythonError.typeError(method.wireName + "() is for " + method.types[0].getSimpleName()
+            + " perspectives, not " + viewer.getClass().getSimpleName());
+      }
+      bound[method.perspectiveIndex] = viewer;
+    }
     return bound;
   }
 
   private static int indexOf(RemoteMethod method, String name) {
     for (int i = 0; i < method.names.length; i++) {
-      if (i != method.brokerIndex && name.equals(method.names[i])) {
+      if (!method.isInjected(i) && name.equals(method.names[i])) {
         return i;
       }
     }

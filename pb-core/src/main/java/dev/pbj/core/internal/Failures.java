@@ -104,6 +104,12 @@ public final class Failures {
           parents.add(text(parent, ""));
         }
       }
+      if (type.equals(dev.pbj.cred.UnauthorizedLoginException.TWISTED_TYPE)) {
+        return new dev.pbj.cred.UnauthorizedLoginException(value);
+      }
+      if (type.equals(dev.pbj.cred.UnhandledCredentialsException.TWISTED_TYPE)) {
+        return new dev.pbj.cred.UnhandledCredentialsException(value);
+      }
       return new RemoteException(type, value, traceback, parents);
     }
     if (payload instanceof CopiedValue) {

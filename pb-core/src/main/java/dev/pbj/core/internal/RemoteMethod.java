@@ -24,6 +24,8 @@ final class RemoteMethod {
   final String[] names;
   /** Index of the {@code Broker} parameter, or -1. */
   final int brokerIndex;
+  /** 0 when a {@link dev.pbj.Viewable}'s method takes the calling avatar first, else -1. */
+  final int perspectiveIndex;
   /** Number of arguments that come from the wire. */
   final int wireArity;
   private final MethodHandle invoker;
@@ -43,7 +45,9 @@ final class RemoteMethod {
       }
     }
     this.brokerIndex = broker;
-    this.wireArity = parameters.length - (broker >= 0 ? 1 : 0);
+    this.perspectiveIndex = dev.pbj.Viewable.class.isAssignableFrom(method.getDeclaringClass())
+        && types.length > 0 && dev.pbj.Avatar.class.isAssignableFrom(types[0]) ? 0 : -1;
+    this.wireArity = parameters.length - (broker >= 0 ? 1 : 0) - (perspectiveIndex >= 0 ? 1 : 0);
     try {
       method.setAccessible(true);
       this.invoker = MethodHandles.lookup().unreflect(method)
@@ -52,6 +56,11 @@ final class RemoteMethod {
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalArgumentException("cannot bind remote method " + method + ": " + e, e);
     }
+  }
+
+  /** Whether parameter {@code index} is filled by PBJ rather than from the wire. */
+  boolean isInjected(int index) {
+    return index == brokerIndex || index == perspectiveIndex;
   }
 
   Object invoke(Object target, Object[] arguments) throws Throwable {

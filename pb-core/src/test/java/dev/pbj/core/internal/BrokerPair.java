@@ -6,7 +6,8 @@ import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
 import dev.pbj.Limits;
 import dev.pbj.banana.BananaSerializerProvider;
-import dev.pbj.core.internal.jelly.CopyResolver;
+import dev.pbj.core.CopyRegistry;
+import dev.pbj.cred.Portal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,17 +23,17 @@ final class BrokerPair implements AutoCloseable {
   final BrokerImpl server;
   private final ExecutorService executor = Workers.newDefault("test-broker");
 
-  private BrokerPair(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle) throws Exception {
+  private BrokerPair(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle, CopyRegistry copies,
+      Portal portal) throws Exception {
     MemoryLink[] links = MemoryLink.pair();
     clientLink = links[0];
     serverLink = links[1];
     clientLink.trickle = trickle;
     serverLink.trickle = trickle;
     List<dev.pbj.spi.SerializerProvider> banana = List.of(new BananaSerializerProvider());
-    BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, CopyResolver.FAILURES_ONLY,
-        broker -> root, List.of("banana"));
-    BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, CopyResolver.FAILURES_ONLY, null,
+    BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, copies, broker -> root, portal,
         List.of("banana"));
+    BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, copies, null, null, List.of("banana"));
     CompletableFuture<Broker> serverReady = new CompletableFuture<>();
     CompletableFuture<Broker> clientReady = new CompletableFuture<>();
     Session serverSession = new Session(serverLink, true, banana, serverConfig, serverReady);
@@ -44,11 +45,16 @@ final class BrokerPair implements AutoCloseable {
   }
 
   static BrokerPair open(Object root) throws Exception {
-    return new BrokerPair(root, Limits.defaults(), false, false);
+    return new BrokerPair(root, Limits.defaults(), false, false, CopyRegistry.empty(), null);
+  }
+
+  /** A pair whose both sides know {@code copies}, and whose server logs peers in through {@code portal}. */
+  static BrokerPair open(Object root, CopyRegistry copies, Portal portal) throws Exception {
+    return new BrokerPair(root, Limits.defaults(), false, false, copies, portal);
   }
 
   static BrokerPair open(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle) throws Exception {
-    return new BrokerPair(root, limits, unsafeTracebacks, trickle);
+    return new BrokerPair(root, limits, unsafeTracebacks, trickle, CopyRegistry.empty(), null);
   }
 
   /** Waits (bounded) until {@code condition} holds. */
@@ -64,7 +70,7 @@ final class BrokerPair implements AutoCloseable {
 
   /** Both sides' tables back at rest: nothing exported, imported or pending. */
   void assertBaseline() throws InterruptedException {
-    BrokerStats rest = new BrokerStats(0, 0, 0);
+    BrokerStats rest = BrokerStats.AT_REST;
     eventually(() -> client.stats().equals(rest) && server.stats().equals(rest));
   }
 

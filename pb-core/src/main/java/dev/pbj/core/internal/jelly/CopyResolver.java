@@ -1,5 +1,7 @@
 package dev.pbj.core.internal.jelly;
 
+import dev.pbj.core.CopyRegistry;
+
 /**
  * Decides what a received copy {@code ("type.Name" state)} becomes. Only names the resolver knows are built;
  * nothing is ever instantiated because the wire named a class.
@@ -14,12 +16,12 @@ public interface CopyResolver {
    */
   Object build(String typeName, Object state);
 
-  /** The PB failure record, and nothing else. */
-  CopyResolver FAILURES_ONLY = (typeName, state) -> {
-    if (CopiedValue.FAILURE_TYPE.equals(typeName)) {
-      return new CopiedValue(typeName, state);
-    }
-    throw new dev.pbj.InsecureJellyException(typeName, "copy of unregistered type '" + typeName
-        + "' refused: only registered types are built (register it with the broker's copy registry)");
-  };
+  /** PB's failure record, and nothing else. */
+  CopyResolver FAILURES_ONLY = of(CopyRegistry.empty());
+
+  /** PB's failure record, then whatever {@code registry} knows. */
+  static CopyResolver of(CopyRegistry registry) {
+    return (typeName, state) -> CopiedValue.FAILURE_TYPE.equals(typeName) ? new CopiedValue(typeName, state)
+        : registry.build(typeName, state);
+  }
 }

@@ -1,12 +1,20 @@
 package dev.pbj.core.internal.jelly;
 
+import dev.pbj.Avatar;
 import dev.pbj.Bytes;
+import dev.pbj.Cacheable;
+import dev.pbj.CopiedObject;
+import dev.pbj.Copyable;
 import dev.pbj.FrozenSet;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Referenceable;
+import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
+import dev.pbj.Viewable;
+import dev.pbj.core.CopyRegistry;
 import dev.pbj.spi.TokenSink;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +22,12 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,11 +35,12 @@ import java.util.Set;
 /**
  * Writes Java values as Jelly tokens (see the README for the mapping). One per connection direction, used under
  * the connection's send lock; each {@link #write} is one reference scope, as Twisted jellies arguments, keyword
- * arguments and answers separately.
+ * arguments and answers separately, and is made on behalf of a perspective (the avatar whose call is answered,
+ * or null) that copies, caches and viewables may depend on.
  *
- * <p>Objects met twice (shared or cyclic containers) are found by a scan before writing, because a stream cannot
- * wrap a first occurrence after the fact: the first is written as {@code (reference N …)}, the rest as
- * {@code (dereference N)}. Exports made while writing a message are remembered so a message that fails halfway
+ * <p>Objects met twice (shared or cyclic containers and copies) are found by a scan before writing, because a
+ * stream cannot wrap a first occurrence after the fact: the first is written as {@code (reference N …)}, the rest
+ * as {@code (dereference N)}. Exports made while writing a message are remembered so a message that fails halfway
  * can {@link #rollback()} them.
  */
 public final class Jellier {
@@ -37,21 +50,29 @@ public final class Jellier {
   private static final int SHARED_UNWRITTEN = -1;
 
   private final Exporter exporter;
+  private final CopyRegistry registry;
   private final int maxDepth;
   private long[] exported = new long[8];
   private int exportedCount;
-  /** Per scope: containers seen more than once; value is SHARED_UNWRITTEN or the reference number. */
+  private long[] exportedCaches = new long[4];
+  private int exportedCacheCount;
+  /** Per scope: tracked objects reached; value is NOT_SHARED, SHARED_UNWRITTEN or the reference number. */
   private IdentityHashMap<Object, int[]> seen;
+  /** Per scope: copy states computed by the scan, so a state is asked for once. */
+  private IdentityHashMap<Object, Object> copyStates;
+  private Avatar perspective;
   private int nextReference;
 
-  public Jellier(Exporter exporter, int maxDepth) {
+  public Jellier(Exporter exporter, CopyRegistry registry, int maxDepth) {
     this.exporter = exporter;
+    this.registry = registry;
     this.maxDepth = maxDepth;
   }
 
   /** Starts a message: forgets the exports of the previous one. */
   public void startMessage() {
     exportedCount = 0;
+    exportedCacheCount = 0;
   }
 
   /** Takes back the exports made since {@link #startMessage()}. */
@@ -59,17 +80,24 @@ public final class Jellier {
     for (int i = 0; i < exportedCount; i++) {
       exporter.unexport(exported[i]);
     }
-    exportedCount = 0;
+    for (int i = 0; i < exportedCacheCount; i++) {
+      exporter.unexportCache(exportedCaches[i]);
+    }
+    startMessage();
   }
 
-  /** Writes {@code value} into {@code out} as one Jelly expression with its own reference scope. */
+  /** Writes {@code value} as one Jelly expression with its own reference scope, on behalf of no one. */
   public void write(TokenSink out, Object value) {
-    seen = needsScan(value) ? scan(java.util.Collections.singletonList(value)) : null;
-    nextReference = 1;
+    write(out, value, null);
+  }
+
+  /** Writes {@code value} as one Jelly expression with its own reference scope, on behalf of {@code perspective}. */
+  public void write(TokenSink out, Object value, Avatar perspective) {
+    begin(perspective, needsScan(value) ? Collections.singletonList(value) : null);
     try {
       writeValue(out, value, 0);
     } finally {
-      seen = null;
+      end();
     }
   }
 
@@ -77,15 +105,15 @@ public final class Jellier {
    * Writes the first {@code count} of {@code elements} as {@code (tuple …)}, one reference scope, without copying
    * them into a {@link Tuple} first: a call's positional arguments.
    */
-  public void writeTuple(TokenSink out, Object[] elements, int count) {
-    seen = null;
+  public void writeTuple(TokenSink out, Object[] elements, int count, Avatar perspective) {
+    List<Object> roots = null;
     for (int i = 0; i < count; i++) {
       if (isTracked(elements[i])) {
-        seen = scan(java.util.Arrays.asList(elements).subList(0, count));
+        roots = Arrays.asList(elements).subList(0, count);
         break;
       }
     }
-    nextReference = 1;
+    begin(perspective, roots);
     try {
       out.beginList(count + 1);
       out.symbol("tuple");
@@ -94,8 +122,22 @@ public final class Jellier {
       }
       out.endList();
     } finally {
-      seen = null;
+      end();
     }
+  }
+
+  private void begin(Avatar perspective, List<Object> scanRoots) {
+    this.perspective = perspective;
+    this.nextReference = 1;
+    if (scanRoots != null) {
+      scan(scanRoots);
+    }
+  }
+
+  private void end() {
+    seen = null;
+    copyStates = null;
+    perspective = null;
   }
 
   private void writeValue(TokenSink out, Object value, int depth) {
@@ -125,25 +167,30 @@ public final class Jellier {
       byte[] bytes = (byte[]) value;
       out.bytes(bytes, 0, bytes.length);
     } else if (value instanceof BigInteger) {
-      BigInteger big = (BigInteger) value;
-      if (big.bitLength() < 64) {
-        out.integer(big.longValue());
-      } else {
-        out.bigInteger(big);
-      }
+      writeInteger(out, (BigInteger) value);
+    } else if (value instanceof Cacheable) {
+      writeCacheable(out, (Cacheable) value, depth);
+    } else if (value instanceof Viewable) {
+      long luid = exporter.exportView((Viewable) value, perspective);
+      remember(luid);
+      writeTagged(out, "remote", luid);
     } else if (value instanceof Referenceable) {
       long luid = exporter.export((Referenceable) value);
       remember(luid);
-      out.beginList(2);
-      out.symbol("remote");
-      out.integer(luid);
-      out.endList();
+      writeTagged(out, "remote", luid);
     } else if (value instanceof RemoteReference) {
       Object id = exporter.localIdOf((RemoteReference) value);
       out.beginList(2);
       out.symbol("local");
-      writeId(out, id);
+      if (id instanceof Long) {
+        out.integer((Long) id);
+      } else {
+        byte[] name = id.toString().getBytes(StandardCharsets.UTF_8);
+        out.bytes(name, 0, name.length);
+      }
       out.endList();
+    } else if (value instanceof RemoteCache) {
+      writeTagged(out, "lcache", exporter.cacheIdOf((RemoteCache) value));
     } else if (value instanceof Character) {
       out.text(value.toString());
     } else if (!writeShared(out, value, depth)) {
@@ -151,13 +198,36 @@ public final class Jellier {
     }
   }
 
-  private static void writeId(TokenSink out, Object id) {
-    if (id instanceof Long) {
-      out.integer((Long) id);
+  private static void writeInteger(TokenSink out, BigInteger big) {
+    if (big.bitLength() < 64) {
+      out.integer(big.longValue());
     } else {
-      byte[] name = id.toString().getBytes(StandardCharsets.UTF_8);
-      out.bytes(name, 0, name.length);
+      out.bigInteger(big);
     }
+  }
+
+  private static void writeTagged(TokenSink out, String tag, long id) {
+    out.beginList(2);
+    out.symbol(tag);
+    out.integer(id);
+    out.endList();
+  }
+
+  private void writeCacheable(TokenSink out, Cacheable cacheable, int depth) {
+    Exporter.CacheExport export = exporter.exportCache(cacheable, perspective);
+    if (exportedCacheCount == exportedCaches.length) {
+      exportedCaches = Arrays.copyOf(exportedCaches, exportedCacheCount * 2);
+    }
+    exportedCaches[exportedCacheCount++] = export.luid();
+    if (!export.first()) {
+      writeTagged(out, "cached", export.luid());
+      return;
+    }
+    out.beginList(3);
+    writeName(out, typeNameOf(cacheable));
+    out.integer(export.luid());
+    writeValue(out, export.state(), depth + 1);
+    out.endList();
   }
 
   /** Containers and copies: the values that take part in reference tracking. */
@@ -168,10 +238,7 @@ public final class Jellier {
     int[] state = seen == null ? null : seen.get(value);
     if (state != null && state[0] != NOT_SHARED) {
       if (state[0] > 0) {
-        out.beginList(2);
-        out.symbol("dereference");
-        out.integer(state[0]);
-        out.endList();
+        writeTagged(out, "dereference", state[0]);
         return true;
       }
       state[0] = nextReference++;
@@ -207,15 +274,70 @@ public final class Jellier {
     } else if (value instanceof Set) {
       writeSequence(out, "set", (Set<?>) value, depth);
     } else if (value instanceof Object[]) {
-      writeSequence(out, "list", java.util.Arrays.asList((Object[]) value), depth);
+      writeSequence(out, "list", Arrays.asList((Object[]) value), depth);
     } else {
-      CopiedValue copy = (CopiedValue) value;
       out.beginList(2);
-      byte[] name = copy.typeName().getBytes(StandardCharsets.UTF_8);
-      out.bytes(name, 0, name.length);
-      writeValue(out, copy.state(), depth + 1);
+      writeName(out, typeNameOf(value));
+      writeValue(out, copyState(value), depth + 1);
       out.endList();
     }
+  }
+
+  private static void writeName(TokenSink out, String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    out.bytes(bytes, 0, bytes.length);
+  }
+
+  private String typeNameOf(Object value) {
+    if (value instanceof CopiedValue) {
+      return ((CopiedValue) value).typeName();
+    }
+    if (value instanceof CopiedObject) {
+      return ((CopiedObject) value).typeName();
+    }
+    String registered = registry.typeNameOf(value.getClass());
+    if (registered != null) {
+      return registered;
+    }
+    if (value instanceof Cacheable) {
+      return ((Cacheable) value).typeToCopyFor(perspective);
+    }
+    return ((Copyable) value).typeToCopyFor(perspective);
+  }
+
+  private Object copyState(Object value) {
+    if (copyStates != null && copyStates.containsKey(value)) {
+      return copyStates.get(value);
+    }
+    return computeCopyState(value);
+  }
+
+  private Object computeCopyState(Object value) {
+    if (value instanceof CopiedValue) {
+      return ((CopiedValue) value).state();
+    }
+    if (value instanceof CopiedObject) {
+      return ((CopiedObject) value).state();
+    }
+    if (value instanceof Copyable) {
+      return ((Copyable) value).getStateToCopyFor(perspective);
+    }
+    return recordState(value);
+  }
+
+  /** A registered record that is not Copyable: its components. */
+  private static Object recordState(Object value) {
+    Map<String, Object> state = new LinkedHashMap<>();
+    for (RecordComponent component : value.getClass().getRecordComponents()) {
+      try {
+        java.lang.reflect.Method accessor = component.getAccessor();
+        accessor.setAccessible(true);
+        state.put(component.getName(), accessor.invoke(value));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read record component " + component, e);
+      }
+    }
+    return state;
   }
 
   private void writeSequence(TokenSink out, String tag, Collection<?> elements, int depth) {
@@ -232,12 +354,7 @@ public final class Jellier {
       BigDecimal decimal = (BigDecimal) value;
       out.beginList(3);
       out.symbol("decimal");
-      BigInteger unscaled = decimal.unscaledValue();
-      if (unscaled.bitLength() < 64) {
-        out.integer(unscaled.longValue());
-      } else {
-        out.bigInteger(unscaled);
-      }
+      writeInteger(out, decimal.unscaledValue());
       out.integer(-decimal.scale());
       out.endList();
     } else if (value instanceof LocalDateTime) {
@@ -258,7 +375,8 @@ public final class Jellier {
       writeTimeTag(out, "timedelta", days + " " + rest / 1_000_000L + " " + rest % 1_000_000L);
     } else {
       throw new IllegalArgumentException("cannot send a " + value.getClass().getName()
-          + ": not a Jelly value (send a Referenceable, a registered copy, or a value from the README's mapping)");
+          + ": not a Jelly value (send a Referenceable, a Copyable or registered copy type, or a value from the "
+          + "README's mapping)");
     }
   }
 
@@ -272,18 +390,23 @@ public final class Jellier {
 
   private void remember(long luid) {
     if (exportedCount == exported.length) {
-      exported = java.util.Arrays.copyOf(exported, exportedCount * 2);
+      exported = Arrays.copyOf(exported, exportedCount * 2);
     }
     exported[exportedCount++] = luid;
   }
 
-  private static boolean isTracked(Object value) {
-    return value instanceof Collection || value instanceof Map || value instanceof Object[]
-        || value instanceof CopiedValue;
+  private boolean isTracked(Object value) {
+    return value instanceof Collection || value instanceof Map || value instanceof Object[] || isCopy(value);
   }
 
-  /** Only a container holding another container can share or cycle. */
-  private static boolean needsScan(Object value) {
+  private boolean isCopy(Object value) {
+    return value instanceof CopiedValue || value instanceof CopiedObject
+        || (value instanceof Copyable && !(value instanceof Cacheable))
+        || (value != null && value.getClass().isRecord() && registry.typeNameOf(value.getClass()) != null);
+  }
+
+  /** Only a container holding another tracked value can share or cycle. */
+  private boolean needsScan(Object value) {
     if (value instanceof Collection) {
       for (Object element : (Collection<?>) value) {
         if (isTracked(element)) {
@@ -295,18 +418,15 @@ public final class Jellier {
     return isTracked(value);
   }
 
-  /** Counts how often each container is reached from {@code roots}; marks those reached twice. */
-  private static IdentityHashMap<Object, int[]> scan(Collection<?> roots) {
+  /** Marks the tracked values reached twice from {@code roots}; remembers each copy's state on the way. */
+  private void scan(Collection<?> roots) {
     IdentityHashMap<Object, int[]> counts = new IdentityHashMap<>();
-    java.util.ArrayDeque<Object> work = new java.util.ArrayDeque<>();
+    ArrayDeque<Object> work = new ArrayDeque<>();
     for (Object root : roots) {
       pushTracked(work, root);
     }
     while (!work.isEmpty()) {
       Object value = work.pop();
-      if (!isTracked(value)) {
-        continue;
-      }
       int[] state = counts.get(value);
       if (state != null) {
         state[0] = SHARED_UNWRITTEN;
@@ -327,13 +447,18 @@ public final class Jellier {
           pushTracked(work, element);
         }
       } else {
-        pushTracked(work, ((CopiedValue) value).state());
+        Object copyState = computeCopyState(value);
+        if (copyStates == null) {
+          copyStates = new IdentityHashMap<>();
+        }
+        copyStates.put(value, copyState);
+        pushTracked(work, copyState);
       }
     }
-    return counts;
+    seen = counts;
   }
 
-  private static void pushTracked(java.util.ArrayDeque<Object> work, Object value) {
+  private void pushTracked(ArrayDeque<Object> work, Object value) {
     if (isTracked(value)) {
       work.push(value);
     }

@@ -24,7 +24,9 @@ enum JellyTag {
   TIMEDELTA("timedelta"),
   UNPERSISTABLE("unpersistable"),
   REMOTE("remote"),
-  LOCAL("local");
+  LOCAL("local"),
+  CACHED("cached"),
+  LCACHE("lcache");
 
   final String word;
   private final byte[] bytes;

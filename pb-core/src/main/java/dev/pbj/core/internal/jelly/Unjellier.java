@@ -252,6 +252,12 @@ public final class Unjellier implements TokenSink {
       case LOCAL:
         frame.kind = Kind.LOCAL;
         break;
+      case CACHED:
+        frame.kind = Kind.CACHED;
+        break;
+      case LCACHE:
+        frame.kind = Kind.LCACHE;
+        break;
       default:
         throw new AssertionError(tag);
     }
@@ -321,7 +327,7 @@ public final class Unjellier implements TokenSink {
 
   enum Kind {
     PENDING_TAG, PAIR, NONE, BOOLEAN, UNICODE, LIST, TUPLE, DICTIONARY, SET, FROZENSET, REFERENCE, DEREFERENCE,
-    DECIMAL, TIME_VALUE, UNPERSISTABLE, REMOTE, LOCAL, COPY
+    DECIMAL, TIME_VALUE, UNPERSISTABLE, REMOTE, LOCAL, CACHED, LCACHE, COPY
   }
 
   /** One open list. Reused: {@link #clear()} drops every reference it held. */
@@ -408,7 +414,18 @@ public final class Unjellier implements TokenSink {
             value = unjellier.importer().resolveLocal(id);
           }
           return;
+        case CACHED:
+          if (i == 0) {
+            value = unjellier.importer().cached(asLong(element, "cache id"));
+          }
+          return;
+        case LCACHE:
+          if (i == 0) {
+            value = unjellier.importer().resolveLocalCache(asLong(element, "cache id"));
+          }
+          return;
         case DECIMAL:
+        case COPY:
           if (i == 0) {
             value = element;
           } else if (i == 1) {
@@ -416,7 +433,7 @@ public final class Unjellier implements TokenSink {
           }
           return;
         default:
-          // NONE, BOOLEAN, UNICODE, TIME_VALUE, UNPERSISTABLE, COPY take their first element as is
+          // NONE, BOOLEAN, UNICODE, TIME_VALUE, UNPERSISTABLE take their first element as is
           if (i == 0) {
             value = element;
           }
@@ -455,6 +472,8 @@ public final class Unjellier implements TokenSink {
         case DEREFERENCE:
         case REMOTE:
         case LOCAL:
+        case CACHED:
+        case LCACHE:
           expect(1);
           return value;
         case DECIMAL:
@@ -468,7 +487,8 @@ public final class Unjellier implements TokenSink {
           return new Unpersistable(value instanceof Bytes ? ((Bytes) value).utf8() : String.valueOf(value));
         case COPY:
           if (index == 2) {
-            throw new ProtocolException("cache " + typeName + " received: Cacheables are not supported yet");
+            // ("type.Name" luid state): a cacheable's first arrival
+            return unjellier.importer().importCache(typeName, asLong(value, "cache id"), key);
           }
           expect(1);
           return unjellier.copies().build(typeName, value);

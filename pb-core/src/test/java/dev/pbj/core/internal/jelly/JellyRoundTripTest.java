@@ -32,7 +32,7 @@ class JellyRoundTripTest {
 
   private static TokenTape jelly(Object value) {
     TokenTape tape = new TokenTape();
-    new Jellier(Exporter.NONE, 1000).write(tape, value);
+    new Jellier(Exporter.NONE, dev.pbj.core.CopyRegistry.empty(), 1000).write(tape, value);
     return tape;
   }
 

@@ -1,0 +1,48 @@
+package dev.pbj.core.internal;
+
+import dev.pbj.Avatar;
+import dev.pbj.Broker;
+import dev.pbj.CacheObserver;
+import dev.pbj.DeadReferenceException;
+import java.util.concurrent.CompletableFuture;
+
+/** A cacheable's handle on the peer's replica: calls become {@code cachemessage}s to cache id {@code luid}. */
+final class CacheObserverImpl implements CacheObserver {
+  private final BrokerImpl broker;
+  private final long luid;
+  private final Avatar perspective;
+  private volatile boolean stopped;
+
+  CacheObserverImpl(BrokerImpl broker, long luid, Avatar perspective) {
+    this.broker = broker;
+    this.luid = luid;
+    this.perspective = perspective;
+  }
+
+  @Override
+  public CompletableFuture<Object> callRemote(String method, Object... args) {
+    if (stopped) {
+      return CompletableFuture.failedFuture(new DeadReferenceException("the peer stopped observing cache " + luid));
+    }
+    return broker.callCache(luid, method, args);
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  @Override
+  public Avatar perspective() {
+    return perspective;
+  }
+
+  @Override
+  public Broker broker() {
+    return broker;
+  }
+
+  @Override
+  public String toString() {
+    return "CacheObserver(" + luid + " via " + broker.remoteAddress() + ")";
+  }
+}
