@@ -3,7 +3,6 @@ package dev.pbj.core.internal;
 import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
-import dev.pbj.Cacheable;
 import dev.pbj.ConnectionLostException;
 import dev.pbj.DeadReferenceException;
 import dev.pbj.Kwargs;
@@ -11,10 +10,7 @@ import dev.pbj.ProtocolException;
 import dev.pbj.Referenceable;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
-import dev.pbj.Viewable;
 import dev.pbj.core.internal.jelly.CopyResolver;
-import dev.pbj.core.internal.jelly.Exporter;
-import dev.pbj.core.internal.jelly.Importer;
 import dev.pbj.core.internal.jelly.Jellier;
 import dev.pbj.core.internal.jelly.Unjellier;
 import dev.pbj.spi.Link;
@@ -84,8 +80,9 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     this.caches = new CacheTable(config.limits().maxLocalObjects(), luids);
     this.serial = new SerialExecutor(config.executor());
     this.inbound = new InboundCalls(this, serial);
-    this.jellier = new Jellier(new Exports(), config.copies(), config.limits().maxDepth());
-    this.reader = new MessageReader(new Unjellier(new Imports(), CopyResolver.of(config.copies())), this);
+    JellyTables tables = new JellyTables(this, locals, caches, imports, remoteCaches, config.copies());
+    this.jellier = new Jellier(tables, config.copies(), config.limits().maxDepth());
+    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this);
     Object rootObject = config.root() == null ? null : config.root().apply(this);
     if (config.portal() != null) {
       rootObject = new PortalRoot(config.portal(), rootObject, this);
@@ -388,7 +385,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     }
   }
 
-  private void stopObserving(CacheTable.Entry entry) {
+  void stopObserving(CacheTable.Entry entry) {
     entry.observer.stop();
     serial.execute(() -> entry.cacheable.stoppedObserving(entry.perspective, entry.observer));
   }
@@ -508,98 +505,5 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   @Override
   public String toString() {
     return "Broker(" + link.remoteAddress() + ", " + serializer + "/" + dialect + ")";
-  }
-
-  // ---- the tables as Jelly sees them ----
-
-  private final class Exports implements Exporter {
-    @Override
-    public long export(Referenceable object) {
-      return locals.export(object);
-    }
-
-    @Override
-    public long exportView(Viewable view, Avatar perspective) {
-      return locals.export(new ViewPoint(view, perspective));
-    }
-
-    @Override
-    public void unexport(long luid) {
-      locals.decref(luid);
-    }
-
-    @Override
-    public CacheExport exportCache(Cacheable cacheable, Avatar perspective) {
-      CacheTable.Entry entry = caches.reuse(cacheable);
-      if (entry != null) {
-        return new CacheExport(entry.luid, false, null);
-      }
-      entry = caches.add(cacheable, perspective, luid -> new CacheObserverImpl(BrokerImpl.this, luid, perspective));
-      try {
-        return new CacheExport(entry.luid, true, cacheable.getStateToCacheAndObserveFor(perspective, entry.observer));
-      } catch (RuntimeException e) {
-        caches.release(entry.luid);
-        throw e;
-      }
-    }
-
-    @Override
-    public void unexportCache(long luid) {
-      CacheTable.Entry entry = caches.release(luid);
-      if (entry != null) {
-        stopObserving(entry);
-      }
-    }
-
-    @Override
-    public long cacheIdOf(RemoteCache cache) {
-      return remoteCaches.idOf(cache);
-    }
-
-    @Override
-    public Object localIdOf(RemoteReference reference) {
-      if (reference instanceof RemoteReferenceImpl && ((RemoteReferenceImpl) reference).broker == BrokerImpl.this) {
-        return ((RemoteReferenceImpl) reference).id;
-      }
-      throw new IllegalArgumentException("cannot send " + reference + " over " + BrokerImpl.this
-          + ": a reference can only go back to the connection it came from");
-    }
-  }
-
-  private final class Imports implements Importer {
-    @Override
-    public RemoteReference importRemote(long luid) {
-      return imports.importRemote(luid);
-    }
-
-    @Override
-    public Object resolveLocal(Object id) {
-      Object object = locals.lookup(id);
-      if (object == null) {
-        throw new ProtocolException("(local " + id + ") names no object exported to this peer");
-      }
-      return object instanceof ViewPoint ? ((ViewPoint) object).viewable : object;
-    }
-
-    @Override
-    public Object importCache(String typeName, long luid, Object state) {
-      RemoteCache cache = config.copies().newCache(typeName);
-      cache.setCopyableState(state);
-      return remoteCaches.add(luid, cache);
-    }
-
-    @Override
-    public Object cached(long luid) {
-      return remoteCaches.cached(luid);
-    }
-
-    @Override
-    public Object resolveLocalCache(long luid) {
-      Cacheable cacheable = caches.lookup(luid);
-      if (cacheable == null) {
-        throw new ProtocolException("(lcache " + luid + ") names no cacheable the peer observes");
-      }
-      return cacheable;
-    }
   }
 }
