@@ -7,7 +7,10 @@ package dev.pbj;
  * sees the same RemoteCache. When the peer releases its cache or the connection drops,
  * {@link #stoppedObserving} is called.
  *
- * <p>Observers are called from any thread; keep the observer set thread-safe.
+ * <p>Observers are called from any thread; keep the observer set thread-safe. The state getter runs while the
+ * connection encodes the message that carries the cacheable: it must not wait for a lock that another thread holds
+ * while calling an observer (push changes outside your own lock, or under the same lock the getter never waits
+ * on), and it must not block.
  */
 public interface Cacheable {
 

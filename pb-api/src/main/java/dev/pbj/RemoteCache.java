@@ -23,6 +23,12 @@ public abstract class RemoteCache implements AutoCloseable {
     return b == null ? null : b.broker();
   }
 
+  /** The type name the owner sent this cache under, e.g. {@code pbj.demo.Room}; null until it has arrived. */
+  public final String typeName() {
+    Binding b = binding;
+    return b == null ? null : b.typeName();
+  }
+
   /** Releases this cache; idempotent. */
   @Override
   public final void close() {
@@ -50,6 +56,9 @@ public abstract class RemoteCache implements AutoCloseable {
   /** What the broker gives a cache it created. */
   public interface Binding {
     Broker broker();
+
+    /** The type name the cache arrived under. */
+    String typeName();
 
     /** Sends the owner one decache per time the cache was received; idempotent. */
     void release();

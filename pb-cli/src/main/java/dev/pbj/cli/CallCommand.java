@@ -4,6 +4,9 @@ import dev.pbj.Broker;
 import dev.pbj.Kwargs;
 import dev.pbj.PbException;
 import dev.pbj.RemoteException;
+import dev.pbj.RemoteReference;
+import dev.pbj.cli.demo.DemoTypes;
+import dev.pbj.cred.UnauthorizedLoginException;
 import dev.pbj.core.PbClient;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -17,8 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code pbj call}: connects, calls one method on the server's root object, prints the answer as one line of JSON
- * ({@link JsonValues}) and disconnects. The timeout bounds connecting and calling together.
+ * {@code pbj call}: connects, calls one method on the server's root object (or, with {@code --login} or
+ * {@code --anonymous}, logs in first and calls the avatar), prints the answer as one line of JSON
+ * ({@link JsonValues}) and disconnects. The timeout bounds connecting, logging in and calling together.
+ *
+ * <p>The client knows the demo's types ({@link DemoTypes}: {@code pbj.demo.Point}, {@code pbj.demo.Room}) and takes
+ * copies of any other type as they come ({@link dev.pbj.CopiedObject}), so every copy prints.
  */
 final class CallCommand implements Command {
   private static final String NO_TRACEBACK = "Traceback unavailable\n";
@@ -29,28 +36,29 @@ final class CallCommand implements Command {
   private final Kwargs kwargs;
   private final String serializer;
   private final String login;
+  private final boolean anonymous;
   private final Duration timeout;
 
+  /**
+   * @param login {@code USER:PASS} (split at the first colon) to log in with, or null
+   * @param anonymous whether to log in anonymously (when {@code login} is null)
+   */
   CallCommand(URI uri, String method, List<Object> arguments, Kwargs kwargs, String serializer, String login,
-      Duration timeout) {
+      boolean anonymous, Duration timeout) {
     this.uri = uri;
     this.method = method;
     this.arguments = new ArrayList<>(arguments); // may hold nulls
     this.kwargs = kwargs;
     this.serializer = serializer;
     this.login = login;
+    this.anonymous = anonymous;
     this.timeout = timeout;
   }
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) {
-    if (login != null) {
-      err.println("pbj call: --login is not available yet: logging in to the demo portal comes in a later "
-          + "version of pbj");
-      return FAILURE;
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
-    PbClient.Builder builder = PbClient.builder();
+    PbClient.Builder builder = PbClient.builder().copies(DemoTypes.builder().deliverUnregistered(true).build());
     if (serializer != null) {
       builder.serializers(serializer);
     }
@@ -62,9 +70,27 @@ final class CallCommand implements Command {
         err.println("pbj call: cannot connect to " + uri + ": " + describe(e.getCause()));
         return FAILURE;
       }
+      RemoteReference target = broker.rootObject();
+      if (login != null || anonymous) {
+        String user = login == null ? null : login.substring(0, login.indexOf(':'));
+        try {
+          target = await(user == null ? broker.loginAnonymous(null)
+              : broker.login(user, login.substring(login.indexOf(':') + 1), null), deadline);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof UnauthorizedLoginException) {
+            return loginRefused((UnauthorizedLoginException) e.getCause(), user, err);
+          }
+          if (e.getCause() instanceof RemoteException) {
+            return remoteError((RemoteException) e.getCause(), err);
+          }
+          err.println("pbj call: cannot log in" + (user == null ? " anonymously" : " as " + user) + ": "
+              + describe(e.getCause()));
+          return FAILURE;
+        }
+      }
       Object answer;
       try {
-        answer = await(broker.rootObject().callRemote(method, callArguments()), deadline);
+        answer = await(target.callRemote(method, callArguments()), deadline);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RemoteException) {
           return remoteError((RemoteException) e.getCause(), err);
@@ -95,6 +121,17 @@ final class CallCommand implements Command {
       all.add(kwargs);
     }
     return all.toArray();
+  }
+
+  /** Twisted's servers refuse with no message: say what it means. */
+  private static int loginRefused(UnauthorizedLoginException error, String user, PrintStream err) {
+    String message = error.remoteMessage();
+    if (message == null || message.isBlank()) {
+      message = user == null ? "anonymous login refused"
+          : "login as " + user + " refused: unknown user or wrong password";
+    }
+    err.println(error.remoteType() + ": " + message);
+    return REMOTE_ERROR;
   }
 
   private static int remoteError(RemoteException error, PrintStream err) {

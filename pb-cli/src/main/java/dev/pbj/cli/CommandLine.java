@@ -98,6 +98,7 @@ final class CommandLine {
   private Command call() throws UsageException {
     String serializer = null;
     String login = null;
+    boolean anonymous = false;
     Duration timeout = DEFAULT_TIMEOUT;
     Kwargs.Builder kwargs = Kwargs.builder();
     for (Option option = nextOption(); option != null; option = nextOption()) {
@@ -111,8 +112,13 @@ final class CommandLine {
         case "--login":
           login = option.value();
           if (login.indexOf(':') <= 0) {
-            throw new UsageException("--login takes USER:PASS: got '" + login + "'");
+            throw new UsageException("--login takes USER:PASS (for an anonymous login: --anonymous): got '"
+                + login + "'");
           }
+          break;
+        case "--anonymous":
+          option.noValue();
+          anonymous = true;
           break;
         case "--kw":
           keyword(option.value(), kwargs);
@@ -124,6 +130,9 @@ final class CommandLine {
           throw option.unknown("call");
       }
     }
+    if (login != null && anonymous) {
+      throw new UsageException("--login and --anonymous exclude each other");
+    }
     if (positional.size() < 2) {
       throw new UsageException("call needs a URI and a METHOD: got " + positional);
     }
@@ -133,7 +142,7 @@ final class CommandLine {
     for (int i = 2; i < positional.size(); i++) {
       arguments.add(json(positional.get(i), "argument " + (i - 1)));
     }
-    return new CallCommand(uri, method, arguments, kwargs.build(), serializer, login, timeout);
+    return new CallCommand(uri, method, arguments, kwargs.build(), serializer, login, anonymous, timeout);
   }
 
   /** An option and the arguments after it, from which it may take its value. */

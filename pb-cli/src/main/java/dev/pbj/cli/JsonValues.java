@@ -12,10 +12,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pbj.Bytes;
+import dev.pbj.Cacheable;
+import dev.pbj.CopiedObject;
+import dev.pbj.Copyable;
 import dev.pbj.FrozenSet;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
 import dev.pbj.Unpersistable;
+import dev.pbj.cli.demo.RoomCache;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -66,8 +70,10 @@ import java.util.function.Function;
  *   <tr><td>{@code {"$time": "12:30:00"}}</td><td>{@code LocalTime}</td><td>time</td></tr>
  *   <tr><td>{@code {"$timedelta": "PT1H30M"}}</td><td>{@code Duration}</td><td>timedelta</td></tr>
  *   <tr><td>{@code {"$remote": N}} (output only)</td><td>{@link RemoteReference}</td><td>RemoteReference</td></tr>
- *   <tr><td>{@code {"$copy": "class.name", "state": {...}}} (output only)</td><td>a received copy</td>
- *       <td>RemoteCopy</td></tr>
+ *   <tr><td>{@code {"$copy": "type.name", "state": ...}}</td><td>in: a {@link CopiedObject}; out: any
+ *       {@link Copyable} or {@link CopiedObject}</td><td>Copyable / RemoteCopy</td></tr>
+ *   <tr><td>{@code {"$cache": "type.name", "state": ...}} (output only)</td><td>a {@link RoomCache}: its state
+ *       now</td><td>RemoteCache</td></tr>
  *   <tr><td>{@code {"$unpersistable": "reason"}} (output only)</td><td>{@link Unpersistable}</td>
  *       <td>Unpersistable</td></tr>
  *   <tr><td>{@code {"$cycle": true}} (output only)</td><td>a container met again inside itself</td><td></td></tr>
@@ -83,6 +89,7 @@ import java.util.function.Function;
  */
 public final class JsonValues {
   private static final JsonValues STANDARD = new JsonValues(value -> null);
+  private static final String COPY_STATE = "state";
   /** Answers may nest as deep as {@code Limits.maxDepth()} (1000), and tags add a level each. */
   private static final int MAX_NESTING = 4000;
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
@@ -93,32 +100,76 @@ public final class JsonValues {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final Function<Object, CopiedState> copies;
+  private final Function<Object, ? extends ObjectState> describer;
 
   /**
-   * A mapping that recognizes received copies with {@code copies}: it returns a copy's class name and state, or
-   * {@code null} for a value that is not a copy. This is the hook for PB's {@code RemoteCopy} values, which
-   * pb-api does not expose yet; {@link #standard()} recognizes none.
+   * A mapping that also describes values of the application's own classes with {@code describer}: it returns a
+   * {@link CopiedState} or {@link CachedState} for a value it knows, or {@code null}. It is asked before the
+   * standard descriptions ({@link Copyable}, {@link CopiedObject}, {@link RoomCache}).
    */
-  public JsonValues(Function<Object, CopiedState> copies) {
-    this.copies = Objects.requireNonNull(copies, "copies");
+  public JsonValues(Function<Object, ? extends ObjectState> describer) {
+    this.describer = Objects.requireNonNull(describer, "describer");
   }
 
-  /** The mapping the command uses. */
+  /**
+   * The mapping the command uses: a {@link Copyable} prints as {@code $copy} with its {@link Copyable#typeToCopy()}
+   * and {@link Copyable#getStateToCopy()}, a {@link CopiedObject} as {@code $copy} with what it carries, a
+   * {@link RoomCache} as {@code $cache} with its state now.
+   */
   public static JsonValues standard() {
     return STANDARD;
   }
 
+  /** How {@link #format} prints an object that is neither JSON nor a PB value: a type name and a state. */
+  public sealed interface ObjectState permits CopiedState, CachedState {
+    /** The type name on the wire, e.g. {@code pbj.demo.Point}. */
+    String className();
+
+    /** The state, printed with the same mapping. */
+    Object state();
+  }
+
   /**
-   * A received copy as {@link #format} prints it: {@code {"$copy": className, "state": state}}.
+   * A copy as {@link #format} prints it: {@code {"$copy": className, "state": state}}.
    *
-   * @param className the copy's class name on the wire, e.g. {@code pbj.demo.Point}
+   * @param className the copy's type name on the wire, e.g. {@code pbj.demo.Point}
    * @param state its state, printed with the same mapping
    */
-  public record CopiedState(String className, Object state) {
+  public record CopiedState(String className, Object state) implements ObjectState {
     public CopiedState {
       Objects.requireNonNull(className, "className");
     }
+  }
+
+  /**
+   * A replica of a peer's cacheable as {@link #format} prints it: {@code {"$cache": className, "state": state}}.
+   *
+   * @param className the cacheable's type name on the wire, e.g. {@code pbj.demo.Room}
+   * @param state the replica's state now, printed with the same mapping
+   */
+  public record CachedState(String className, Object state) implements ObjectState {
+    public CachedState {
+      Objects.requireNonNull(className, "className");
+    }
+  }
+
+  private ObjectState describe(Object value) {
+    ObjectState described = describer.apply(value);
+    if (described != null) {
+      return described;
+    }
+    if (value instanceof CopiedObject) {
+      CopiedObject copy = (CopiedObject) value;
+      return new CopiedState(copy.typeName(), copy.state());
+    }
+    if (value instanceof Copyable && !(value instanceof Cacheable)) {
+      Copyable copyable = (Copyable) value;
+      return new CopiedState(copyable.typeToCopy(), copyable.getStateToCopy());
+    }
+    if (value instanceof RoomCache) {
+      return new CachedState(dev.pbj.cli.demo.Room.TYPE, ((RoomCache) value).state());
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -192,11 +243,27 @@ public final class JsonValues {
       object.properties().forEach(e -> map.put(e.getKey(), read(e.getValue(), path + "." + e.getKey())));
       return map;
     }
+    if (tag.equals("$copy")) {
+      return readCopy(object, path);
+    }
     if (object.size() != 1) {
       throw new IllegalArgumentException(path + ": an object with a key starting with '$' is a tagged value and "
           + "has that key alone; to send such a dictionary, write {\"$dict\": [[\"" + tag + "\", ...], ...]}");
     }
     return readTagged(tag, object.get(tag), path + "." + tag);
+  }
+
+  /** {@code {"$copy": "type.name", "state": ...}}: a copy of that type, sent as it is. */
+  private CopiedObject readCopy(JsonNode object, String path) {
+    if (object.size() != 2 || !object.has(COPY_STATE)) {
+      throw new IllegalArgumentException(path + ": $copy takes exactly one other key, \"state\", as in "
+          + "{\"$copy\": \"pbj.demo.Point\", \"state\": {\"x\": 1, \"y\": 2}}");
+    }
+    String typeName = text(object.get("$copy"), path + ".$copy", "a type name");
+    if (typeName.isEmpty()) {
+      throw new IllegalArgumentException(path + ".$copy: expected a type name: got \"\"");
+    }
+    return new CopiedObject(typeName, read(object.get(COPY_STATE), path + "." + COPY_STATE));
   }
 
   private Object readTagged(String tag, JsonNode body, String path) {
@@ -234,13 +301,13 @@ public final class JsonValues {
       case "$timedelta":
         return readTime(body, path, Duration::parse, "an ISO duration such as PT1H30M");
       case "$remote":
-      case "$copy":
+      case "$cache":
       case "$unpersistable":
       case "$cycle":
         throw new IllegalArgumentException(path + ": " + tag + " is printed in answers but cannot be sent");
       default:
         throw new IllegalArgumentException(path + ": unknown tag " + tag + "; known: $bytes, $tuple, $set, "
-            + "$frozenset, $float, $dict, $decimal, $datetime, $date, $time, $timedelta");
+            + "$frozenset, $float, $dict, $decimal, $datetime, $date, $time, $timedelta, $copy");
     }
   }
 
@@ -360,27 +427,29 @@ public final class JsonValues {
       } else if (value instanceof RemoteReference) {
         int n = references.computeIfAbsent((RemoteReference) value, r -> references.size() + 1);
         return tagged("$remote", NODES.numberNode(n));
-      } else if (isContainer(value)) {
+      }
+      ObjectState described = describe(value);
+      if (described != null || isContainer(value)) {
         if (!path.add(value)) {
           return tagged("$cycle", NODES.booleanNode(true));
         }
         try {
-          return writeContainer(value);
+          return described != null ? writeDescribed(described) : writeContainer(value);
         } finally {
           path.remove(value);
         }
-      }
-      CopiedState copy = copies.apply(value);
-      if (copy != null) {
-        ObjectNode node = NODES.objectNode();
-        node.put("$copy", copy.className());
-        node.set("state", write(copy.state()));
-        return node;
       }
       // Not a PB value; shown rather than failing the whole answer.
       ObjectNode node = NODES.objectNode();
       node.put("$java", value.getClass().getName());
       node.put("repr", value.toString());
+      return node;
+    }
+
+    private JsonNode writeDescribed(ObjectState described) {
+      ObjectNode node = NODES.objectNode();
+      node.put(described instanceof CachedState ? "$cache" : "$copy", described.className());
+      node.set(COPY_STATE, write(described.state()));
       return node;
     }
 

@@ -2,6 +2,8 @@ package dev.pbj.cli;
 
 import dev.pbj.ProviderNotFoundException;
 import dev.pbj.cli.demo.DemoRoot;
+import dev.pbj.cli.demo.DemoTypes;
+import dev.pbj.cli.demo.DemoWorld;
 import dev.pbj.core.PbServer;
 import dev.pbj.core.ProviderRegistry;
 import java.io.IOException;
@@ -13,10 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@code pbj serve}: serves a {@link DemoRoot} on each listener, prints {@code listening URI} per listener once all
- * are bound, and runs until the JVM is told to stop (SIGTERM, SIGINT: a shutdown hook closes the server) or, with
- * {@code --until-stdin-closes}, until standard input reaches its end, which lets a parent process tie the
- * server's life to its own.
+ * {@code pbj serve}: serves one {@link DemoRoot} with the demo portal (so the same port answers {@code login} and
+ * {@code loginAnonymous}) and the demo's copy types ({@link DemoTypes}), every connection sharing one
+ * {@link DemoWorld}. Prints {@code listening URI} per listener once all are bound, and runs until the JVM is told
+ * to stop (SIGTERM, SIGINT: a shutdown hook closes the server) or, with {@code --until-stdin-closes}, until
+ * standard input reaches its end, which lets a parent process tie the server's life to its own.
  */
 final class ServeCommand implements Command {
   private final List<URI> listeners;
@@ -38,7 +41,11 @@ final class ServeCommand implements Command {
     }
     PbServer server;
     try {
-      PbServer.Builder builder = PbServer.builder().root(new DemoRoot());
+      DemoWorld world = new DemoWorld();
+      PbServer.Builder builder = PbServer.builder()
+          .root(new DemoRoot(world))
+          .portal(world.portal())
+          .copies(DemoTypes.registry());
       listeners.forEach(uri -> builder.listen(uri.toString()));
       if (!serializers.isEmpty()) {
         builder.serializers(serializers.toArray(String[]::new));

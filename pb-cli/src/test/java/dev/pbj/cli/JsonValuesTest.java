@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pbj.Broker;
 import dev.pbj.Bytes;
+import dev.pbj.CopiedObject;
 import dev.pbj.FrozenSet;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
 import dev.pbj.Unpersistable;
+import dev.pbj.cli.demo.Point;
+import dev.pbj.cli.demo.RoomCache;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -187,6 +190,51 @@ class JsonValuesTest {
         : null);
     assertThat(withPoints.format(list(new Point(1, 2))))
         .isEqualTo("[{\"$copy\":\"pbj.demo.Point\",\"state\":{\"x\":1,\"y\":2}}]");
+  }
+
+  @Test
+  void copyablesAndCopiedObjectsPrintAsCopies() {
+    assertThat(json.format(new Point(3, 4))).isEqualTo("{\"$copy\":\"pbj.demo.Point\",\"state\":{\"x\":3,\"y\":4}}");
+    assertThat(json.format(new CopiedObject("some.Thing", list(1L, Bytes.ascii("b")))))
+        .isEqualTo("{\"$copy\":\"some.Thing\",\"state\":[1,{\"$bytes\":\"Yg==\"}]}");
+    assertThat(json.format(new CopiedObject("none.State", null)))
+        .isEqualTo("{\"$copy\":\"none.State\",\"state\":null}");
+  }
+
+  @Test
+  void copiesParseAsCopiedObjectsAndRoundTrip() {
+    Object copy = json.parse("{\"$copy\": \"pbj.demo.Point\", \"state\": {\"x\": 1, \"y\": 2}}");
+    assertThat(copy).isEqualTo(new CopiedObject("pbj.demo.Point", map("x", 1L, "y", 2L)));
+    assertThat(json.parse("{\"state\": [{\"$tuple\": []}], \"$copy\": \"t\"}"))
+        .isEqualTo(new CopiedObject("t", list(Tuple.of())));
+    for (Object value : List.of(copy, new CopiedObject("a.B", null), list(new CopiedObject("x", map(1L, "int key"))))) {
+      assertThat(json.parse(json.format(value))).isEqualTo(value);
+    }
+    assertThatThrownBy(() -> json.parse("{\"$copy\": \"t\"}")).hasMessageContaining("\"state\"");
+    assertThatThrownBy(() -> json.parse("{\"$copy\": \"t\", \"state\": 1, \"x\": 2}"))
+        .hasMessageContaining("\"state\"");
+    assertThatThrownBy(() -> json.parse("[{\"$copy\": 5, \"state\": 1}]"))
+        .hasMessageStartingWith("$[0].$copy: expected a type name");
+    assertThatThrownBy(() -> json.parse("{\"$copy\": \"t\", \"state\": {\"$bytes\": 1}}"))
+        .hasMessageStartingWith("$.state.$bytes: expected");
+  }
+
+  @Test
+  void roomCachePrintsAsCacheWithItsStateNow() {
+    RoomCache room = new RoomCache();
+    room.setCopyableState(map("topic", "t", "members", list("alice"), "messages", list()));
+    room.said("hi");
+    assertThat(json.format(list(room))).isEqualTo(
+        "[{\"$cache\":\"pbj.demo.Room\",\"state\":{\"topic\":\"t\",\"members\":[\"alice\"],\"messages\":[\"hi\"]}}]");
+    assertThatThrownBy(() -> json.parse("{\"$cache\": \"pbj.demo.Room\"}")).hasMessageContaining("cannot be sent");
+  }
+
+  @Test
+  void aCopyInsideItsOwnStatePrintsAsACycle() {
+    List<Object> state = new ArrayList<>();
+    CopiedObject copy = new CopiedObject("self.Ref", state);
+    state.add(copy);
+    assertThat(json.format(copy)).isEqualTo("{\"$copy\":\"self.Ref\",\"state\":[{\"$cycle\":true}]}");
   }
 
   @Test

@@ -149,10 +149,63 @@ class MainTest {
   }
 
   @Test
+  void loginCallsTheAvatar() {
+    assertThat(pbj("call", "--login", "alice:wonderland", uri, "whoami")).isEqualTo(new Result(0, "\"alice\"\n", ""));
+    assertThat(pbj("call", uri, "--login=bob:builder", "shout", "\"hi\""))
+        .isEqualTo(new Result(0, "\"bob: hi\"\n", ""));
+    assertThat(pbj("call", "--anonymous", uri, "whoami")).isEqualTo(new Result(0, "\"anonymous\"\n", ""));
+    assertThat(pbj("call", "--login", "alice:wonderland", uri, "board")).isEqualTo(new Result(0, "{\"$remote\":1}\n",
+        ""));
+  }
+
+  @Test
+  void refusedLoginPrintsUnauthorizedLoginAndExitsOne() {
+    assertThat(pbj("call", "--login", "alice:guess", uri, "whoami")).isEqualTo(new Result(1, "",
+        "twisted.cred.error.UnauthorizedLogin: login as alice refused: unknown user or wrong password\n"));
+    assertThat(pbj("call", "--login", "mallory:x:y", uri, "whoami").err())
+        .startsWith("twisted.cred.error.UnauthorizedLogin: login as mallory refused");
+  }
+
+  @Test
+  void loginOptionsAreChecked() {
+    for (String[] args : new String[][] {{"call", "--login", "alice", uri, "whoami"},
+        {"call", "--login", ":pw", uri, "whoami"}, {"call", "--login", "a:b", "--anonymous", uri, "whoami"},
+        {"call", "--anonymous=yes", uri, "whoami"}}) {
+      Result result = pbj(args);
+      assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(result.out()).isEmpty();
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+    }
+    assertThat(pbj("call", "--login", "alice", uri, "whoami").err()).contains("--anonymous");
+  }
+
+  @Test
+  void copiesPrintAsCopyAndTravelFromJson() {
+    assertThat(pbj("call", uri, "point", "3", "4"))
+        .isEqualTo(new Result(0, "{\"$copy\":\"pbj.demo.Point\",\"state\":{\"x\":3,\"y\":4}}\n", ""));
+    String point = "{\"$copy\": \"pbj.demo.Point\", \"state\": {\"x\": 1, \"y\": 2}}";
+    assertThat(pbj("call", uri, "accept_point", point)).isEqualTo(new Result(0, "[1,2]\n", ""));
+    assertThat(pbj("call", uri, "echo", "[" + point + "]"))
+        .isEqualTo(new Result(0, "[{\"$copy\":\"pbj.demo.Point\",\"state\":{\"x\":1,\"y\":2}}]\n", ""));
+    Result refused = pbj("call", uri, "echo", "{\"$copy\": \"evil.Thing\", \"state\": null}");
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).startsWith("twisted.spread.jelly.InsecureJelly: ").contains("evil.Thing");
+    assertThat(pbj("call", uri, "accept_point", "7"))
+        .isEqualTo(new Result(1, "", "twisted.spread.pb.Error: expected a pbj.demo.Point copy, got 'Long'\n"));
+  }
+
+  @Test
+  void roomPrintsAsCacheWithItsState() {
+    assertThat(pbj("call", uri, "say", "\"hello room\"")).isEqualTo(new Result(0, "null\n", ""));
+    Result room = pbj("call", uri, "room");
+    assertThat(room.status()).isZero();
+    assertThat(room.err()).isEmpty();
+    assertThat(room.out()).startsWith("{\"$cache\":\"pbj.demo.Room\",\"state\":{\"topic\":\"PBJ demo room\","
+        + "\"members\":[").contains("\"hello room\"").endsWith("]}}\n");
+  }
+
+  @Test
   void optionsNotAvailableYetAreRefusedClearly() {
-    Result login = pbj("call", "--login", "alice:wonderland", uri, "echo", "1");
-    assertThat(login.status()).isEqualTo(2);
-    assertThat(login.err()).contains("--login is not available yet");
     Result ws = pbj("serve", "--ws", "127.0.0.1:0");
     assertThat(ws.status()).isEqualTo(2);
     assertThat(ws.out()).isEmpty();

@@ -80,6 +80,10 @@ class PbjJarIT {
       assertThat(pbj("call", uri, "echo", "{\"$tuple\":[1,\"h\u00e9\",{\"$bytes\":\"aGk=\"}]}"))
           .isEqualTo(new Finished(0, "{\"$tuple\":[1,\"h\u00e9\",{\"$bytes\":\"aGk=\"}]}\n", ""));
       assertThat(pbj("call", uri, "fail", "\"nope\"")).isEqualTo(new Finished(1, "", "twisted.spread.pb.Error: nope\n"));
+      assertThat(pbj("call", uri, "point", "3", "4"))
+          .isEqualTo(new Finished(0, "{\"$copy\":\"pbj.demo.Point\",\"state\":{\"x\":3,\"y\":4}}\n", ""));
+      assertThat(pbj("call", "--login", "alice:wonderland", uri, "shout", "\"hi\""))
+          .isEqualTo(new Finished(0, "\"alice: hi\"\n", ""));
     } finally {
       server.getOutputStream().close();
       if (!server.waitFor(30, TimeUnit.SECONDS)) {

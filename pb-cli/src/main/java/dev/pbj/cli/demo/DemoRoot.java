@@ -1,6 +1,7 @@
 package dev.pbj.cli.demo;
 
 import dev.pbj.Bytes;
+import dev.pbj.CopiedObject;
 import dev.pbj.PbError;
 import dev.pbj.Referenceable;
 import dev.pbj.Remote;
@@ -9,15 +10,35 @@ import dev.pbj.Tuple;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The root object {@code pbj serve} serves: the demo contract of DESIGN.md, whose wire names tests and examples in
- * every language rely on. Stateless and thread-safe, so one instance serves every connection.
+ * every language rely on. Its only state is the {@link DemoWorld} (the room and the board) it was made with;
+ * thread-safe, so one instance serves every connection. Roots made per connection share one room only when they
+ * are given the same world; login is the portal's ({@link DemoWorld#portal()}, served beside the root with
+ * {@code PbServer.builder().portal(…)}).
  *
  * <p>Open for extension: test modules subclass it to add methods of their own beside the contract's.
  */
 public class DemoRoot implements Referenceable {
+  private final DemoWorld world;
+
+  /** A root with a world of its own. */
+  public DemoRoot() {
+    this(new DemoWorld());
+  }
+
+  /** A root on {@code world}, which other roots (other connections) may share. */
+  public DemoRoot(DemoWorld world) {
+    this.world = Objects.requireNonNull(world, "world");
+  }
+
+  /** The world this root serves. */
+  public final DemoWorld world() {
+    return world;
+  }
 
   /** Returns {@code x} unchanged: shared and cyclic structures come back with the same shape. */
   @Remote(nonBlocking = true)
@@ -87,6 +108,38 @@ public class DemoRoot implements Referenceable {
   @Remote(nonBlocking = true)
   public Counter counter(long start) {
     return new Counter(start);
+  }
+
+  /** A {@code pbj.demo.Point} copy. */
+  @Remote(nonBlocking = true)
+  public Point point(long x, long y) {
+    return new Point(x, y);
+  }
+
+  /**
+   * Takes a {@code pbj.demo.Point} copy from the caller and returns {@code [x, y]}. Anything else raises PB's
+   * application error, as Twisted's demo server does.
+   */
+  @Remote(value = "accept_point", nonBlocking = true)
+  public List<Long> acceptPoint(Object p) {
+    if (p instanceof Point) {
+      Point point = (Point) p;
+      return new ArrayList<>(List.of(point.x(), point.y()));
+    }
+    String got = p instanceof CopiedObject ? ((CopiedObject) p).typeName() + " copy" : typeName(p);
+    throw new PbError("expected a " + Point.TYPE + " copy, got " + got);
+  }
+
+  /** The shared {@link Room}: the caller gets (or, if it already has one, keeps) its replica. */
+  @Remote(nonBlocking = true)
+  public Room room() {
+    return world.room();
+  }
+
+  /** Appends {@code text} to the room's messages; every observer gets {@code said(text)}. */
+  @Remote
+  public void say(String text) {
+    world.room().say(text);
   }
 
   /** What {@code counter(start=0)} hands out: a Referenceable holding one number. Thread-safe. */

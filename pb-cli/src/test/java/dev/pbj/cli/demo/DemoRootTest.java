@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
 import dev.pbj.Bytes;
+import dev.pbj.CopiedObject;
 import dev.pbj.FrozenSet;
 import dev.pbj.Kwargs;
 import dev.pbj.PbError;
@@ -15,6 +16,8 @@ import dev.pbj.RemoteException;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
 import dev.pbj.cli.Eventually;
+import dev.pbj.cli.demo.RoomCache.Change;
+import dev.pbj.cred.UnauthorizedLoginException;
 import dev.pbj.core.PbClient;
 import dev.pbj.core.PbServer;
 import java.math.BigInteger;
@@ -24,30 +27,59 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The demo contract, served by {@link PbServer} and called by {@link PbClient} over real loopback TCP. */
+/**
+ * The demo contract, served by {@link PbServer} as {@code pbj serve} serves it (one {@link DemoWorld}: here a root
+ * per connection on the shared world, with the portal and the demo's types) and called by {@link PbClient} over real
+ * loopback TCP. Every test ends with both sides' tables at rest.
+ */
 class DemoRootTest {
-  private static final BrokerStats REST = new BrokerStats(0, 0, 0);
+  private static final BrokerStats REST = BrokerStats.AT_REST;
+  private DemoWorld world;
   private PbServer server;
   private PbClient client;
   private Broker broker;
+  private final List<Broker> clients = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void connect() throws Exception {
-    server = PbServer.builder().root(new DemoRoot()).listen("tcp://127.0.0.1:0").build().start();
-    client = PbClient.builder().build();
-    broker = client.connect(server.uri(0)).get(10, TimeUnit.SECONDS);
+  void start() throws Exception {
+    world = new DemoWorld();
+    server = PbServer.builder()
+        .rootFactory(connection -> new DemoRoot(world))
+        .portal(world.portal())
+        .copies(DemoTypes.registry())
+        .listen("tcp://127.0.0.1:0").build().start();
+    client = PbClient.builder().copies(DemoTypes.registry()).build();
+    broker = connection();
+  }
+
+  /** Another connection to the server, checked at rest after the test too. */
+  private Broker connection() throws Exception {
+    Broker connection = client.connect(server.uri(0)).get(10, TimeUnit.SECONDS);
+    clients.add(connection);
+    return connection;
   }
 
   @AfterEach
-  void close() {
-    client.close();
-    server.close();
+  void close() throws InterruptedException {
+    try {
+      Eventually.await("every connection's tables at rest on both sides", () ->
+          clients.stream().allMatch(c -> !c.isConnected() || c.stats().equals(REST))
+              && server.connections().stream().allMatch(c -> c.stats().equals(REST)));
+    } finally {
+      client.close();
+      server.close();
+    }
   }
 
   private Object call(String method, Object... args) throws Exception {
@@ -208,5 +240,217 @@ class DemoRootTest {
 
   private BrokerStats serverSideStats() {
     return server.connections().get(0).stats();
+  }
+
+  // --- copies
+
+  @Test
+  void pointTravelsByCopyBothWays() throws Exception {
+    Object point = call("point", 3, 4);
+    assertThat(point).isEqualTo(new Point(3, 4));
+    assertThat(((Point) point).typeToCopy()).isEqualTo("pbj.demo.Point");
+    assertThat(call("accept_point", new Point(1, 2))).isEqualTo(List.of(1L, 2L));
+    assertThat(call("accept_point", new CopiedObject("pbj.demo.Point", Map.of("x", 5L, "y", -6L))))
+        .isEqualTo(List.of(5L, -6L));
+    assertThat(call("echo", new Point(7, 8))).isEqualTo(new Point(7, 8));
+    assertBaseline();
+  }
+
+  @Test
+  void acceptPointRefusesWhatIsNotAPoint() {
+    RemoteException error = remoteError("accept_point", 7);
+    assertThat(error.isPbError()).isTrue();
+    assertThat(error.remoteMessage()).isEqualTo("expected a pbj.demo.Point copy, got 'Long'");
+    RemoteException unknown = remoteError("accept_point", new CopiedObject("evil.Thing", Map.of()));
+    assertThat(unknown.remoteType()).isEqualTo("twisted.spread.jelly.InsecureJelly");
+    assertThat(unknown.remoteMessage()).contains("evil.Thing");
+  }
+
+  // --- the room
+
+  private RoomCache room(Broker connection, LinkedBlockingQueue<Change> changes) throws Exception {
+    RoomCache room = (RoomCache) call(connection.rootObject(), "room");
+    room.addListener(changes::add);
+    return room;
+  }
+
+  private static Change next(LinkedBlockingQueue<Change> changes) throws InterruptedException {
+    Change change = changes.poll(10, TimeUnit.SECONDS);
+    assertThat(change).as("a change within 10 s").isNotNull();
+    return change;
+  }
+
+  @Test
+  void roomArrivesWithItsStateAndFollowsSay() throws Exception {
+    world.room().say("earlier");
+    LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+    RoomCache room = room(broker, changes);
+    assertThat(room.topic()).isEqualTo(Room.DEFAULT_TOPIC).isEqualTo("PBJ demo room");
+    assertThat(room.members()).isEmpty();
+    assertThat(room.messages()).containsExactly("earlier");
+    assertThat(room.state()).isEqualTo(Map.of("topic", "PBJ demo room", "members", List.of(),
+        "messages", List.of("earlier")));
+
+    assertThat(call("say", "hello")).isNull();
+    assertThat(next(changes)).isEqualTo(Change.said("hello"));
+    assertThat(room.messages()).containsExactly("earlier", "hello");
+    assertThat(world.room().messages()).containsExactly("earlier", "hello");
+
+    assertThat(call("room")).isSameAs(room);
+    assertThat(world.room().observerCount()).isEqualTo(1);
+    assertThat(serverSide().stats().cachedObjects()).isEqualTo(1);
+    assertThat(broker.stats().remoteCaches()).isEqualTo(1);
+    room.close();
+    Eventually.await("the room lost its observer", () -> world.room().observerCount() == 0);
+    assertBaseline();
+  }
+
+  @Test
+  void everyConnectionObservesTheSameRoom() throws Exception {
+    Broker other = connection();
+    LinkedBlockingQueue<Change> mine = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Change> theirs = new LinkedBlockingQueue<>();
+    RoomCache myRoom = room(broker, mine);
+    RoomCache theirRoom = room(other, theirs);
+    assertThat(world.room().observerCount()).isEqualTo(2);
+    call(other.rootObject(), "say", "from the other side");
+    assertThat(next(mine)).isEqualTo(Change.said("from the other side"));
+    assertThat(next(theirs)).isEqualTo(Change.said("from the other side"));
+    other.close();
+    Eventually.await("the closed connection stopped observing", () -> world.room().observerCount() == 1);
+    call("say", "still here");
+    assertThat(next(mine)).isEqualTo(Change.said("still here"));
+    assertThat(theirRoom.messages()).containsExactly("from the other side");
+    myRoom.close();
+    Eventually.await("no observer left", () -> world.room().observerCount() == 0);
+  }
+
+  @Test
+  void concurrentChangesReachEveryObserverInTheRoomsOrder() throws Exception {
+    Broker other = connection();
+    LinkedBlockingQueue<Change> mine = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Change> theirs = new LinkedBlockingQueue<>();
+    RoomCache myRoom = room(broker, mine);
+    RoomCache theirRoom = room(other, theirs);
+    int threads = 4;
+    int each = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> sayers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        sayers.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            world.room().say(thread + "." + i);
+          }
+        }));
+      }
+      for (Future<?> sayer : sayers) {
+        sayer.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < threads * each; i++) {
+      next(mine);
+      next(theirs);
+    }
+    assertThat(myRoom.messages()).hasSize(threads * each).isEqualTo(world.room().messages());
+    assertThat(theirRoom.messages()).isEqualTo(world.room().messages());
+    myRoom.close();
+    theirRoom.close();
+    Eventually.await("no observer left", () -> world.room().observerCount() == 0);
+  }
+
+  // --- login
+
+  private static RemoteReference login(Broker connection, String user, String password) throws Exception {
+    return connection.login(user, password, null).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aliceLogsInAndTalksThroughHerAvatar() throws Exception {
+    RemoteReference alice = login(broker, "alice", "wonderland");
+    assertThat(call(alice, "whoami")).isEqualTo("alice");
+    assertThat(world.room().members()).containsExactly("alice");
+    assertThat(call(alice, "shout", "hi all")).isEqualTo("alice: hi all");
+    assertThat(world.room().messages()).containsExactly("alice: hi all");
+    RemoteReference board = (RemoteReference) call(alice, "board");
+    assertThat(call(board, "post", "a note")).isEqualTo("alice posted a note");
+    assertThat(call("echo", "the root is still served")).isEqualTo("the root is still served");
+    board.close();
+    alice.close();
+    Eventually.await("alice logged out", () -> world.room().members().isEmpty());
+    assertBaseline();
+  }
+
+  @Test
+  void theSharedBoardSeesEachCallersName() throws Exception {
+    Broker bobs = connection();
+    RemoteReference alice = login(broker, "alice", "wonderland");
+    RemoteReference bob = login(bobs, "bob", "builder");
+    RemoteReference aliceBoard = (RemoteReference) call(alice, "board");
+    RemoteReference bobBoard = (RemoteReference) call(bob, "board");
+    assertThat(call(aliceBoard, "post", "one")).isEqualTo("alice posted one");
+    assertThat(call(bobBoard, "post", "two")).isEqualTo("bob posted two");
+    assertThat(call(aliceBoard, "post", "three")).isEqualTo("alice posted three");
+    assertThat(world.room().members()).containsExactlyInAnyOrder("alice", "bob");
+    for (RemoteReference reference : List.of(aliceBoard, bobBoard, alice, bob)) {
+      reference.close();
+    }
+    Eventually.await("both logged out", () -> world.room().members().isEmpty());
+  }
+
+  @Test
+  void wrongPasswordIsUnauthorizedAndTheConnectionCanLogInAfterwards() throws Exception {
+    CompletableFuture<RemoteReference> wrong = broker.login("alice", "guess", null);
+    assertThatThrownBy(() -> wrong.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(UnauthorizedLoginException.class);
+    CompletableFuture<RemoteReference> nobody = broker.login("mallory", "wonderland", null);
+    assertThatThrownBy(() -> nobody.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(UnauthorizedLoginException.class);
+    assertThat(world.room().members()).isEmpty();
+    RemoteReference alice = login(broker, "alice", "wonderland");
+    assertThat(call(alice, "whoami")).isEqualTo("alice");
+    alice.close();
+    Eventually.await("alice logged out", () -> world.room().members().isEmpty());
+    assertBaseline();
+  }
+
+  @Test
+  void anonymousLoginIsAnonymousAndNotAMember() throws Exception {
+    RemoteReference anonymous = broker.loginAnonymous(null).get(10, TimeUnit.SECONDS);
+    assertThat(call(anonymous, "whoami")).isEqualTo("anonymous");
+    assertThat(call(anonymous, "shout", "psst")).isEqualTo("anonymous: psst");
+    RemoteReference board = (RemoteReference) call(anonymous, "board");
+    assertThat(call(board, "post", "x")).isEqualTo("anonymous posted x");
+    assertThat(world.room().members()).isEmpty();
+    board.close();
+    anonymous.close();
+    assertBaseline();
+  }
+
+  @Test
+  void observersSeeUsersJoinAndLeave() throws Exception {
+    LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+    RoomCache room = room(broker, changes);
+    Broker bobs = connection();
+    RemoteReference bob = login(bobs, "bob", "builder");
+    assertThat(next(changes)).isEqualTo(Change.joined("bob"));
+    assertThat(room.members()).containsExactly("bob");
+    assertThat(call(bob, "shout", "hello")).isEqualTo("bob: hello");
+    assertThat(next(changes)).isEqualTo(Change.said("bob: hello"));
+
+    RoomCache late = (RoomCache) call(connection().rootObject(), "room");
+    assertThat(late.members()).containsExactly("bob");
+    assertThat(late.messages()).containsExactly("bob: hello");
+
+    bobs.close();
+    assertThat(next(changes)).isEqualTo(Change.left("bob"));
+    assertThat(room.members()).isEmpty();
+    assertThat(world.room().members()).isEmpty();
+    room.close();
+    late.close();
+    Eventually.await("no observer left", () -> world.room().observerCount() == 0);
   }
 }

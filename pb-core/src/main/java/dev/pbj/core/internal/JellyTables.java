@@ -108,7 +108,7 @@ final class JellyTables implements Exporter, Importer {
   public Object importCache(String typeName, long luid, Object state) {
     RemoteCache cache = copies.newCache(typeName);
     cache.setCopyableState(state);
-    return remoteCaches.add(luid, cache);
+    return remoteCaches.add(luid, typeName, cache);
   }
 
   @Override

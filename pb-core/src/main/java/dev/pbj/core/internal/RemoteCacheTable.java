@@ -26,8 +26,8 @@ final class RemoteCacheTable {
   }
 
   /** Registers a new replica, received for the first time, with one token. */
-  RemoteCache add(long luid, RemoteCache cache) {
-    Entry entry = new Entry(luid, cache);
+  RemoteCache add(long luid, String typeName, RemoteCache cache) {
+    Entry entry = new Entry(luid, typeName, cache);
     synchronized (this) {
       if (entries.containsKey(luid)) {
         throw new ProtocolException("cache id " + luid + " sent twice with its state");
@@ -97,18 +97,25 @@ final class RemoteCacheTable {
   /** One replica's bookkeeping; also its binding and its cleanup action, so it never holds the replica strongly. */
   private final class Entry implements RemoteCache.Binding {
     final long luid;
+    final String typeName;
     final WeakReference<RemoteCache> cache;
     int tokens = 1;
     boolean released;
 
-    Entry(long luid, RemoteCache cache) {
+    Entry(long luid, String typeName, RemoteCache cache) {
       this.luid = luid;
+      this.typeName = typeName;
       this.cache = new WeakReference<>(cache);
     }
 
     @Override
     public Broker broker() {
       return broker;
+    }
+
+    @Override
+    public String typeName() {
+      return typeName;
     }
 
     @Override

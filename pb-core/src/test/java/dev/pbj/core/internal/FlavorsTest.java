@@ -265,6 +265,7 @@ class FlavorsTest {
       server.room.messages.add("earlier");
       RoomCache room = (RoomCache) call(root, "room");
       assertThat(room.topic).isEqualTo("tests");
+      assertThat(room.typeName()).isEqualTo("pbj.demo.Room");
       assertThat(room.messages).containsExactly("earlier");
       call(root, "say", "hello");
       assertThat(room.said.poll(10, TimeUnit.SECONDS)).isEqualTo("hello");

@@ -1,0 +1,169 @@
+package dev.pbj.cli.demo;
+
+import dev.pbj.Avatar;
+import dev.pbj.CacheObserver;
+import dev.pbj.Cacheable;
+import dev.pbj.ConnectionLostException;
+import dev.pbj.DeadReferenceException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The demo contract's {@code pbj.demo.Room}: the server's one shared {@link Cacheable}. Its state is
+ * {@code {"topic": text, "members": [names], "messages": [texts]}}; every observing peer's replica
+ * ({@link RoomCache} in Java) gets {@code said(text)}, {@code joined(name)} and {@code left(name)}.
+ *
+ * <p>Thread-safe. Each change and the list of observers it goes to are fixed together under the room's lock, and
+ * a new observer's state is taken under the same lock, so an observer sees every change exactly once: in its
+ * state or as a notification, never both. Notifications leave in the order the changes were made, but outside the
+ * lock: sending one takes the connection's send lock, under which the connection may be asking this room for its
+ * state.
+ */
+public final class Room implements Cacheable {
+  /** The type name on the wire. */
+  public static final String TYPE = "pbj.demo.Room";
+  /** The topic of the room {@code pbj serve} serves. */
+  public static final String DEFAULT_TOPIC = "PBJ demo room";
+
+  private final String topic;
+  private final List<String> members = new ArrayList<>(); // guarded by this
+  private final List<String> messages = new ArrayList<>(); // guarded by this
+  private final List<CacheObserver> observers = new CopyOnWriteArrayList<>();
+  private final Queue<Notice> notices = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean notifying = new AtomicBoolean();
+
+  /** One change to send to the observers there were when it was made. */
+  private record Notice(List<CacheObserver> to, String method, String argument) {}
+
+  public Room(String topic) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+  }
+
+  @Override
+  public String typeToCopy() {
+    return TYPE;
+  }
+
+  @Override
+  public synchronized Object getStateToCacheAndObserveFor(Avatar perspective, CacheObserver observer) {
+    observers.add(observer);
+    return state();
+  }
+
+  @Override
+  public void stoppedObserving(Avatar perspective, CacheObserver observer) {
+    observers.remove(observer);
+  }
+
+  /** Appends {@code text} to the messages; observers get {@code said(text)}. */
+  public void say(String text) {
+    Objects.requireNonNull(text, "text");
+    synchronized (this) {
+      messages.add(text);
+      notices.add(new Notice(List.copyOf(observers), "said", text));
+    }
+    sendNotices();
+  }
+
+  /** Adds {@code name} to the members; observers get {@code joined(name)}. */
+  public void join(String name) {
+    Objects.requireNonNull(name, "name");
+    synchronized (this) {
+      members.add(name);
+      notices.add(new Notice(List.copyOf(observers), "joined", name));
+    }
+    sendNotices();
+  }
+
+  /** Removes {@code name} from the members (once, if there); observers get {@code left(name)}. */
+  public void leave(String name) {
+    Objects.requireNonNull(name, "name");
+    synchronized (this) {
+      members.remove(name);
+      notices.add(new Notice(List.copyOf(observers), "left", name));
+    }
+    sendNotices();
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  /** The members now, in the order they joined. */
+  public synchronized List<String> members() {
+    return List.copyOf(members);
+  }
+
+  /** The messages now, oldest first. */
+  public synchronized List<String> messages() {
+    return List.copyOf(messages);
+  }
+
+  /** The state a new observer receives: {@code topic}, {@code members}, {@code messages} (fresh, mutable lists). */
+  public synchronized Map<String, Object> state() {
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("topic", topic);
+    state.put("members", new ArrayList<>(members));
+    state.put("messages", new ArrayList<>(messages));
+    return state;
+  }
+
+  /** How many peers observe the room now. */
+  public int observerCount() {
+    return observers.size();
+  }
+
+  /**
+   * Sends the queued notices in order. One thread at a time sends; a thread that finds another sending leaves its
+   * notice to it. Observers whose peer is gone are dropped; other failures (the replica's method failed) are
+   * the peer's business.
+   */
+  private void sendNotices() {
+    while (!notices.isEmpty() && notifying.compareAndSet(false, true)) {
+      try {
+        Notice notice;
+        while ((notice = notices.poll()) != null) {
+          for (CacheObserver observer : notice.to()) {
+            notify(observer, notice.method(), notice.argument());
+          }
+        }
+      } finally {
+        notifying.set(false);
+      }
+    }
+  }
+
+  private void notify(CacheObserver observer, String method, String argument) {
+    try {
+      observer.callRemote(method, argument).whenComplete((answer, error) -> {
+        if (error != null && isGone(error)) {
+          observers.remove(observer);
+        }
+      });
+    } catch (RuntimeException e) {
+      observers.remove(observer);
+    }
+  }
+
+  private static boolean isGone(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof DeadReferenceException || cause instanceof ConnectionLostException;
+  }
+
+  @Override
+  public String toString() {
+    return "Room(" + topic + ")";
+  }
+}
