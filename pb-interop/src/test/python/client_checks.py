@@ -27,6 +27,8 @@ import queue
 import sys
 import threading
 
+from twisted.cred import credentials
+from twisted.cred.error import UnauthorizedLogin
 from twisted.internet import defer, reactor, task
 from twisted.logger import (
     FilteringLogObserver,
@@ -36,7 +38,7 @@ from twisted.logger import (
     textFileLogObserver,
 )
 from twisted.python import failure, reflect
-from twisted.spread import flavors, pb
+from twisted.spread import flavors, jelly, pb
 
 CHECK_TIMEOUT = 10.0
 MAX_DETAIL = 4000
@@ -281,6 +283,129 @@ def collect():
     # CPython sends a RemoteReference's decref as soon as its last reference
     # goes; collect() also catches any that sit in a reference cycle.
     gc.collect()
+
+
+# --------------------------------------------------------------------------
+# Copy and cache classes (the wire names are the demo contract's)
+
+POINT_TYPE = "pbj.demo.Point"
+ROOM_TYPE = "pbj.demo.Room"
+UNREGISTERED_TYPE = "__main__.Unregistered"
+
+
+class Point(pb.Copyable, pb.RemoteCopy):
+    """The client's ``pbj.demo.Point``: sent as {"x": x, "y": y}, and what the
+    server's points arrive as (registered below)."""
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def getTypeToCopy(self):
+        return POINT_TYPE.encode("ascii")
+
+    def getStateToCopy(self):
+        return {"x": self.x, "y": self.y}
+
+
+pb.setUnjellyableForClass(POINT_TYPE, Point)
+
+
+class Unregistered(pb.Copyable):
+    """A Copyable whose type name no peer registers."""
+
+    def getTypeToCopy(self):
+        return UNREGISTERED_TYPE.encode("ascii")
+
+    def getStateToCopy(self):
+        return {"x": 1}
+
+
+# Waiters for room events: (id of the cache's shared state, event, Deferred).
+# Kept here, not on the cache, so a waiting check never keeps a cache alive.
+ROOM_WAITERS = []
+
+
+class RoomCache(pb.RemoteCache):
+    """The client's ``pbj.demo.Room``. Twisted hands out one proxy per token,
+    all sharing this state (``__dict__``); ``events`` records every
+    observe_* call in order."""
+
+    def setCopyableState(self, state):
+        state = {k.decode("utf-8") if isinstance(k, bytes) else k: v for k, v in state.items()}
+        self.state_keys = sorted(state, key=repr)
+        self.state_types = {k: type(v).__name__ for k, v in state.items()}
+        self.topic = state.get("topic")
+        self.members = list(state.get("members", []))
+        self.messages = list(state.get("messages", []))
+        self.events = []
+
+    def _event(self, kind, arg):
+        event = (kind, arg)
+        self.events.append(event)
+        key = id(self.__dict__)
+        for waiter in list(ROOM_WAITERS):
+            if waiter[0] == key and waiter[1] == event and not waiter[2].called:
+                ROOM_WAITERS.remove(waiter)
+                waiter[2].callback(event)
+
+    def observe_said(self, text):
+        self.messages.append(text)
+        self._event("said", text)
+
+    def observe_joined(self, name):
+        self.members.append(name)
+        self._event("joined", name)
+
+    def observe_left(self, name):
+        if name in self.members:
+            self.members.remove(name)
+        self._event("left", name)
+
+
+pb.setUnjellyableForClass(ROOM_TYPE, RoomCache)
+
+
+def room_event(cache, kind, arg):
+    """A Deferred that fires when cache (any proxy of it) gets observe_<kind>(arg).
+    Make it before the call that causes the event: the event may arrive first."""
+    d = defer.Deferred()
+    ROOM_WAITERS.append((id(cache.__dict__), (kind, arg), d))
+    return d
+
+
+async def wait_event(cache, d, what, seconds=5.0):
+    """Await a room_event Deferred; a CheckFailed naming what was missed on timeout."""
+    timer = reactor.callLater(seconds, d.cancel)
+    try:
+        ok, result = await settle(d)
+    except defer.CancelledError:
+        raise CheckFailed("%s did not arrive within %g s; events seen: %s" % (what, seconds, short(cache.events)))
+    finally:
+        if timer.active():
+            timer.cancel()
+        for waiter in list(ROOM_WAITERS):
+            if waiter[2] is d:
+                ROOM_WAITERS.remove(waiter)
+    expect(ok, "%s failed: %s" % (what, short(result)))
+    return result
+
+
+async def login(connection, username, password):
+    """PBClientFactory.login on this connection; the avatar."""
+    return await connection.factory.login(credentials.UsernamePassword(username, password))
+
+
+async def wait_until(probe, want, trips=40, what="value"):
+    """Poll the async probe() (one round trip each) until it returns want; the values seen."""
+    seen = []
+    for _ in range(trips):
+        value = await probe()
+        seen.append(value)
+        if value == want:
+            return seen
+        await task.deferLater(reactor, 0.025, lambda: None)
+    raise CheckFailed("%s never became %r; saw %s" % (what, want, short(seen, 400)))
 
 
 # --------------------------------------------------------------------------
@@ -796,6 +921,238 @@ async def answers_out_of_order(ctx):
     expect(not ok and fail.check(pb.PBConnectionLost) is not None,
            "after closing, never() gave %s" % (describe(fail) if not ok else short(fail)))
     return "echo answered while never() was pending; closing failed never() with PBConnectionLost"
+
+
+# --------------------------------------------------------------------------
+# Copies
+
+
+@check("copy_point")
+async def copy_point(ctx):
+    p = await call(ctx.root, "point", 3, 4)
+    expect(type(p) is Point, "point(3, 4) = %s, not the RemoteCopy registered for %s" % (short(p), POINT_TYPE))
+    state = vars(p)
+    expect(p.x == 3 and p.y == 4 and type(p.x) is int and type(p.y) is int, "point(3, 4) has state %s" % short(state))
+    expect(sorted(state) == ["x", "y"], "point(3, 4) has state keys %s, expected x, y" % short(sorted(state)))
+    return "point(3, 4) arrived as %s with x=3, y=4" % POINT_TYPE
+
+
+@check("copy_accept_point")
+async def copy_accept_point(ctx):
+    got = await call(ctx.root, "accept_point", Point(5, 6))
+    expect(same([5, 6], got) is None, "accept_point(Point(5, 6)) = %s, expected [5, 6]" % short(got))
+    return "accept_point(Point(5, 6)) = [5, 6]"
+
+
+@check("copy_echo_point")
+async def copy_echo_point(ctx):
+    sent = Point(7, -8)
+    back = await call(ctx.root, "echo", sent)
+    expect(type(back) is Point, "echo(Point) = %s" % short(back))
+    expect(back is not sent, "echo(Point) returned the very object sent")
+    expect((back.x, back.y) == (7, -8), "echo(Point(7, -8)) has x=%s, y=%s" % (short(back.x), short(back.y)))
+    return "echo(Point(7, -8)) came back as a new, equal Point"
+
+
+@check("copy_shared_in_list")
+async def copy_shared_in_list(ctx):
+    p = Point(1, 2)
+    result = await call(ctx.root, "echo", [p, p])
+    expect(type(result) is list and len(result) == 2, "echo([p, p]) = %s" % short(result))
+    expect(all(type(r) is Point for r in result), "echo([p, p]) = %s" % short(result))
+    expect(result[0] is result[1], "echo([p, p]): the two points came back as distinct objects")
+    expect((result[0].x, result[0].y) == (1, 2), "echo([p, p]) point has x=%s, y=%s" % (result[0].x, result[0].y))
+    return "echo([p, p]) gives result[0] is result[1]"
+
+
+@check("copy_unregistered_refused")
+async def copy_unregistered_refused(ctx):
+    ok, fail = await settle(ctx.root.callRemote("echo", Unregistered()))
+    expect(not ok, "echo(%s copy) answered %s" % (UNREGISTERED_TYPE, short(fail)))
+    expect(type_name(fail) == "twisted.spread.jelly.InsecureJelly",
+           "failure type is %s, expected twisted.spread.jelly.InsecureJelly (value %r)"
+           % (type_name(fail), fail.value))
+    after = await call(ctx.root, "echo", "still usable")
+    expect(after == "still usable", "echo after the refused copy = %s" % short(after))
+    return "refused with %s; connection still usable" % describe(fail)
+
+
+# --------------------------------------------------------------------------
+# Caches
+
+
+@check("cache_room")
+async def cache_room(ctx):
+    room = await call(ctx.root, "room")
+    expect(type(room) is RoomCache, "room() = %s, not the RemoteCache registered for %s" % (short(room), ROOM_TYPE))
+    expect(room.state_keys == ["members", "messages", "topic"], "state keys %s" % short(room.state_keys))
+    types = room.state_types
+    expect(types == {"topic": "str", "members": "list", "messages": "list"},
+           "state value types %s, expected topic str, members list, messages list" % short(types))
+    for key in ("members", "messages"):
+        value = getattr(room, key)
+        expect(all(type(v) is str for v in value), "%s = %s, expected a list of text" % (key, short(value)))
+    text = "hello from client"
+    said = room_event(room, "said", text)
+    answer = await call(ctx.root, "say", text)
+    expect(answer is None, "say() = %s" % short(answer))
+    await wait_event(room, said, "observe_said(%r)" % text)
+    expect(room.messages and room.messages[-1] == text, "messages = %s" % short(room.messages[-3:]))
+    return "topic %r, %d members, %d messages; observe_said arrived and messages ends with it" % (
+        room.topic, len(room.members), len(room.messages))
+
+
+@check("cache_same_object")
+async def cache_same_object(ctx):
+    first = await call(ctx.root, "room")
+    second = await call(ctx.root, "room")
+    expect(type(first) is RoomCache and type(second) is RoomCache, "room() twice = %s, %s" % (short(first), short(second)))
+    shares = first is second or first.__dict__ is second.__dict__
+    expect(shares, "the two room() proxies do not share state")
+    text = "seen by both proxies"
+    said = room_event(first, "said", text)
+    await call(ctx.root, "say", text)
+    await wait_event(first, said, "observe_said(%r)" % text)
+    expect(second.messages[-1:] == [text], "second proxy's messages end %s" % short(second.messages[-3:]))
+    results = [await call(ctx.root, "is_room", first), await call(ctx.root, "is_room", second)]
+    expect(results == [True, True], "is_room(first), is_room(second) = %s" % results)
+    return "%s; the second proxy sees the first's update; is_room(cache) is True" % (
+        "one object" if first is second else "two proxies sharing one state")
+
+
+@check("cache_release_stops_observing")
+async def cache_release_stops_observing(ctx):
+    collect()
+    room = await call(ctx.root, "room")
+    expect(type(room) is RoomCache, "room() = %s" % short(room))
+    again = await call(ctx.root, "room")  # two tokens: both must be decached
+    n = await call(ctx.root, "room_observers")
+    expect(type(n) is int and n >= 1, "room_observers() = %s while this client observes" % short(n))
+    del room, again
+    collect()
+    seen = await wait_until(lambda: call(ctx.root, "room_observers"), n - 1, what="room_observers()")
+    return "room_observers() %d while observing, %d after %d round trip(s) once released" % (n, n - 1, len(seen))
+
+
+# --------------------------------------------------------------------------
+# Login (twisted.cred), perspectives and viewables
+
+
+@check("login_alice", mode="own")
+async def login_alice(ctx):
+    connection = await ctx.fresh()
+    try:
+        avatar = await login(connection, b"alice", b"wonderland")
+        expect(isinstance(avatar, pb.RemoteReference), "login gave %s" % short(avatar))
+        who = await call(avatar, "whoami")
+        expect(who == "alice" and type(who) is str, "whoami() = %s" % short(who))
+        shout = await call(avatar, "shout", "hi")
+        expect(shout == "alice: hi" and type(shout) is str, "shout('hi') = %s" % short(shout))
+        board = await call(avatar, "board")
+        expect(isinstance(board, pb.RemoteReference), "board() = %s" % short(board))
+        post = await call(board, "post", "x")
+        expect(post == "alice posted x" and type(post) is str, "board().post('x') = %s" % short(post))
+        return "whoami() = 'alice', shout('hi') = 'alice: hi', board().post('x') = 'alice posted x'"
+    finally:
+        connection.close()
+
+
+@check("viewable_sees_each_caller", mode="own")
+async def viewable_sees_each_caller(ctx):
+    alice_connection = await ctx.fresh()
+    bob_connection = await ctx.fresh()
+    try:
+        alice = await login(alice_connection, b"alice", b"wonderland")
+        bob = await login(bob_connection, b"bob", b"builder")
+        alice_board = await call(alice, "board")
+        bob_board = await call(bob, "board")
+        posts = [await call(alice_board, "post", "a"), await call(bob_board, "post", "b")]
+        expect(posts == ["alice posted a", "bob posted b"], "posts = %s" % short(posts))
+        return "alice's post: %r, bob's post: %r" % tuple(posts)
+    finally:
+        alice_connection.close()
+        bob_connection.close()
+
+
+@check("login_wrong_password", mode="own")
+async def login_wrong_password(ctx):
+    connection = await ctx.fresh()
+    try:
+        ok, fail = await settle(connection.factory.login(credentials.UsernamePassword(b"alice", b"looking-glass")))
+        expect(not ok, "login with a wrong password gave %s" % short(fail))
+        expect(fail.check(UnauthorizedLogin) is not None, "failure is %s parents=%s"
+               % (describe(fail), getattr(fail, "parents", None)))
+        avatar = await login(connection, b"alice", b"wonderland")
+        who = await call(avatar, "whoami")
+        expect(who == "alice", "whoami() after the retry = %s" % short(who))
+        return "wrong password: %s; the retry on the same connection logged in as alice" % describe(fail)
+    finally:
+        connection.close()
+
+
+@check("login_unknown_user", mode="own")
+async def login_unknown_user(ctx):
+    connection = await ctx.fresh()
+    try:
+        ok, fail = await settle(connection.factory.login(credentials.UsernamePassword(b"mallory", b"wonderland")))
+        expect(not ok, "login as an unknown user gave %s" % short(fail))
+        expect(fail.check(UnauthorizedLogin) is not None, "failure is %s parents=%s"
+               % (describe(fail), getattr(fail, "parents", None)))
+        return "unknown user: %s" % describe(fail)
+    finally:
+        connection.close()
+
+
+@check("login_anonymous", mode="own")
+async def login_anonymous(ctx):
+    connection = await ctx.fresh()
+    try:
+        avatar = await connection.factory.login(credentials.Anonymous())
+        expect(isinstance(avatar, pb.RemoteReference), "anonymous login gave %s" % short(avatar))
+        who = await call(avatar, "whoami")
+        expect(who == "anonymous" and type(who) is str, "whoami() = %s" % short(who))
+        return "anonymous login; whoami() = 'anonymous'"
+    finally:
+        connection.close()
+
+
+@check("members_join_and_leave", mode="own")
+async def members_join_and_leave(ctx):
+    observer = await ctx.fresh()
+    bob_connection = await ctx.fresh()
+    try:
+        room = await call(observer.root, "room")
+        expect(type(room) is RoomCache, "room() = %s" % short(room))
+        before = room.members.count("bob")
+        joined = room_event(room, "joined", "bob")
+        bob = await login(bob_connection, b"bob", b"builder")
+        await wait_event(room, joined, "observe_joined('bob')")
+        expect(room.members.count("bob") == before + 1, "members after bob logged in: %s" % short(room.members))
+        left = room_event(room, "left", "bob")
+        bob_connection.close()
+        await wait_event(room, left, "observe_left('bob') after bob's connection closed")
+        expect(room.members.count("bob") == before, "members after bob left: %s" % short(room.members))
+        del bob
+        return "joined('bob') and left('bob') arrived; members %s" % short(room.members)
+    finally:
+        observer.close()
+        bob_connection.close()
+
+
+@check("root_methods_and_login_share_a_port", mode="own")
+async def root_methods_and_login_share_a_port(ctx):
+    connection = await ctx.fresh()
+    try:
+        got = await call(connection.root, "echo", "before")
+        expect(got == "before", "echo('before') = %s" % short(got))
+        avatar = await login(connection, b"alice", b"wonderland")
+        who = await call(avatar, "whoami")
+        expect(who == "alice", "whoami() = %s" % short(who))
+        got = await call(connection.root, "echo", "after")
+        expect(got == "after", "echo('after') = %s" % short(got))
+        return "echo and login on one connection's root"
+    finally:
+        connection.close()
 
 
 @check("pending_call_fails_on_disconnect", mode="last")

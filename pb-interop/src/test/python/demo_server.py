@@ -11,7 +11,10 @@ Everything else (Twisted's log, warnings and above) goes to stderr.
 
 Each connection gets its own root object (``InteropRoot.rootObject``), so the
 per-connection state (``hold``/``held``, ``exported``) never leaks between
-connections.
+connections. The room (a Cacheable), the board (a Viewable) and the portal are
+shared by all connections. The same root also answers PB's login calls
+(``login``, ``loginAnonymous``) exactly as the root of ``PBServerFactory(portal)``
+would.
 """
 
 import argparse
@@ -20,9 +23,13 @@ import queue
 import sys
 import threading
 
+from zope.interface import implementer
+
+from twisted.cred import checkers, portal
 from twisted.internet import defer, reactor
 from twisted.logger import (
     FilteringLogObserver,
+    Logger,
     LogLevel,
     LogLevelFilterPredicate,
     globalLogBeginner,
@@ -31,6 +38,13 @@ from twisted.logger import (
 from twisted.spread import pb
 
 ROOT_NAME = b"root"
+POINT_TYPE = "pbj.demo.Point"
+ROOM_TYPE = "pbj.demo.Room"
+ROOM_TOPIC = "PBJ demo room"
+USERS = {"alice": b"wonderland", "bob": b"builder"}
+ANONYMOUS_NAME = "anonymous"
+
+log = Logger()
 
 
 class Counter(pb.Referenceable):
@@ -45,6 +59,141 @@ class Counter(pb.Referenceable):
 
     def remote_value(self):
         return self.current
+
+
+class Point(pb.Copyable, pb.RemoteCopy):
+    """``pbj.demo.Point``: sent by value as ``{"x": x, "y": y}``. Both Copyable
+    and RemoteCopy (registered for its wire name), so the server can receive
+    points and send received ones back (``echo``)."""
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def getTypeToCopy(self):
+        return POINT_TYPE.encode("ascii")
+
+    def getStateToCopy(self):
+        return {"x": self.x, "y": self.y}
+
+
+pb.setUnjellyableForClass(POINT_TYPE, Point)
+
+
+class Room(pb.Cacheable):
+    """``pbj.demo.Room``: the server's single shared Cacheable.
+
+    State ``{"topic": str, "members": [str], "messages": [str]}``; every
+    observer gets ``said(text)``, ``joined(name)`` and ``left(name)``.
+
+    Twisted's own RemoteCacheObserver comparison is broken on Python 3 once two
+    brokers observe one Cacheable (``'<' not supported between instances of
+    'Broker' and 'Broker'``), so ``observers.remove(observer)`` would raise and
+    leave dead observers behind. Observers are matched here by identity of their
+    broker instead: a broker caches one Cacheable under one LUID at a time, so
+    (broker, cacheable) names an observer uniquely.
+    """
+
+    def __init__(self, topic):
+        self.topic = topic
+        self.members = []
+        self.messages = []
+        self.observers = []
+
+    def getTypeToCopy(self):
+        return ROOM_TYPE.encode("ascii")
+
+    def getStateToCacheAndObserveFor(self, perspective, observer):
+        self.observers.append(observer)
+        return {"topic": self.topic, "members": list(self.members), "messages": list(self.messages)}
+
+    def stoppedObserving(self, perspective, observer):
+        self.observers = [
+            o for o in self.observers if not (o.broker is observer.broker and o.cached is observer.cached)
+        ]
+
+    def notify(self, name, *args):
+        for observer in list(self.observers):
+            try:
+                d = observer.callRemote(name, *args)
+            except Exception as e:  # e.g. DeadReferenceError for a broker that just went away
+                log.info("room: {name} to an observer failed: {e!r}", name=name, e=e)
+                continue
+            d.addErrback(
+                lambda f, name=name: log.info("room: {name} to an observer failed: {f}", name=name, f=f.getErrorMessage())
+            )
+
+    def say(self, text):
+        self.messages.append(text)
+        self.notify("said", text)
+
+    def join(self, name):
+        self.members.append(name)
+        self.notify("joined", name)
+
+    def leave(self, name):
+        if name in self.members:
+            self.members.remove(name)
+        self.notify("left", name)
+
+
+class Board(pb.Viewable):
+    """The shared board: a Viewable, so each caller reaches it through a
+    ViewPoint that passes the caller's perspective (their Avatar)."""
+
+    def view_post(self, perspective, text):
+        return "%s posted %s" % (perspective.name, text)
+
+
+class Avatar(pb.Avatar):
+    """What a login hands out (a perspective: calls go to ``perspective_*``)."""
+
+    def __init__(self, name, shared):
+        self.name = name
+        self.shared = shared
+
+    def perspective_whoami(self):
+        return self.name
+
+    def perspective_shout(self, text):
+        message = "%s: %s" % (self.name, text)
+        self.shared.room.say(message)
+        return message
+
+    def perspective_board(self):
+        return self.shared.board
+
+
+@implementer(portal.IRealm)
+class Realm:
+    """One Avatar per login. A named user joins the room's members on login and
+    leaves on logout (the connection drops, or the client releases the avatar);
+    anonymous users are not members."""
+
+    def __init__(self, shared):
+        self.shared = shared
+
+    def requestAvatar(self, avatarId, mind, *interfaces):
+        if pb.IPerspective not in interfaces:
+            raise NotImplementedError("only pb.IPerspective avatars are served")
+        if avatarId == checkers.ANONYMOUS:
+            return pb.IPerspective, Avatar(ANONYMOUS_NAME, self.shared), lambda: None
+        name = avatarId.decode("utf-8") if isinstance(avatarId, bytes) else avatarId
+        room = self.shared.room
+        room.join(name)
+        return pb.IPerspective, Avatar(name, self.shared), lambda: room.leave(name)
+
+
+class Shared:
+    """Server-wide state: the room, the board and the portal."""
+
+    def __init__(self):
+        self.room = Room(ROOM_TOPIC)
+        self.board = Board()
+        self.portal = portal.Portal(
+            Realm(self),
+            [checkers.InMemoryUsernamePasswordDatabaseDontUse(**USERS), checkers.AllowAnonymousAccess()],
+        )
 
 
 def sample_types():
@@ -84,15 +233,18 @@ class InteropRoot(pb.Root):
     """The interop root. The instance given to PBServerFactory only makes
     per-connection instances; each of those knows its own broker."""
 
-    def __init__(self, broker=None):
+    def __init__(self, shared, broker=None):
+        self.shared = shared
         self.broker = broker
         self.heldReference = None
         # Deferreds handed out by never()/disconnect(); kept so they stay
         # pending (and are not collected) for the life of the connection.
         self.pending = []
+        # What PBServerFactory(portal) would use as this connection's root.
+        self.portalWrapper = pb._PortalWrapper(shared.portal, broker) if broker is not None else None
 
     def rootObject(self, broker):
-        return InteropRoot(broker)
+        return InteropRoot(self.shared, broker)
 
     def remote_echo(self, x):
         return x
@@ -144,6 +296,38 @@ class InteropRoot(pb.Root):
         # Dropping the last Python reference makes RemoteReference.__del__
         # send the decref right away (CPython refcounting).
         self.heldReference = None
+
+    # Copies
+
+    def remote_point(self, x, y):
+        return Point(x, y)
+
+    def remote_accept_point(self, p):
+        if not isinstance(p, Point):
+            raise pb.Error("expected a %s copy, got %s" % (POINT_TYPE, type(p).__name__))
+        return [p.x, p.y]
+
+    # The room (a Cacheable)
+
+    def remote_room(self):
+        return self.shared.room
+
+    def remote_say(self, text):
+        self.shared.room.say(text)
+
+    def remote_room_observers(self):
+        return len(self.shared.room.observers)
+
+    def remote_is_room(self, r):
+        return r is self.shared.room
+
+    # Login, answered as the root of PBServerFactory(portal) would
+
+    def remote_login(self, username):
+        return self.portalWrapper.remote_login(username)
+
+    def remote_loginAnonymous(self, mind):
+        return self.portalWrapper.remote_loginAnonymous(mind)
 
 
 class BackgroundWriter:
@@ -220,7 +404,7 @@ def main(argv=None):
 
     start_logging(args.verbose)
 
-    factory = pb.PBServerFactory(InteropRoot(), unsafeTracebacks=args.unsafe_tracebacks)
+    factory = pb.PBServerFactory(InteropRoot(Shared()), unsafeTracebacks=args.unsafe_tracebacks)
     port = reactor.listenTCP(args.port, factory, interface="127.0.0.1")
     sys.stdout.write("LISTENING %d\n" % port.getHost().port)
     sys.stdout.flush()

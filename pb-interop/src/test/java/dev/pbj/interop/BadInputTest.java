@@ -40,11 +40,27 @@ class BadInputTest {
     public CompletionStage<Object> gate() {
       return gate;
     }
+
+    @Remote
+    public Referenceable thing() {
+      return new Referenceable() {};
+    }
+  }
+
+  /** The avatar of this test's portal. */
+  public static final class User implements dev.pbj.Avatar {
+    @Remote
+    public String whoami() {
+      return "alice";
+    }
   }
 
   @BeforeEach
   void start() throws Exception {
-    server = PbServer.builder().root(new Root()).listen("tcp://127.0.0.1:0").build().start();
+    dev.pbj.cred.Portal portal = new dev.pbj.cred.Portal(
+        (id, mind) -> CompletableFuture.completedFuture(new User()),
+        dev.pbj.cred.InMemoryPasswordChecker.builder().user("alice", "wonderland").build());
+    server = PbServer.builder().root(new Root()).portal(portal).listen("tcp://127.0.0.1:0").build().start();
     client = PbClient.builder().build();
     good = client.connect(server.uri(0)).get(10, TimeUnit.SECONDS);
     pendingOnGoodConnection = good.rootObject().callRemote("gate");
@@ -84,6 +100,8 @@ class BadInputTest {
       "decref of an unknown object, 02 80 1d 87 63 81",
       "answer to no call, 03 80 1b 87 09 81 01 81",
       "message with missing fields, 03 80 1a 87 01 81 01 81",
+      "decache of an unknown cache, 02 80 1e 87 63 81",
+      "uncache of an unknown cache, 02 80 1f 87 63 81",
   })
   void hostileMessageClosesOnlyThatConnection(String name, String hex) throws Exception {
     try (RawPeer peer = new RawPeer(address()).handshake()) {
@@ -171,6 +189,46 @@ class BadInputTest {
       peer.awaitText("__main__.Evil");
       peer.send("07 80 1a 87 02 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
       peer.awaitReceived("03 80 1b 87 02 81 05 81");
+    }
+  }
+
+  @Test
+  void cacheMessageToUnknownCacheGetsKeyErrorAndConnectionStays() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      // (cachemessage 1 77 "said" 1 (tuple) (dictionary))
+      peer.send("07 80 19 87 01 81 4d 81 04 82 73616964 01 81 01 80 0b 87 01 80 05 87");
+      peer.awaitText("builtins.KeyError");
+      peer.send("07 80 1a 87 02 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 02 81 05 81");
+    }
+  }
+
+  @Test
+  void messageToReleasedObjectGetsInvalidObjectId() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      // (message 1 "root" "thing" 1 (tuple) (dictionary)) → (answer 1 (remote 1))
+      peer.send("07 80 1a 87 01 81 04 82 726f6f74 05 82 7468696e67 01 81 01 80 0b 87 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 01 81 02 80 10 87 01 81");
+      peer.send("02 80 1d 87 01 81"); // (decref 1)
+      // (message 2 1 "anything" 1 (tuple) (dictionary))
+      peer.send("07 80 1a 87 02 81 01 81 08 82 616e797468696e67 01 81 01 80 0b 87 01 80 05 87");
+      peer.awaitText("Invalid Object ID");
+      peer.send("07 80 1a 87 03 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 03 81 05 81");
+    }
+  }
+
+  @Test
+  void malformedLoginResponseIsUnauthorizedAndConnectionStays() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshake()) {
+      // (message 1 "root" login 1 (tuple "alice") (dictionary)) → (answer 1 (tuple <challenge> (remote 1)))
+      peer.send("07 80 1a 87 01 81 04 82 726f6f74 14 87 01 81 02 80 0b 87 05 82 616c696365 01 80 05 87");
+      peer.awaitReceived("02 80 10 87 01 81");
+      // (message 2 1 "respond" 1 (tuple "abc" (None)) (dictionary))
+      peer.send("07 80 1a 87 02 81 01 81 07 82 726573706f6e64 01 81 03 80 0b 87 03 82 616263 01 80 01 87 01 80 05 87");
+      peer.awaitText("twisted.cred.error.UnauthorizedLogin");
+      peer.send("07 80 1a 87 03 81 04 82 726f6f74 04 82 6563686f 01 81 02 80 0b 87 05 81 01 80 05 87");
+      peer.awaitReceived("03 80 1b 87 03 81 05 81");
     }
   }
 }

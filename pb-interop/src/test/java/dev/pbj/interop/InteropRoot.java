@@ -19,10 +19,26 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The demo root plus what interop tests need to observe the server side: the same methods the Twisted script
- * {@code demo_server.py} serves, so one set of checks runs against either. One instance per connection.
+ * {@code demo_server.py} serves, so one set of checks runs against either. One instance per connection; the
+ * connections of one server share a {@link dev.pbj.cli.demo.DemoWorld}.
  */
 public class InteropRoot extends DemoRoot {
   private RemoteReference held;
+
+  /** A root for one connection of a server whose connections share {@code world} (one room, one board). */
+  public InteropRoot(dev.pbj.cli.demo.DemoWorld world) {
+    super(world);
+  }
+
+  @Remote("room_observers")
+  public int roomObservers() {
+    return world().room().observerCount();
+  }
+
+  @Remote("is_room")
+  public boolean isRoom(Object candidate) {
+    return candidate == world().room();
+  }
   /** Completed by tests to answer {@link #gate()} calls. */
   static final CompletableFuture<Object> GATE = new CompletableFuture<>();
 

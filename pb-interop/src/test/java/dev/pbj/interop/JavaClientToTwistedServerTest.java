@@ -35,22 +35,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The Java client against a real Twisted server ({@code demo_server.py}) over TCP. */
+/**
+ * The Java client against a real Twisted server ({@code demo_server.py}) over TCP. Runs once per
+ * {@link Twisted.Peer} through the concrete subclasses at the end of this file.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JavaClientToTwistedServerTest {
+abstract class JavaClientToTwistedServerTest {
   private Twisted.PythonProcess twisted;
   private PbClient client;
   private String uri;
 
+  /** The Twisted this class runs against. */
+  abstract Twisted.Peer peer();
+
   @BeforeAll
   void startTwisted() throws Exception {
-    twisted = new Twisted.PythonProcess(List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
+    if (!peer().available()) {
+      return;
+    }
+    twisted = new Twisted.PythonProcess(peer(),
+        List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
     String port = twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
     uri = "tcp://127.0.0.1:" + port;
     client = PbClient.builder().build();
+  }
+
+  @BeforeEach
+  void requirePeer() {
+    peer().python();
   }
 
   @AfterAll
@@ -321,5 +337,24 @@ class JavaClientToTwistedServerTest {
         .isInstanceOf(DeadReferenceException.class);
     broker.closeFuture().get(10, TimeUnit.SECONDS);
     assertThat(broker.stats().pendingCalls()).isZero();
+  }
+}
+
+// One concrete class per peer (top level, so Surefire's default includes pick them up and the class name in a
+// failure report names the peer).
+
+/** The Java client against a Twisted 22 server (Debian's python3-twisted). */
+class JavaClientToTwistedServerTwisted22Test extends JavaClientToTwistedServerTest {
+  @Override
+  Twisted.Peer peer() {
+    return Twisted.Peer.TWISTED22;
+  }
+}
+
+/** The Java client against the newest Twisted (pip, {@code .venv-twisted}) as server. */
+class JavaClientToTwistedServerTwistedLatestTest extends JavaClientToTwistedServerTest {
+  @Override
+  Twisted.Peer peer() {
+    return Twisted.Peer.TWISTED_LATEST;
   }
 }

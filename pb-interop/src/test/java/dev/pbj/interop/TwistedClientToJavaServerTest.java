@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -19,10 +20,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A real Twisted client ({@code client_checks.py}) against the Java server over TCP: every check the script
- * runs becomes one test here, so a failure names the Twisted behaviour that broke.
+ * runs becomes one test here, so a failure names the Twisted behaviour that broke, and the peer it broke on. Runs
+ * once per {@link Twisted.Peer} through the concrete subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TwistedClientToJavaServerTest {
+abstract class TwistedClientToJavaServerTest {
   /** Checks the script must report; a check that silently disappears is a failure too. */
   private static final List<String> REQUIRED = List.of("echo_none", "echo_bool", "echo_ints", "echo_floats",
       "echo_bytes", "echo_text", "echo_list", "echo_tuple", "echo_dict", "echo_set", "echo_frozenset",
@@ -35,14 +37,21 @@ class TwistedClientToJavaServerTest {
   private final Map<String, JsonNode> results = new LinkedHashMap<>();
   private String stderr = "";
 
+  /** The Twisted this class runs against. */
+  abstract Twisted.Peer peer();
+
   @BeforeAll
   void runTwistedClient() throws Exception {
-    Twisted.python();
-    server = PbServer.builder().rootFactory(broker -> new InteropRoot()).listen("tcp://127.0.0.1:0").build()
+    if (!peer().available()) {
+      return;
+    }
+    dev.pbj.cli.demo.DemoWorld world = new dev.pbj.cli.demo.DemoWorld();
+    server = PbServer.builder().rootFactory(broker -> new InteropRoot(world)).portal(world.portal())
+        .copies(dev.pbj.cli.demo.DemoTypes.registry()).listen("tcp://127.0.0.1:0").build()
         .start();
     int port = server.addresses().get(0).getPort();
     ObjectMapper json = new ObjectMapper();
-    try (Twisted.PythonProcess client = new Twisted.PythonProcess(List.of(
+    try (Twisted.PythonProcess client = new Twisted.PythonProcess(peer(), List.of(
         Twisted.script("client_checks.py").toString(), "--port", Integer.toString(port)))) {
       String line;
       while ((line = client.stdout.readLine()) != null) {
@@ -56,6 +65,11 @@ class TwistedClientToJavaServerTest {
     }
   }
 
+  @BeforeEach
+  void requirePeer() {
+    peer().python();
+  }
+
   @AfterAll
   void stop() {
     if (server != null) {
@@ -65,15 +79,36 @@ class TwistedClientToJavaServerTest {
 
   @Test
   void everyRequiredCheckRan() {
-    assertThat(results.keySet()).as("checks reported by client_checks.py; stderr:\n%s", stderr)
-        .containsAll(REQUIRED);
+    assertThat(results.keySet()).as("checks reported by client_checks.py on %s; stderr:\n%s", peer().label(),
+        stderr).containsAll(REQUIRED);
   }
 
   @TestFactory
   Stream<DynamicTest> twistedClientChecks() {
     List<DynamicTest> tests = new ArrayList<>();
-    results.forEach((name, result) -> tests.add(DynamicTest.dynamicTest(name, () ->
-        assertThat(result.get("ok").asBoolean()).as("%s: %s", name, result.get("detail").asText()).isTrue())));
+    String peer = peer().label();
+    results.forEach((name, result) -> tests.add(DynamicTest.dynamicTest(name + " [" + peer + "]", () ->
+        assertThat(result.get("ok").asBoolean()).as("%s on %s: %s", name, peer, result.get("detail").asText())
+            .isTrue())));
     return tests.stream();
+  }
+}
+
+// One concrete class per peer (top level, so Surefire's default includes pick them up and the class name in a
+// failure report names the peer).
+
+/** A Twisted 22 client (Debian's python3-twisted) against the Java server. */
+class TwistedClientToJavaServerTwisted22Test extends TwistedClientToJavaServerTest {
+  @Override
+  Twisted.Peer peer() {
+    return Twisted.Peer.TWISTED22;
+  }
+}
+
+/** The newest Twisted (pip, {@code .venv-twisted}) as client against the Java server. */
+class TwistedClientToJavaServerTwistedLatestTest extends TwistedClientToJavaServerTest {
+  @Override
+  Twisted.Peer peer() {
+    return Twisted.Peer.TWISTED_LATEST;
   }
 }
