@@ -31,7 +31,11 @@ abstract class TwistedClientToJavaServerTest {
       "echo_empty_containers", "echo_nested", "echo_shared", "echo_cycle", "echo_dict_cycle", "echo_tuple_cycle",
       "types_from_server", "add_ints", "add_floats", "add_kwargs", "fail_is_pb_error", "crash_is_remote_error",
       "no_such_method", "callback_into_client", "counter", "reference_identity", "hold_and_return",
-      "many_calls_in_flight", "big_string", "pending_call_fails_on_disconnect");
+      "many_calls_in_flight", "big_string", "pending_call_fails_on_disconnect",
+      "copy_point", "copy_accept_point", "copy_echo_point", "copy_shared_in_list", "copy_unregistered_refused",
+      "cache_room", "cache_same_object", "cache_release_stops_observing", "login_alice", "viewable_sees_each_caller",
+      "login_wrong_password", "login_unknown_user", "login_anonymous", "members_join_and_leave",
+      "root_methods_and_login_share_a_port");
 
   private PbServer server;
   private final Map<String, JsonNode> results = new LinkedHashMap<>();
