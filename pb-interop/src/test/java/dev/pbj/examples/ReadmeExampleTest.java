@@ -16,13 +16,22 @@ class ReadmeExampleTest {
   }
 
   @Test
-  void readmeShowsExactlyThisExample() throws Exception {
+  void copyAndCacheExampleRuns() throws Exception {
+    assertThat(ReadmeExample.runFlavors()).isEqualTo(List.of(new ReadmeExample.Point(0, 0), 1L));
+  }
+
+  @Test
+  void readmeShowsExactlyTheseExamples() throws Exception {
     String source = Files.readString(Path.of("src/test/java/dev/pbj/examples/ReadmeExample.java"));
-    String example = source.substring(source.indexOf("// README:begin") + "// README:begin".length(),
-        source.indexOf("// README:end"));
     String readme = Files.readString(Path.of("..", "README.md"));
-    for (String line : example.strip().split("\n")) {
-      assertThat(readme).as("README.md contains the example line").contains(line.strip());
+    for (String region : List.of("README", "README:flavors")) {
+      String begin = "// " + region + (region.equals("README") ? ":begin" : "-begin");
+      String end = "// " + region + (region.equals("README") ? ":end" : "-end");
+      String example = source.substring(source.indexOf(begin) + begin.length(), source.indexOf(end));
+      assertThat(example).isNotBlank();
+      for (String line : example.strip().split("\n")) {
+        assertThat(readme).as("README.md contains the example line").contains(line.strip());
+      }
     }
   }
 }

@@ -115,6 +115,19 @@ class FlavorsTest {
     }
   }
 
+  /** A copy whose state depends on who it is sent to. */
+  public static final class Badge implements Copyable {
+    @Override
+    public String typeToCopy() {
+      return "test.Badge";
+    }
+
+    @Override
+    public Object getStateToCopyFor(Avatar perspective) {
+      return Map.of("holder", perspective == null ? "nobody" : ((User) perspective).name);
+    }
+  }
+
   public static final class Board implements Viewable {
     @Remote
     public String post(User user, String text) {
@@ -145,6 +158,11 @@ class FlavorsTest {
     @Remote
     public Point favourite() {
       return new Point(name.length(), 0);
+    }
+
+    @Remote
+    public Badge badge() {
+      return new Badge();
     }
 
     @Override
@@ -193,6 +211,7 @@ class FlavorsTest {
   }
 
   private static final CopyRegistry TYPES = CopyRegistry.builder().register("pbj.demo.Point", Point.class)
+      .registerFactory("test.Badge", state -> ((Map<?, ?>) state).get("holder"))
       .register("test.Note", Note.class).registerCache("pbj.demo.Room", RoomCache::new).build();
 
   private static Object call(RemoteReference ref, String method, Object... args) throws Exception {
@@ -335,6 +354,35 @@ class FlavorsTest {
       assertThat(users.get(0).loggedOut.get(10, TimeUnit.SECONDS)).isEqualTo("alice");
       bob.clientLink.close();
       assertThat(users.get(1).loggedOut.get(10, TimeUnit.SECONDS)).isEqualTo("bob");
+    }
+  }
+
+  @Test
+  void copyStateIsMadeForTheCallingPerspective() throws Exception {
+    List<User> users = new CopyOnWriteArrayList<>();
+    try (BrokerPair pair = BrokerPair.open(new Root(), TYPES, portal(new Board(), users))) {
+      RemoteReference alice = pair.client.login("alice", "wonderland", null).get(10, TimeUnit.SECONDS);
+      assertThat(call(alice, "badge")).isEqualTo("alice");
+    }
+  }
+
+  @Test
+  void realmReceivesTheClientsMind() throws Exception {
+    CompletableFuture<Object> heard = new CompletableFuture<>();
+    Portal portal = new Portal((id, mind) -> mind.callRemote("hello", id).thenApply(answer -> {
+      heard.complete(answer);
+      return new User(id, new Board());
+    }), InMemoryPasswordChecker.builder().user("alice", "wonderland").build());
+    Referenceable mind = new Referenceable() {
+      @Remote
+      public String hello(String who) {
+        return "hello " + who;
+      }
+    };
+    try (BrokerPair pair = BrokerPair.open(new Root(), TYPES, portal)) {
+      RemoteReference alice = pair.client.login("alice", "wonderland", mind).get(10, TimeUnit.SECONDS);
+      assertThat(heard.get(10, TimeUnit.SECONDS)).isEqualTo("hello alice");
+      assertThat(call(alice, "whoami")).isEqualTo("alice");
     }
   }
 
