@@ -15,6 +15,7 @@ public final class Limits {
   private final int maxListLength;
   private final int maxDepth;
   private final int maxLocalObjects;
+  private final int maxMessageLength;
 
   private Limits(Builder b) {
     this.maxPrefixLength = b.maxPrefixLength;
@@ -22,9 +23,13 @@ public final class Limits {
     this.maxListLength = b.maxListLength;
     this.maxDepth = b.maxDepth;
     this.maxLocalObjects = b.maxLocalObjects;
+    this.maxMessageLength = b.maxMessageLength;
   }
 
-  /** Twisted's limits: 64 prefix bytes, 640 KiB strings and lists, depth 1000, 1024 exported objects. */
+  /**
+   * Twisted's limits: 64 prefix bytes, 640 KiB strings and lists, 1024 exported objects; and PBJ's own: depth
+   * 1000, 16 MiB framed messages.
+   */
   public static Limits defaults() {
     return DEFAULTS;
   }
@@ -40,6 +45,7 @@ public final class Limits {
     b.maxListLength = maxListLength;
     b.maxDepth = maxDepth;
     b.maxLocalObjects = maxLocalObjects;
+    b.maxMessageLength = maxMessageLength;
     return b;
   }
 
@@ -68,10 +74,20 @@ public final class Limits {
     return maxLocalObjects;
   }
 
+  /**
+   * Bytes in one framed message (16 MiB): a length-prefixed MessagePack message, a WebSocket frame. Checked when
+   * the length is read, before the message is buffered. Banana on a byte stream has no such frame (nor does
+   * Twisted); its string and list limits bound it instead.
+   */
+  public int maxMessageLength() {
+    return maxMessageLength;
+  }
+
   @Override
   public String toString() {
     return "Limits{maxPrefixLength=" + maxPrefixLength + ", maxStringLength=" + maxStringLength
-        + ", maxListLength=" + maxListLength + ", maxDepth=" + maxDepth + ", maxLocalObjects=" + maxLocalObjects + '}';
+        + ", maxListLength=" + maxListLength + ", maxDepth=" + maxDepth + ", maxLocalObjects=" + maxLocalObjects
+        + ", maxMessageLength=" + maxMessageLength + '}';
   }
 
   /** Builds {@link Limits}; starts from the defaults. */
@@ -81,8 +97,14 @@ public final class Limits {
     private int maxListLength = 640 * 1024;
     private int maxDepth = 1000;
     private int maxLocalObjects = 1024;
+    private int maxMessageLength = 16 * 1024 * 1024;
 
     private Builder() {}
+
+    public Builder maxMessageLength(int value) {
+      this.maxMessageLength = positive("maxMessageLength", value);
+      return this;
+    }
 
     public Builder maxPrefixLength(int value) {
       this.maxPrefixLength = positive("maxPrefixLength", value);
