@@ -56,6 +56,10 @@ public final class PbServer implements AutoCloseable {
     List<String> names = b.serializers.isEmpty()
         ? registry.serializers().stream().map(SerializerProvider::name).distinct().toList()
         : List.copyOf(b.serializers);
+    if (names.isEmpty()) {
+      throw new dev.pbj.ProviderNotFoundException("no serializer on the class path; add dev.pbj:pb-serial-banana "
+          + "(Twisted's format, needed to talk to Twisted) and/or dev.pbj:pb-serial-msgpack");
+    }
     this.serializers = names.stream().map(registry::serializer).toList();
     this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, b.copies, b.root, b.portal, names);
     this.onConnect = b.onConnect;

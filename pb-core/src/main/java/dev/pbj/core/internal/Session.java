@@ -107,8 +107,10 @@ public final class Session implements LinkHandler {
         return;
       }
     }
-    throw new ProtocolException("the server offers dialects " + offered + "; this client speaks only "
-        + dialects.keySet());
+    ProtocolException refused = new ProtocolException("the server offers dialects " + offered
+        + "; this client accepts only " + dialects.keySet() + " (PbClient.builder().serializers(...))");
+    ready.completeExceptionally(refused);
+    throw refused;
   }
 
   private void begin(SerializerProvider provider, String dialect) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
 import dev.pbj.Limits;
-import dev.pbj.banana.BananaSerializerProvider;
+import dev.pbj.spi.SerializerProvider;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.cred.Portal;
 import java.time.Duration;
@@ -23,38 +23,46 @@ final class BrokerPair implements AutoCloseable {
   final BrokerImpl server;
   private final ExecutorService executor = Workers.newDefault("test-broker");
 
-  private BrokerPair(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle, CopyRegistry copies,
-      Portal portal) throws Exception {
+  private BrokerPair(SerializerProvider serializer, Object root, Limits limits, boolean unsafeTracebacks,
+      boolean trickle, CopyRegistry copies, Portal portal) throws Exception {
     MemoryLink[] links = MemoryLink.pair();
     clientLink = links[0];
     serverLink = links[1];
     clientLink.trickle = trickle;
     serverLink.trickle = trickle;
-    List<dev.pbj.spi.SerializerProvider> banana = List.of(new BananaSerializerProvider());
+    List<SerializerProvider> serializers = List.of(serializer);
     BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, copies, broker -> root, portal,
-        List.of("banana"));
-    BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, copies, null, null, List.of("banana"));
+        List.of(serializer.name()));
+    BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, copies, null, null, List.of(serializer.name()));
     CompletableFuture<Broker> serverReady = new CompletableFuture<>();
     CompletableFuture<Broker> clientReady = new CompletableFuture<>();
-    Session serverSession = new Session(serverLink, true, banana, serverConfig, serverReady);
-    Session clientSession = new Session(clientLink, false, banana, clientConfig, clientReady);
+    Session serverSession = new Session(serverLink, true, serializers, serverConfig, serverReady);
+    Session clientSession = new Session(clientLink, false, serializers, clientConfig, clientReady);
     clientLink.open(clientSession, clientSession::start);
     serverLink.open(serverSession, serverSession::start);
     client = (BrokerImpl) clientReady.get(10, TimeUnit.SECONDS);
     server = (BrokerImpl) serverReady.get(10, TimeUnit.SECONDS);
   }
 
-  static BrokerPair open(Object root) throws Exception {
-    return new BrokerPair(root, Limits.defaults(), false, false, CopyRegistry.empty(), null);
+  static BrokerPair open(SerializerProvider serializer, Object root) throws Exception {
+    return new BrokerPair(serializer, root, Limits.defaults(), false, false, CopyRegistry.empty(), null);
   }
 
   /** A pair whose both sides know {@code copies}, and whose server logs peers in through {@code portal}. */
-  static BrokerPair open(Object root, CopyRegistry copies, Portal portal) throws Exception {
-    return new BrokerPair(root, Limits.defaults(), false, false, copies, portal);
+  static BrokerPair open(SerializerProvider serializer, Object root, CopyRegistry copies, Portal portal)
+      throws Exception {
+    return new BrokerPair(serializer, root, Limits.defaults(), false, false, copies, portal);
   }
 
-  static BrokerPair open(Object root, Limits limits, boolean unsafeTracebacks, boolean trickle) throws Exception {
-    return new BrokerPair(root, limits, unsafeTracebacks, trickle, CopyRegistry.empty(), null);
+  /** Every serializer on the test class path: the behaviour suites run once per serializer. */
+  static List<org.junit.jupiter.api.Named<SerializerProvider>> serializers() {
+    return dev.pbj.core.ProviderRegistry.getDefault().serializers().stream()
+        .map(provider -> org.junit.jupiter.api.Named.of(provider.name(), provider)).toList();
+  }
+
+  static BrokerPair open(SerializerProvider serializer, Object root, Limits limits, boolean unsafeTracebacks,
+      boolean trickle) throws Exception {
+    return new BrokerPair(serializer, root, limits, unsafeTracebacks, trickle, CopyRegistry.empty(), null);
   }
 
   /** Waits (bounded) until {@code condition} holds. */
