@@ -1,5 +1,7 @@
 package dev.pbj.spi;
 
+import java.util.List;
+
 /**
  * Gives each new link its handler, before any bytes are delivered: on the server for each accepted connection,
  * on the client for the connection it opened. Called on the link's I/O thread; must not block.
@@ -7,4 +9,13 @@ package dev.pbj.spi;
 @FunctionalInterface
 public interface LinkAcceptor {
   LinkHandler accept(Link link);
+
+  /**
+   * The serializer names this side accepts, preferred first. A transport that agrees on the serializer itself (a
+   * WebSocket subprotocol) offers or picks from these and reports the choice as
+   * {@link Link#negotiatedSerializer()}; a byte stream ignores them (the first bytes negotiate in band).
+   */
+  default List<String> serializers() {
+    return List.of();
+  }
 }

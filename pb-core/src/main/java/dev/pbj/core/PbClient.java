@@ -89,10 +89,18 @@ public final class PbClient implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Broker> ready = new CompletableFuture<>();
-    transport.connect(uri, link -> {
-      Session session = new Session(link, false, serializers, config, ready);
-      session.start();
-      return session;
+    transport.connect(uri, new dev.pbj.spi.LinkAcceptor() {
+      @Override
+      public dev.pbj.spi.LinkHandler accept(dev.pbj.spi.Link link) {
+        Session session = new Session(link, false, serializers, config, ready);
+        session.start();
+        return session;
+      }
+
+      @Override
+      public List<String> serializers() {
+        return config.serializers();
+      }
     }).whenComplete((link, error) -> {
       if (error != null) {
         ready.completeExceptionally(error);

@@ -8,6 +8,7 @@ import dev.pbj.core.internal.Session;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.cred.Portal;
 import dev.pbj.spi.LinkAcceptor;
+import dev.pbj.spi.LinkHandler;
 
 import dev.pbj.spi.SerializerProvider;
 import dev.pbj.spi.TransportServer;
@@ -98,12 +99,20 @@ public final class PbServer implements AutoCloseable {
   }
 
   private LinkAcceptor acceptor() {
-    return link -> {
-      CompletableFuture<Broker> ready = new CompletableFuture<>();
-      Session session = new Session(link, true, serializers, config, ready);
-      ready.thenAccept(this::connected);
-      session.start();
-      return session;
+    return new LinkAcceptor() {
+      @Override
+      public LinkHandler accept(dev.pbj.spi.Link link) {
+        CompletableFuture<Broker> ready = new CompletableFuture<>();
+        Session session = new Session(link, true, serializers, config, ready);
+        ready.thenAccept(PbServer.this::connected);
+        session.start();
+        return session;
+      }
+
+      @Override
+      public List<String> serializers() {
+        return config.serializers();
+      }
     };
   }
 
