@@ -5,64 +5,124 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
 import dev.pbj.Limits;
-import dev.pbj.spi.SerializerProvider;
+import dev.pbj.Referenceable;
 import dev.pbj.core.CopyRegistry;
+import dev.pbj.core.PbClient;
+import dev.pbj.core.PbServer;
+import dev.pbj.core.ProviderRegistry;
 import dev.pbj.cred.Portal;
+import dev.pbj.spi.SerializerProvider;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** A client and a server broker joined by an in-memory pipe, speaking banana; for broker tests. */
+/**
+ * A client and a server broker joined by one connection, for the behaviour suites: over an in-memory pipe, or over
+ * a real transport on loopback. The suites run once per {@link Setup}: every transport × serializer on the test
+ * class path, so a new module is tested by adding it, not by copying tests.
+ */
 final class BrokerPair implements AutoCloseable {
-  final MemoryLink clientLink;
-  final MemoryLink serverLink;
-  final BrokerImpl client;
-  final BrokerImpl server;
-  private final ExecutorService executor = Workers.newDefault("test-broker");
+  /** The in-memory pipe, which is not a transport module. */
+  static final String MEMORY = "memory";
 
-  private BrokerPair(SerializerProvider serializer, Object root, Limits limits, boolean unsafeTracebacks,
-      boolean trickle, CopyRegistry copies, Portal portal) throws Exception {
-    MemoryLink[] links = MemoryLink.pair();
-    clientLink = links[0];
-    serverLink = links[1];
-    clientLink.trickle = trickle;
-    serverLink.trickle = trickle;
-    List<SerializerProvider> serializers = List.of(serializer);
-    BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, copies, broker -> root, portal,
-        List.of(serializer.name()));
-    BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, copies, null, null, List.of(serializer.name()));
-    CompletableFuture<Broker> serverReady = new CompletableFuture<>();
-    CompletableFuture<Broker> clientReady = new CompletableFuture<>();
-    Session serverSession = new Session(serverLink, true, serializers, serverConfig, serverReady);
-    Session clientSession = new Session(clientLink, false, serializers, clientConfig, clientReady);
-    clientLink.open(clientSession, clientSession::start);
-    serverLink.open(serverSession, serverSession::start);
-    client = (BrokerImpl) clientReady.get(10, TimeUnit.SECONDS);
-    server = (BrokerImpl) serverReady.get(10, TimeUnit.SECONDS);
+  /** One transport × serializer combination. */
+  record Setup(String transport, SerializerProvider serializer) {
+    boolean inMemory() {
+      return transport.equals(MEMORY);
+    }
+
+    @Override
+    public String toString() {
+      return transport + "/" + serializer.name();
+    }
   }
 
-  static BrokerPair open(SerializerProvider serializer, Object root) throws Exception {
-    return new BrokerPair(serializer, root, Limits.defaults(), false, false, CopyRegistry.empty(), null);
+  /** Every combination available to the tests. */
+  static List<Setup> setups() {
+    ProviderRegistry registry = ProviderRegistry.getDefault();
+    List<String> transports = new ArrayList<>(List.of(MEMORY));
+    registry.transports().forEach(t -> t.schemes().stream().filter(s -> !s.equals("wss")).forEach(transports::add));
+    List<Setup> setups = new ArrayList<>();
+    for (String transport : transports) {
+      for (SerializerProvider serializer : registry.serializers()) {
+        setups.add(new Setup(transport, serializer));
+      }
+    }
+    return setups;
+  }
+
+  final BrokerImpl client;
+  final BrokerImpl server;
+  /** The pipe's ends; null over a real transport. */
+  final MemoryLink clientLink;
+  final MemoryLink serverLink;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  private BrokerPair(Setup setup, Object root, Limits limits, boolean unsafeTracebacks, boolean trickle,
+      CopyRegistry copies, Portal portal) throws Exception {
+    if (setup.inMemory()) {
+      MemoryLink[] links = MemoryLink.pair();
+      clientLink = links[0];
+      serverLink = links[1];
+      clientLink.trickle = trickle;
+      serverLink.trickle = trickle;
+      ExecutorService executor = Workers.newDefault("test-broker");
+      resources.add(() -> {
+        executor.shutdown();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      });
+      List<SerializerProvider> serializers = List.of(setup.serializer());
+      List<String> names = List.of(setup.serializer().name());
+      BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, copies, broker -> root, portal,
+          names);
+      BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, copies, null, null, names);
+      CompletableFuture<Broker> serverReady = new CompletableFuture<>();
+      CompletableFuture<Broker> clientReady = new CompletableFuture<>();
+      Session serverSession = new Session(serverLink, true, serializers, serverConfig, serverReady);
+      Session clientSession = new Session(clientLink, false, serializers, clientConfig, clientReady);
+      clientLink.open(clientSession, clientSession::start);
+      serverLink.open(serverSession, serverSession::start);
+      client = (BrokerImpl) clientReady.get(10, TimeUnit.SECONDS);
+      server = (BrokerImpl) serverReady.get(10, TimeUnit.SECONDS);
+      return;
+    }
+    if (trickle) {
+      throw new IllegalArgumentException("trickling needs the in-memory pipe");
+    }
+    clientLink = null;
+    serverLink = null;
+    CompletableFuture<Broker> serverSide = new CompletableFuture<>();
+    PbServer.Builder builder = PbServer.builder().rootFactory(broker -> (Referenceable) root).limits(limits)
+        .unsafeTracebacks(unsafeTracebacks).copies(copies).serializers(setup.serializer().name())
+        .onConnect(serverSide::complete).listen(setup.transport() + "://127.0.0.1:0/pb");
+    if (portal != null) {
+      builder.portal(portal);
+    }
+    PbServer pbServer = builder.build().start();
+    resources.add(pbServer);
+    PbClient pbClient = PbClient.builder().limits(limits).copies(copies).serializers(setup.serializer().name())
+        .build();
+    resources.add(0, pbClient);
+    client = (BrokerImpl) pbClient.connect(pbServer.uri(0)).get(10, TimeUnit.SECONDS);
+    server = (BrokerImpl) serverSide.get(10, TimeUnit.SECONDS);
+  }
+
+  static BrokerPair open(Setup setup, Object root) throws Exception {
+    return new BrokerPair(setup, root, Limits.defaults(), false, false, CopyRegistry.empty(), null);
   }
 
   /** A pair whose both sides know {@code copies}, and whose server logs peers in through {@code portal}. */
-  static BrokerPair open(SerializerProvider serializer, Object root, CopyRegistry copies, Portal portal)
+  static BrokerPair open(Setup setup, Object root, CopyRegistry copies, Portal portal) throws Exception {
+    return new BrokerPair(setup, root, Limits.defaults(), false, false, copies, portal);
+  }
+
+  static BrokerPair open(Setup setup, Object root, Limits limits, boolean unsafeTracebacks, boolean trickle)
       throws Exception {
-    return new BrokerPair(serializer, root, Limits.defaults(), false, false, copies, portal);
-  }
-
-  /** Every serializer on the test class path: the behaviour suites run once per serializer. */
-  static List<org.junit.jupiter.api.Named<SerializerProvider>> serializers() {
-    return dev.pbj.core.ProviderRegistry.getDefault().serializers().stream()
-        .map(provider -> org.junit.jupiter.api.Named.of(provider.name(), provider)).toList();
-  }
-
-  static BrokerPair open(SerializerProvider serializer, Object root, Limits limits, boolean unsafeTracebacks,
-      boolean trickle) throws Exception {
-    return new BrokerPair(serializer, root, limits, unsafeTracebacks, trickle, CopyRegistry.empty(), null);
+    return new BrokerPair(setup, root, limits, unsafeTracebacks, trickle, CopyRegistry.empty(), null);
   }
 
   /** Waits (bounded) until {@code condition} holds. */
@@ -78,16 +138,16 @@ final class BrokerPair implements AutoCloseable {
 
   /** Both sides' tables back at rest: nothing exported, imported or pending. */
   void assertBaseline() throws InterruptedException {
-    BrokerStats rest = BrokerStats.AT_REST;
-    eventually(() -> client.stats().equals(rest) && server.stats().equals(rest));
+    eventually(() -> client.stats().equals(BrokerStats.AT_REST) && server.stats().equals(BrokerStats.AT_REST));
   }
 
   @Override
   public void close() throws Exception {
-    clientLink.close();
+    client.close();
     client.closeFuture().get(10, TimeUnit.SECONDS);
     server.closeFuture().get(10, TimeUnit.SECONDS);
-    executor.shutdown();
-    assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    for (AutoCloseable resource : resources) {
+      resource.close();
+    }
   }
 }

@@ -35,14 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
-import dev.pbj.spi.SerializerProvider;
 
 /** Copies, caches, viewables and login between two Java brokers. */
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.pbj.core.internal.BrokerPair#serializers")
+@MethodSource("dev.pbj.core.internal.BrokerPair#setups")
 class FlavorsTest {
   @Parameter
-  SerializerProvider serializer;
+  BrokerPair.Setup setup;
 
 
   /** A copy that needs no code: a record. */
@@ -234,7 +233,7 @@ class FlavorsTest {
 
   @Test
   void recordTravelsByCopyBothWays() throws Exception {
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, null)) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, null)) {
       RemoteReference root = pair.client.rootObject();
       assertThat(call(root, "point", 3, 4)).isEqualTo(new Point(3, 4));
       assertThat(call(root, "acceptPoint", new Point(5, 6))).isEqualTo(List.of(5L, 6L));
@@ -247,7 +246,7 @@ class FlavorsTest {
 
   @Test
   void remoteCopyClassReceivesItsState() throws Exception {
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, null)) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, null)) {
       Note note = new Note();
       note.state = Map.of("text", "hi");
       Note back = (Note) call(pair.client.rootObject(), "echo", note);
@@ -258,7 +257,7 @@ class FlavorsTest {
 
   @Test
   void unregisteredCopyIsRefusedByNameAndConnectionCarriesOn() throws Exception {
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), CopyRegistry.builder()
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), CopyRegistry.builder()
         .register("pbj.demo.Point", Point.class).build(), null)) {
       CompletableFuture<Object> echo = pair.client.rootObject().callRemote("echo",
           new CopiedObject("__main__.Evil", Map.of()));
@@ -267,7 +266,7 @@ class FlavorsTest {
       assertThat(error.remoteMessage()).contains("__main__.Evil", "register");
       assertThat(call(pair.client.rootObject(), "point", 1, 1)).isEqualTo(new Point(1, 1));
     }
-    try (BrokerPair unaware = BrokerPair.open(serializer, new Root(), CopyRegistry.empty(), null)) {
+    try (BrokerPair unaware = BrokerPair.open(setup, new Root(), CopyRegistry.empty(), null)) {
       Throwable error = failure(unaware.client.rootObject().callRemote("point", 1, 2));
       assertThat(error).isInstanceOf(InsecureJellyException.class).hasMessageContaining("pbj.demo.Point");
       assertThat(((InsecureJellyException) error).typeName()).isEqualTo("pbj.demo.Point");
@@ -277,7 +276,7 @@ class FlavorsTest {
 
   @Test
   void unregisteredCopyMayBeDeliveredAsIsOnOptIn() throws Exception {
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), CopyRegistry.builder().deliverUnregistered(true).build(),
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), CopyRegistry.builder().deliverUnregistered(true).build(),
         null)) {
       CopiedObject copy = (CopiedObject) call(pair.client.rootObject(), "echo",
           new CopiedObject("some.Thing", Map.of("a", 1L)));
@@ -288,7 +287,7 @@ class FlavorsTest {
   @Test
   void cacheableArrivesOnceAndFollowsChanges() throws Exception {
     Root server = new Root();
-    try (BrokerPair pair = BrokerPair.open(serializer, server, TYPES, null)) {
+    try (BrokerPair pair = BrokerPair.open(setup, server, TYPES, null)) {
       RemoteReference root = pair.client.rootObject();
       server.room.messages.add("earlier");
       RoomCache room = (RoomCache) call(root, "room");
@@ -311,7 +310,7 @@ class FlavorsTest {
   @Test
   void droppedConnectionStopsObserving() throws Exception {
     Root server = new Root();
-    BrokerPair pair = BrokerPair.open(serializer, server, TYPES, null);
+    BrokerPair pair = BrokerPair.open(setup, server, TYPES, null);
     call(pair.client.rootObject(), "room");
     assertThat(server.room.observers).hasSize(1);
     pair.close();
@@ -322,7 +321,7 @@ class FlavorsTest {
   @Test
   void collectedCacheIsReleased() throws Exception {
     Root server = new Root();
-    try (BrokerPair pair = BrokerPair.open(serializer, server, TYPES, null)) {
+    try (BrokerPair pair = BrokerPair.open(setup, server, TYPES, null)) {
       call(pair.client.rootObject(), "room");
       eventually(() -> {
         System.gc();
@@ -346,8 +345,8 @@ class FlavorsTest {
     Board board = new Board();
     List<User> users = new CopyOnWriteArrayList<>();
     Portal portal = portal(board, users);
-    try (BrokerPair alice = BrokerPair.open(serializer, new Root(), TYPES, portal);
-        BrokerPair bob = BrokerPair.open(serializer, new Root(), TYPES, portal)) {
+    try (BrokerPair alice = BrokerPair.open(setup, new Root(), TYPES, portal);
+        BrokerPair bob = BrokerPair.open(setup, new Root(), TYPES, portal)) {
       RemoteReference a = alice.client.login("alice", "wonderland", null).get(10, TimeUnit.SECONDS);
       RemoteReference b = bob.client.login("bob", "builder", null).get(10, TimeUnit.SECONDS);
       assertThat(call(a, "whoami")).isEqualTo("alice");
@@ -361,7 +360,7 @@ class FlavorsTest {
       aliceBoard.close();
       a.close();
       assertThat(users.get(0).loggedOut.get(10, TimeUnit.SECONDS)).isEqualTo("alice");
-      bob.clientLink.close();
+      bob.client.close();
       assertThat(users.get(1).loggedOut.get(10, TimeUnit.SECONDS)).isEqualTo("bob");
     }
   }
@@ -369,7 +368,7 @@ class FlavorsTest {
   @Test
   void copyStateIsMadeForTheCallingPerspective() throws Exception {
     List<User> users = new CopyOnWriteArrayList<>();
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, portal(new Board(), users))) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, portal(new Board(), users))) {
       RemoteReference alice = pair.client.login("alice", "wonderland", null).get(10, TimeUnit.SECONDS);
       assertThat(call(alice, "badge")).isEqualTo("alice");
     }
@@ -388,7 +387,7 @@ class FlavorsTest {
         return "hello " + who;
       }
     };
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, portal)) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, portal)) {
       RemoteReference alice = pair.client.login("alice", "wonderland", mind).get(10, TimeUnit.SECONDS);
       assertThat(heard.get(10, TimeUnit.SECONDS)).isEqualTo("hello alice");
       assertThat(call(alice, "whoami")).isEqualTo("alice");
@@ -398,7 +397,7 @@ class FlavorsTest {
   @Test
   void wrongPasswordIsUnauthorizedAndTheConnectionStaysUsable() throws Exception {
     List<User> users = new CopyOnWriteArrayList<>();
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, portal(new Board(), users))) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, portal(new Board(), users))) {
       Throwable wrong = failure(pair.client.login("alice", "guess", null));
       assertThat(wrong).isInstanceOf(UnauthorizedLoginException.class);
       assertThat(((RemoteException) wrong).isA("twisted.cred.error.LoginFailed")).isTrue();
@@ -415,13 +414,13 @@ class FlavorsTest {
   @Test
   void anonymousLoginNeedsAnAnonymousChecker() throws Exception {
     List<User> users = new CopyOnWriteArrayList<>();
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, portal(new Board(), users))) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, portal(new Board(), users))) {
       RemoteReference anonymous = pair.client.loginAnonymous(null).get(10, TimeUnit.SECONDS);
       assertThat(call(anonymous, "whoami")).isEqualTo("anonymous");
     }
     Portal strict = new Portal((id, mind) -> CompletableFuture.completedFuture(new User(id, new Board())),
         InMemoryPasswordChecker.builder().user("alice", "wonderland").build());
-    try (BrokerPair pair = BrokerPair.open(serializer, new Root(), TYPES, strict)) {
+    try (BrokerPair pair = BrokerPair.open(setup, new Root(), TYPES, strict)) {
       assertThat(failure(pair.client.loginAnonymous(null))).isInstanceOf(UnhandledCredentialsException.class)
           .hasMessageContaining("IAnonymous");
     }
