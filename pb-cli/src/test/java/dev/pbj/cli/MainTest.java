@@ -214,13 +214,22 @@ class MainTest {
   }
 
   @Test
-  void unknownSerializerExitsTwoNamingTheModule() {
-    Result result = pbj("call", "--serializer", "msgpack", uri, "echo", "1");
+  void unknownSerializerExitsTwo() {
+    Result result = pbj("call", "--serializer", "nonesuch", uri, "echo", "1");
     assertThat(result.status()).isEqualTo(2);
-    assertThat(result.err()).contains("msgpack", "dev.pbj:pb-serial-msgpack");
+    assertThat(result.err()).contains("nonesuch");
     Result serve = pbj("serve", "--tcp", "127.0.0.1:0", "--serializers", "nonesuch");
     assertThat(serve.status()).isEqualTo(2);
     assertThat(serve.err()).contains("nonesuch");
+  }
+
+  @Test
+  void eachSerializerCanBeChosenForACall() {
+    for (String serializer : new String[] {"banana", "msgpack"}) {
+      Result result = pbj("call", "--serializer", serializer, uri, "echo", "[1, \"two\", {\"$bytes\": \"AAE=\"}]");
+      assertThat(result.status()).as(serializer).isEqualTo(0);
+      assertThat(result.out().strip()).isEqualTo("[1,\"two\",{\"$bytes\":\"AAE=\"}]");
+    }
   }
 
   @Test
