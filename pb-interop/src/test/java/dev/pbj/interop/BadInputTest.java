@@ -231,4 +231,49 @@ class BadInputTest {
       peer.awaitReceived("03 80 1b 87 03 81 05 81");
     }
   }
+
+  /** (message 1 "root" "echo" 1 (tuple "hi") (dictionary)) in msgpack, and its answer. */
+  private static final String MSGPACK_ECHO = "00000033 97c707006d6573736167650 1c404726f6f74c4046563686f0192c70500747570"
+      + "6c65a2686991c70a0064696374696f6e617279";
+  private static final String MSGPACK_ANSWER = "0000000e 93c70600616e7377657201a26869";
+
+  @ParameterizedTest(name = "msgpack: {0}")
+  @CsvSource({
+      "malformed msgpack, 00000001 c1",
+      "nil instead of a message, 00000001 c0",
+      "map inside a message, 00000004 93c70600 80",
+      "zero-length frame, 00000000",
+      "oversized frame, 7fffffff 92",
+      "bytes over the string limit, 00000008 92c6000a0001 0000",
+      "frame with trailing bytes, 00000003 9001 02",
+      "a peer switching to banana mid-stream, 02801387 0681",
+  })
+  void hostileMsgpackClosesOnlyThatConnection(String name, String hex) throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshakeMsgpack()) {
+      peer.send(MSGPACK_ECHO);
+      peer.awaitReceived(MSGPACK_ANSWER);
+      peer.send(hex);
+      assertThat(peer.closedByServer()).as(name).isTrue();
+    }
+  }
+
+  @Test
+  void msgpackDepthBombIsRefused() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshakeMsgpack()) {
+      int depth = 5000;
+      byte[] frame = new byte[4 + depth + 1];
+      java.nio.ByteBuffer.wrap(frame).putInt(depth + 1);
+      java.util.Arrays.fill(frame, 4, 4 + depth, (byte) 0x91);
+      frame[4 + depth] = 0x00;
+      peer.sendBytes(frame);
+      assertThat(peer.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void truncatedMsgpackFrameThenCloseIsHarmless() throws Exception {
+    try (RawPeer peer = new RawPeer(address()).handshakeMsgpack()) {
+      peer.send("00000033 97c70700");
+    }
+  }
 }

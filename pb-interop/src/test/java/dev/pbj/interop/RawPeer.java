@@ -29,6 +29,15 @@ final class RawPeer implements AutoCloseable {
     return this;
   }
 
+  /** Chooses the msgpack dialect the server offers first, then exchanges (version 6) in msgpack frames. */
+  RawPeer handshakeMsgpack() throws IOException {
+    awaitReceived("07826d73677061636b"); // "msgpack" among the offered dialects
+    awaitReceived("04826e6f6e65");
+    send("07826d73677061636b 0000000c 92c7070076657273696f6e06");
+    awaitReceived("0000000c 92c7070076657273696f6e06");
+    return this;
+  }
+
   void send(String hex) throws IOException {
     sendBytes(HexFormat.of().parseHex(hex.replace(" ", "")));
   }

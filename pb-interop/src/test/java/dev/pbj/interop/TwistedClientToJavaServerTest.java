@@ -38,6 +38,8 @@ abstract class TwistedClientToJavaServerTest {
       "root_methods_and_login_share_a_port");
 
   private PbServer server;
+  /** What each connection negotiated: the server offers msgpack first, which Twisted does not know. */
+  private final java.util.Set<String> dialects = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, JsonNode> results = new LinkedHashMap<>();
   private String stderr = "";
 
@@ -51,6 +53,7 @@ abstract class TwistedClientToJavaServerTest {
     }
     dev.pbj.cli.demo.DemoWorld world = new dev.pbj.cli.demo.DemoWorld();
     server = PbServer.builder().rootFactory(broker -> new InteropRoot(world)).portal(world.portal())
+        .onConnect(broker -> dialects.add(broker.serializer() + "/" + broker.dialect()))
         .copies(dev.pbj.cli.demo.DemoTypes.registry()).listen("tcp://127.0.0.1:0").build()
         .start();
     int port = server.addresses().get(0).getPort();
@@ -85,6 +88,11 @@ abstract class TwistedClientToJavaServerTest {
   void everyRequiredCheckRan() {
     assertThat(results.keySet()).as("checks reported by client_checks.py on %s; stderr:\n%s", peer().label(),
         stderr).containsAll(REQUIRED);
+  }
+
+  @Test
+  void twistedClientsGetBananaFromAServerThatPrefersMsgpack() {
+    assertThat(dialects).containsExactly("banana/pb");
   }
 
   @TestFactory
