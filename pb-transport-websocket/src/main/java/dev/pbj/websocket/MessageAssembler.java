@@ -1,0 +1,124 @@
+package dev.pbj.websocket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
+
+/**
+ * Collects the parts of one WebSocket message (fragments, or reads of a frame) into one array, up to a limit. Once
+ * a message passes the limit the assembler keeps nothing more of it and only counts, so that an oversized message
+ * is never buffered whole. One per link, used on the link's event thread only; {@link #reset()} readies it for the
+ * next message.
+ *
+ * <p>Buffers: {@link #message()} exposes the internal array, valid until the next {@code reset}. The array grows by
+ * doubling up to the limit and is dropped after a message larger than {@value #RETAINED_CAPACITY} bytes, so a
+ * rare large message does not pin its memory.
+ */
+final class MessageAssembler {
+
+  private static final int INITIAL_CAPACITY = 4 * 1024;
+  private static final int RETAINED_CAPACITY = 64 * 1024;
+  private static final byte[] EMPTY = new byte[0];
+  private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+  private final int limit;
+  private byte[] bytes = EMPTY;
+  private int size;
+  private long seen;
+  private boolean overflowed;
+  private ByteBuffer scratch; // where the rest of an oversized message is read to be dropped
+
+  MessageAssembler(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit (" + limit + ") must not be negative");
+    }
+    this.limit = limit;
+  }
+
+  int limit() {
+    return limit;
+  }
+
+  /** Appends {@code part}, consuming it; {@code false} once the message exceeds the limit. */
+  boolean append(ByteBuffer part) {
+    int length = part.remaining();
+    seen += length;
+    if (overflowed || (long) size + length > limit) {
+      overflowed = true;
+      part.position(part.limit());
+      return false;
+    }
+    ensureCapacity(size + length);
+    part.get(bytes, size, length);
+    size += length;
+    return true;
+  }
+
+  /**
+   * Reads what {@code channel} has into the message: the channel's own result (bytes read, 0, or -1 at the end).
+   * Past the limit it reads into a scratch buffer and drops the bytes; {@link #overflowed()} then says so.
+   */
+  int readFrom(ReadableByteChannel channel) throws IOException {
+    int read;
+    if (overflowed) {
+      if (scratch == null) {
+        scratch = ByteBuffer.allocate(INITIAL_CAPACITY);
+      }
+      scratch.clear();
+      read = channel.read(scratch);
+    } else {
+      if (size == bytes.length) {
+        // Room for one byte past the limit, so that reading it tells an oversized message from a full one.
+        ensureCapacity(size + 1);
+      }
+      read = channel.read(ByteBuffer.wrap(bytes, size, bytes.length - size));
+      if (read > 0) {
+        size += read;
+        if (size > limit) {
+          overflowed = true;
+          size = limit;
+        }
+      }
+    }
+    if (read > 0) {
+      seen += read;
+    }
+    return read;
+  }
+
+  /** Whether the current message has passed the limit. */
+  boolean overflowed() {
+    return overflowed;
+  }
+
+  /** Bytes of the current message seen so far, kept or not. */
+  long seen() {
+    return seen;
+  }
+
+  /** The message collected so far, backed by the internal array; valid until {@link #reset()}. */
+  ByteBuffer message() {
+    return ByteBuffer.wrap(bytes, 0, size);
+  }
+
+  /** Forgets the current message. */
+  void reset() {
+    size = 0;
+    seen = 0;
+    overflowed = false;
+    if (bytes.length > RETAINED_CAPACITY) {
+      bytes = EMPTY;
+    }
+  }
+
+  /** Grows by doubling, never past one byte over the limit (nor the largest array the JVM makes). */
+  private void ensureCapacity(int needed) {
+    if (needed <= bytes.length) {
+      return;
+    }
+    long ceiling = Math.min((long) limit + 1, MAX_ARRAY_LENGTH);
+    long grown = Math.max(needed, Math.max(INITIAL_CAPACITY, (long) bytes.length * 2));
+    bytes = Arrays.copyOf(bytes, (int) Math.min(grown, ceiling));
+  }
+}

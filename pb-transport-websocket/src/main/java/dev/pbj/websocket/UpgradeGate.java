@@ -1,0 +1,63 @@
+package dev.pbj.websocket;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides a WebSocket upgrade request, then lets Undertow's handshake perform it: a disallowed {@code Origin} gets
+ * 403; offered subprotocols of which the server accepts none get 400, naming what it accepts. Otherwise the
+ * server's choice is the first of its own serializers that the client offered, or its first when the client
+ * offered none (the response then names none, as RFC 6455 requires). Only version 13 (RFC 6455) is spoken; other
+ * versions get 426 with {@code Sec-WebSocket-Version: 13}.
+ */
+final class UpgradeGate implements HttpHandler {
+
+  private final OriginPolicy origins;
+  private final List<String> serializers;
+  private final boolean secure;
+  private final WebSocketProtocolHandshakeHandler handshake;
+
+  UpgradeGate(OriginPolicy origins, List<String> serializers, boolean secure, WebSocketConnectionCallback onConnect) {
+    this.origins = origins;
+    this.serializers = List.copyOf(serializers);
+    this.secure = secure;
+    this.handshake = new WebSocketProtocolHandshakeHandler(
+        List.of(new Hybi13Handshake(Set.copyOf(serializers), false)), onConnect, UpgradeGate::versionUnsupported);
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    HeaderMap headers = exchange.getRequestHeaders();
+    String origin = headers.getFirst(Headers.ORIGIN);
+    if (!origins.allows(origin, headers.getFirst(Headers.HOST), secure)) {
+      HttpRoutes.respond(exchange, 403, "Origin " + origin + " may not open a WebSocket here; this server accepts "
+          + origins.describe());
+      return;
+    }
+    List<String> offered = Subprotocols.parse(headers.get(Headers.SEC_WEB_SOCKET_PROTOCOL));
+    if (!offered.isEmpty()) {
+      String chosen = Subprotocols.choose(serializers, offered);
+      if (chosen == null) {
+        HttpRoutes.respond(exchange, 400, "none of the offered subprotocols " + offered
+            + " is a serializer this server accepts; it accepts " + serializers);
+        return;
+      }
+      // Undertow's handshake picks in the client's order; left one name, it picks the server's choice.
+      headers.put(Headers.SEC_WEB_SOCKET_PROTOCOL, chosen);
+    }
+    handshake.handleRequest(exchange);
+  }
+
+  private static void versionUnsupported(HttpServerExchange exchange) {
+    exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
+    HttpRoutes.respond(exchange, 426, "this server speaks WebSocket version 13 (RFC 6455); send "
+        + "Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key");
+  }
+}
