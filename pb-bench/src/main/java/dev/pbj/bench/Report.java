@@ -1,0 +1,332 @@
+package dev.pbj.bench;
+
+import dev.pbj.bench.codec.Codec;
+import dev.pbj.bench.codec.Message;
+import dev.pbj.bench.report.Results;
+import dev.pbj.bench.report.ReportWriter;
+import dev.pbj.bench.report.RunInfo;
+import dev.pbj.bench.report.TwistedRun;
+import dev.pbj.core.ProviderRegistry;
+import dev.pbj.spi.SerializerProvider;
+import dev.pbj.spi.TransportProvider;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs pb-bench and writes the report: {@code java -jar pb-bench/target/benchmarks.jar [options]}.
+ *
+ * <pre>
+ *   --quick          the default: about four minutes on two cores
+ *   --full           longer iterations, two forks, every pinned configuration (tens of minutes)
+ *   --smoke          one short iteration of everything in this JVM (what the test suite runs)
+ *   --out DIR        where report.md and the charts go (default: target/report beside the jar)
+ *   --no-pinned      skip the pass pinned to one CPU
+ *   --no-twisted     skip the Twisted PB reference
+ *   --python PATH    the Python with Twisted (default: $PBJ_PYTHON, else /usr/bin/python3)
+ *   jmh ARGS…        run JMH's own command line instead, e.g. {@code jmh -l} or {@code jmh CodecBenchmark -prof gc}
+ * </pre>
+ *
+ * Three JMH passes with {@code -prof gc}: the codecs; the end-to-end benchmarks and their peers; and the key
+ * end-to-end configurations again in a JVM pinned to CPU 0 ({@code taskset -c 0}). Then the Twisted script, then
+ * {@code report.md} and the PNG charts.
+ */
+public final class Report {
+
+  /** How long to measure. */
+  public enum Profile {
+    SMOKE(new Timing(0, 0, 0, 1, 50), new Timing(0, 0, 0, 1, 50), new Timing(0, 0, 0, 1, 50),
+        List.of("--calls", "50", "--warmup", "10", "--seconds", "0.2")),
+    QUICK(new Timing(1, 2, 100, 2, 150), new Timing(1, 2, 500, 2, 400), new Timing(1, 2, 1000, 2, 400),
+        List.of("--calls", "2000", "--warmup", "500", "--seconds", "1")),
+    FULL(new Timing(2, 5, 1000, 5, 1000), new Timing(2, 4, 2000, 5, 2000), new Timing(2, 6, 2000, 5, 2000),
+        List.of("--calls", "20000", "--warmup", "5000", "--seconds", "5"));
+
+    final Timing codecs;
+    final Timing endToEnd;
+    /**
+     * The other stacks warm up for longer than PBJ: gRPC-java's JIT warm-up is long (on a busy two-core machine its
+     * median kept falling for about ten seconds of calls), and under-warming a peer would flatter PBJ.
+     */
+    final Timing peers;
+    final List<String> twistedArgs;
+
+    Profile(Timing codecs, Timing endToEnd, Timing peers, List<String> twistedArgs) {
+      this.codecs = codecs;
+      this.endToEnd = endToEnd;
+      this.peers = peers;
+      this.twistedArgs = twistedArgs;
+    }
+  }
+
+  /** JMH's forks, warmup and measurement iterations (count and milliseconds each). */
+  record Timing(int forks, int warmups, int warmupMillis, int iterations, int iterationMillis) {
+    String describe() {
+      return (forks == 0 ? "in this JVM" : forks + " fork" + (forks > 1 ? "s" : "")) + ", "
+          + (warmups == 0 ? "no warmup" : warmups + "×" + warmupMillis + " ms warmup") + ", " + iterations + "×"
+          + iterationMillis + " ms measured";
+    }
+  }
+
+  /**
+   * What to run.
+   *
+   * @param out the report directory
+   * @param pinned whether to run the pass pinned to one CPU (needs {@code taskset}; not in smoke runs)
+   * @param twisted whether to run the Twisted reference
+   * @param python the Python interpreter that has Twisted
+   */
+  public record Settings(Profile profile, Path out, boolean pinned, boolean twisted, String python) {
+  }
+
+  /**
+   * What a run produced.
+   *
+   * @param report the Markdown file
+   * @param missing expected figures with no result (benchmarks that failed)
+   * @param notes what was left out and why (providers not on the class path, Twisted missing …)
+   */
+  public record Outcome(Path report, List<String> missing, List<String> notes) {
+  }
+
+  private static final List<String> SERIALIZERS = List.of("banana", "msgpack");
+  private static final List<String> TRANSPORTS = List.of("tcp", "ws");
+  private static final String PBJ_E2E = "dev\\.pbj\\.bench\\.e2e\\..*";
+  private static final String PEERS = "dev\\.pbj\\.bench\\.peers\\..*";
+
+  private Report() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && "jmh".equals(args[0])) {
+      org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    Settings settings = parse(args);
+    Outcome outcome = run(settings);
+    System.out.println();
+    System.out.println("report: " + outcome.report().toAbsolutePath());
+    outcome.notes().forEach(note -> System.out.println("not measured: " + note));
+    outcome.missing().forEach(missing -> System.out.println("NO RESULT: " + missing));
+    System.exit(outcome.missing().isEmpty() ? 0 : 1);
+  }
+
+  static Settings parse(String[] args) {
+    Profile profile = Profile.QUICK;
+    Path out = null;
+    boolean pinned = true;
+    boolean twisted = true;
+    String python = System.getenv().getOrDefault("PBJ_PYTHON", "/usr/bin/python3");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> profile = Profile.QUICK;
+        case "--full" -> profile = Profile.FULL;
+        case "--smoke" -> profile = Profile.SMOKE;
+        case "--no-pinned" -> pinned = false;
+        case "--no-twisted" -> twisted = false;
+        case "--out" -> out = Paths.get(value(args, ++i, "--out"));
+        case "--python" -> python = value(args, ++i, "--python");
+        case "-h", "--help" -> {
+          System.out.println("usage: java -jar benchmarks.jar [--quick | --full | --smoke] [--out DIR] "
+              + "[--no-pinned] [--no-twisted] [--python PATH]\n       java -jar benchmarks.jar jmh [JMH options]");
+          System.exit(0);
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+      }
+    }
+    return new Settings(profile, out != null ? out : defaultOut(), pinned, twisted, python);
+  }
+
+  private static String value(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+
+  /** {@code target/report} beside {@code target/benchmarks.jar}; {@code target/report} when not run from a jar. */
+  private static Path defaultOut() {
+    try {
+      Path code = Paths.get(Report.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return code.getParent().resolve("report");
+    } catch (URISyntaxException | RuntimeException e) {
+      return Paths.get("target", "report");
+    }
+  }
+
+  /** Runs every pass and writes the report. */
+  public static Outcome run(Settings settings) throws IOException, RunnerException {
+    Instant started = Instant.now();
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    Files.createDirectories(settings.out());
+    Profile profile = settings.profile();
+    Results results = new Results();
+
+    ProviderRegistry registry = ProviderRegistry.getDefault();
+    List<String> serializers = SERIALIZERS.stream().filter(name -> registry.serializers().stream()
+        .map(SerializerProvider::name).anyMatch(name::equals)).toList();
+    List<String> transports = TRANSPORTS.stream().filter(scheme -> registry.transports().stream()
+        .map(TransportProvider::schemes).anyMatch(schemes -> schemes.contains(scheme))).toList();
+    for (String missing : SERIALIZERS) {
+      if (!serializers.contains(missing)) {
+        results.note("serializer " + missing + ": not on the class path (dev.pbj:pb-serial-" + missing
+            + "), so its rows are absent");
+      }
+    }
+    for (String missing : TRANSPORTS) {
+      if (!transports.contains(missing)) {
+        results.note("transport " + missing + ": not on the class path (dev.pbj:pb-transport-websocket), so its "
+            + "rows are absent");
+      }
+    }
+    List<String> codecs = new ArrayList<>(serializers);
+    codecs.add("kryo");
+    for (String codec : codecs) {
+      Codec c = Codec.named(codec);
+      for (Message message : Message.values()) {
+        results.wireBytes(codec, message, c.encode(message).length);
+      }
+    }
+
+    List<String> described = new ArrayList<>();
+    ChainedOptionsBuilder codecPass = options(profile.codecs, settings, "codecs")
+        .include("dev\\.pbj\\.bench\\.codec\\.CodecBenchmark\\..*")
+        .param("codec", codecs.toArray(String[]::new));
+    described.add("codecs: " + profile.codecs.describe());
+    results.add(run(codecPass), false);
+
+    ChainedOptionsBuilder e2ePass = options(profile.endToEnd, settings, "e2e").include(PBJ_E2E);
+    restrict(e2ePass, serializers, transports);
+    described.add("PBJ end to end: " + profile.endToEnd.describe());
+    results.add(run(e2ePass), false);
+
+    ChainedOptionsBuilder peerPass = options(profile.peers, settings, "peers").include(PEERS);
+    described.add("Netty, gRPC, RMI end to end: " + profile.peers.describe());
+    results.add(run(peerPass), false);
+
+    List<String> pinnedSerializers = List.of();
+    boolean pinned = settings.pinned() && profile != Profile.SMOKE && transports.contains("tcp");
+    if (settings.pinned() && profile != Profile.SMOKE && !pinned) {
+      results.note("pinned pass: needs the tcp transport");
+    }
+    Path taskset = Stream.of("/usr/bin/taskset", "/bin/taskset").map(Paths::get).filter(Files::isExecutable)
+        .findFirst().orElse(null);
+    if (pinned && taskset == null) {
+      results.note("pinned pass: taskset (util-linux) not found");
+      pinned = false;
+    }
+    if (pinned) {
+      // quick: the configurations the targets name (tcp/msgpack, else banana; 128 in flight); full: all of tcp
+      boolean all = profile == Profile.FULL;
+      pinnedSerializers = all || serializers.size() < 2 ? serializers
+          : List.of(serializers.contains("msgpack") ? "msgpack" : serializers.get(0));
+      String jvm = pinnedJvm(settings.out(), taskset).toString();
+      ChainedOptionsBuilder pinnedPass = options(profile.endToEnd, settings, "e2e-pinned")
+          .include("dev\\.pbj\\.bench\\.e2e\\.PbjLatencyBenchmark\\..*")
+          .include("dev\\.pbj\\.bench\\.e2e\\.PbjThroughputBenchmark\\..*")
+          .jvm(jvm);
+      restrict(pinnedPass, pinnedSerializers, List.of("tcp"));
+      ChainedOptionsBuilder pinnedPeers = options(profile.peers, settings, "peers-pinned")
+          .include("dev\\.pbj\\.bench\\.peers\\.PeerLatencyBenchmark\\..*")
+          .include("dev\\.pbj\\.bench\\.peers\\.PeerThroughputBenchmark\\..*")
+          .jvm(jvm);
+      if (!all) {
+        pinnedPass.param("inflight", "128");
+        pinnedPeers.param("inflight", "128");
+      }
+      described.add("pinned to CPU 0 (`taskset -c 0`, the whole JVM): tcp/" + String.join(", tcp/",
+          pinnedSerializers) + " and the peers, latency and throughput" + (all ? "" : " at 128 in flight")
+          + ", timed as above");
+      results.add(run(pinnedPass), true);
+      results.add(run(pinnedPeers), true);
+    }
+
+    if (settings.twisted()) {
+      System.out.println("# Twisted PB reference: " + settings.python() + " twisted_echo_bench.py "
+          + String.join(" ", profile.twistedArgs));
+      results.twisted(TwistedRun.run(settings.python(), settings.out(), profile.twistedArgs, 600));
+      described.add("Twisted: " + String.join(" ", profile.twistedArgs));
+    }
+
+    long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
+    double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    RunInfo info = new RunInfo(profile.name().toLowerCase(Locale.ROOT), described, serializers, transports,
+        pinnedSerializers, machine(), loadBefore, loadAfter, seconds,
+        started.truncatedTo(ChronoUnit.SECONDS).toString());
+    List<String> missing = ReportWriter.write(results, info, settings.out());
+    return new Outcome(settings.out().resolve("report.md"), missing, results.notes());
+  }
+
+  private static ChainedOptionsBuilder options(Timing timing, Settings settings, String pass) {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .addProfiler(GCProfiler.class)
+        .shouldFailOnError(false)
+        .forks(timing.forks())
+        .warmupIterations(timing.warmups())
+        .measurementIterations(timing.iterations())
+        .measurementTime(TimeValue.milliseconds(timing.iterationMillis()))
+        .timeout(TimeValue.seconds(60))
+        .jvmArgs("-Xms1g", "-Xmx1g", "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.jboss.logging.provider=slf4j")
+        .result(settings.out().resolve("jmh-" + pass + ".json").toString())
+        .resultFormat(ResultFormatType.JSON);
+    if (timing.warmups() > 0) {
+      options.warmupTime(TimeValue.milliseconds(timing.warmupMillis()));
+    }
+    if (settings.profile() == Profile.SMOKE) {
+      options.verbosity(VerboseMode.SILENT);
+    }
+    return options;
+  }
+
+  private static void restrict(ChainedOptionsBuilder options, List<String> serializers, List<String> transports) {
+    options.param("serializer", serializers.toArray(String[]::new));
+    options.param("transport", transports.toArray(String[]::new));
+  }
+
+  private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+    return new Runner(options.build()).run();
+  }
+
+  /** A launcher JMH uses as its JVM: the same java, started under {@code taskset -c 0}. */
+  private static Path pinnedJvm(Path dir, Path taskset) throws IOException {
+    Path script = dir.resolve("java-pinned.sh");
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(script, "#!/bin/sh\nexec " + taskset + " -c 0 '" + java + "' \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    try (Stream<String> lines = Files.lines(Paths.get("/proc/cpuinfo"))) {
+      cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst().orElse(cpu);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: leave it unknown
+    }
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + System.getProperty("os.name")
+        + " " + System.getProperty("os.version") + ", Java " + System.getProperty("java.vm.version") + " ("
+        + System.getProperty("java.vm.name") + ")";
+  }
+}

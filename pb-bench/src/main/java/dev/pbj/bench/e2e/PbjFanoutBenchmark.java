@@ -1,0 +1,54 @@
+package dev.pbj.bench.e2e;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * A Cacheable update fanned out to {@code observers} peers: {@code observers} connections each hold a RemoteCache
+ * of the server's room; one operation is {@code say("hello")} through one of them, until the server answered and
+ * every cache ran {@code said("hello")}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class PbjFanoutBenchmark {
+
+  @Param({"tcp", "ws"})
+  public String transport;
+
+  @Param({"banana", "msgpack"})
+  public String serializer;
+
+  @Param({"100"})
+  public int observers;
+
+  private PbjFixture fixture;
+  private List<PbjFixture.RoomCache> caches;
+
+  @Setup
+  public void setUp() throws Exception {
+    fixture = PbjFixture.start(transport, serializer, "pool", observers);
+    caches = fixture.observeRoom();
+    update();
+  }
+
+  @TearDown
+  public void tearDown() {
+    caches.forEach(PbjFixture.RoomCache::close);
+    fixture.close();
+  }
+
+  @Benchmark
+  public Object update() throws Exception {
+    return fixture.sayToAll(observers).get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.pbj.bench.e2e;
+
+import dev.pbj.RemoteReference;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Calls per second with {@code inflight} {@code echo("hello")} calls outstanding on one connection: each operation
+ * waits for a free slot and sends one call; the slot frees when the answer arrives. In steady state the rate of
+ * sends is the rate of answers.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class PbjThroughputBenchmark {
+
+  @Param({"tcp", "ws"})
+  public String transport;
+
+  @Param({"banana", "msgpack"})
+  public String serializer;
+
+  @Param({"1", "16", "128"})
+  public int inflight;
+
+  private PbjFixture fixture;
+  private RemoteReference root;
+  private Window window;
+
+  @Setup
+  public void setUp() throws Exception {
+    fixture = PbjFixture.start(transport, serializer, "pool", 1);
+    root = fixture.root(0);
+    root.callRemote("echo", "hello").get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    window = new Window(inflight);
+  }
+
+  @TearDown(Level.Iteration)
+  public void settle() throws InterruptedException {
+    window.drain();
+  }
+
+  @TearDown
+  public void tearDown() {
+    fixture.close();
+  }
+
+  @Benchmark
+  public void call() throws InterruptedException {
+    window.acquire();
+    window.track(root.callRemote("echo", "hello"));
+  }
+}
