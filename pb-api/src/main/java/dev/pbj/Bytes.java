@@ -71,6 +71,11 @@ public final class Bytes implements Comparable<Bytes> {
     return true;
   }
 
+  /** Hands the bytes to {@code sink} without copying them (a sink never modifies what it is given). */
+  public void writeTo(dev.pbj.spi.TokenSink sink) {
+    sink.bytes(bytes, 0, bytes.length);
+  }
+
   /** Copies the bytes into {@code target} at {@code offset}. */
   public void copyTo(byte[] target, int offset) {
     System.arraycopy(bytes, 0, target, offset, bytes.length);

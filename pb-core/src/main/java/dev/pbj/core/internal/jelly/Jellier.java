@@ -161,8 +161,7 @@ public final class Jellier {
       out.bytes(word, 0, word.length);
       out.endList();
     } else if (value instanceof Bytes) {
-      byte[] bytes = ((Bytes) value).toByteArray();
-      out.bytes(bytes, 0, bytes.length);
+      ((Bytes) value).writeTo(out);
     } else if (value instanceof byte[]) {
       byte[] bytes = (byte[]) value;
       out.bytes(bytes, 0, bytes.length);
@@ -405,11 +404,19 @@ public final class Jellier {
         || (value != null && value.getClass().isRecord() && registry.typeNameOf(value.getClass()) != null);
   }
 
-  /** Only a container holding another tracked value can share or cycle. */
+  /** Only a container holding another tracked value (or a copy, whose state may) can share or cycle. */
   private boolean needsScan(Object value) {
     if (value instanceof Collection) {
       for (Object element : (Collection<?>) value) {
         if (isTracked(element)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (value instanceof Map) {
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        if (isTracked(e.getKey()) || isTracked(e.getValue())) {
           return true;
         }
       }
