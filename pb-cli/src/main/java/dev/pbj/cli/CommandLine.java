@@ -46,6 +46,8 @@ final class CommandLine {
         return line.serve();
       case "call":
         return line.call();
+      case "demo":
+        return line.demo();
       case "help":
       case "--help":
       case "-h":
@@ -93,6 +95,36 @@ final class CommandLine {
       listeners.add(listenUri("tcp", DEFAULT_TCP, ""));
     }
     return new ServeCommand(listeners, serializers, untilStdinCloses);
+  }
+
+  private Command demo() throws UsageException {
+    URI tcp = null;
+    URI ws = null;
+    boolean untilStdinCloses = false;
+    for (Option option = nextOption(); option != null; option = nextOption()) {
+      switch (option.name) {
+        case "--help":
+        case "-h":
+          return CommandLine::help;
+        case "--tcp":
+          tcp = listenUri("tcp", hostPort(option), "");
+          break;
+        case "--ws":
+          ws = listenUri("ws", hostPort(option), "/pb");
+          break;
+        case "--until-stdin-closes":
+          option.noValue();
+          untilStdinCloses = true;
+          break;
+        default:
+          throw option.unknown("demo");
+      }
+    }
+    if (!positional.isEmpty()) {
+      throw new UsageException("demo takes no arguments: got " + positional);
+    }
+    return new DemoCommand(tcp != null ? tcp : listenUri("tcp", DEFAULT_TCP, ""),
+        ws != null ? ws : listenUri("ws", DemoCommand.DEFAULT_WS, "/pb"), untilStdinCloses);
   }
 
   private Command call() throws UsageException {

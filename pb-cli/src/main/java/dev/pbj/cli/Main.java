@@ -15,7 +15,9 @@ import java.util.List;
 public final class Main {
   /** What {@code pbj help} prints. */
   public static final String USAGE = String.join("\n",
-      "usage: pbj serve [--tcp HOST:PORT]... [--serializers NAME,...] [--until-stdin-closes]",
+      "usage: pbj serve [--tcp HOST:PORT]... [--ws HOST:PORT]... [--serializers NAME,...]",
+      "                 [--until-stdin-closes]",
+      "       pbj demo [--tcp HOST:PORT] [--ws HOST:PORT] [--until-stdin-closes]",
       "       pbj call [--serializer NAME] [--login USER:PASS | --anonymous] [--kw NAME=JSON]...",
       "                [--timeout SECONDS] URI METHOD [ARG...]",
       "       pbj help",
@@ -23,11 +25,17 @@ public final class Main {
       "serve  Serve the demo root and the demo portal (login: alice/wonderland, bob/builder, anonymous).",
       "       Prints \"listening URI\" for each listener once it is ready, then runs until killed.",
       "         --tcp HOST:PORT       listen on TCP, repeatable (default 127.0.0.1:8789; port 0: any free)",
-      "         --ws HOST:PORT        listen on WebSocket (needs pb-transport-websocket: not available yet)",
+      "         --ws HOST:PORT        listen on WebSocket at ws://HOST:PORT/pb, repeatable",
       "         --serializers NAMES   the serializers offered, preferred first (default: all, e.g. banana)",
       "         --until-stdin-closes  stop when standard input reaches its end",
-      "call   Call METHOD on the root object at URI (tcp://HOST:PORT) and print the answer as one line",
-      "       of JSON. Each ARG is one JSON value: quote strings, as in '\"hi\"'.",
+      "demo   Serve the same demo on TCP and WebSocket at once (one room for every client), and the",
+      "       browser demo on the WebSocket port: a chat page at / and the JavaScript client at",
+      "       /pbj-client.js. Prints the two \"listening URI\" lines, then \"open http://HOST:PORT/\".",
+      "         --tcp HOST:PORT       the TCP address (default 127.0.0.1:8789; port 0: any free)",
+      "         --ws HOST:PORT        the WebSocket and web page address (default 127.0.0.1:8790)",
+      "         --until-stdin-closes  stop when standard input reaches its end",
+      "call   Call METHOD on the root object at URI (tcp://HOST:PORT or ws://HOST:PORT/pb) and print",
+      "       the answer as one line of JSON. Each ARG is one JSON value: quote strings, as in '\"hi\"'.",
       "         --kw NAME=JSON        a keyword argument, repeatable",
       "         --serializer NAME     the serializer to use (default: the server's first choice)",
       "         --timeout SECONDS     give up after this long (default 30)",
@@ -49,6 +57,11 @@ public final class Main {
 
   /** Runs the command line and exits with its status. Output is UTF-8 whatever the platform's charset. */
   public static void main(String[] args) {
+    // Undertow and XNIO (the WebSocket transport) log through jboss-logging, which would pick java.util.logging
+    // and print INFO lines; route them to slf4j-simple, whose settings keep stderr to warnings and errors.
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     int status = run(args, System.in, out, err);

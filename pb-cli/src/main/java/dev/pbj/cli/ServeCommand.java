@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code pbj serve}: serves one {@link DemoRoot} with the demo portal (so the same port answers {@code login} and
@@ -56,22 +58,40 @@ final class ServeCommand implements Command {
       return FAILURE;
     }
 
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < listeners.size(); i++) {
+      lines.add("listening " + server.uri(i));
+    }
+    return runUntilStopped(server::close, lines, untilStdinCloses, in, out, "pbj-serve");
+  }
+
+  /**
+   * Prints {@code lines} (flushed), then waits until the JVM is told to stop (a shutdown hook runs
+   * {@code close}) or, with {@code untilStdinCloses}, until {@code in} reaches its end; then runs {@code close}
+   * (once, whichever came first) and returns {@link #OK}. Shared by {@code serve} and {@code demo}.
+   */
+  static int runUntilStopped(Runnable close, List<String> lines, boolean untilStdinCloses, InputStream in,
+      PrintStream out, String threadName) {
     CompletableFuture<Void> stop = new CompletableFuture<>();
+    AtomicBoolean closed = new AtomicBoolean();
+    Runnable closeOnce = () -> {
+      if (closed.compareAndSet(false, true)) {
+        close.run();
+      }
+    };
     Thread shutdownHook = new Thread(() -> {
-      server.close();
+      closeOnce.run();
       stop.complete(null);
-    }, "pbj-serve-shutdown");
+    }, threadName + "-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
-      for (int i = 0; i < listeners.size(); i++) {
-        out.println("listening " + server.uri(i));
-      }
+      lines.forEach(out::println);
       out.flush();
       if (untilStdinCloses) {
         Thread watcher = new Thread(() -> {
           drain(in);
           stop.complete(null);
-        }, "pbj-serve-stdin");
+        }, threadName + "-stdin");
         watcher.setDaemon(true);
         watcher.start();
       }
@@ -86,7 +106,7 @@ final class ServeCommand implements Command {
       } catch (IllegalStateException shuttingDown) {
         // the hook is running, or has run, and closes the server
       }
-      server.close();
+      closeOnce.run();
     }
     return OK;
   }

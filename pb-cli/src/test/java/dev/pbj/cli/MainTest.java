@@ -8,7 +8,12 @@ import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -205,12 +210,98 @@ class MainTest {
   }
 
   @Test
-  void optionsNotAvailableYetAreRefusedClearly() {
-    Result ws = pbj("serve", "--ws", "127.0.0.1:0");
-    assertThat(ws.status()).isEqualTo(2);
-    assertThat(ws.out()).isEmpty();
-    assertThat(ws.err()).contains("--ws needs the WebSocket transport", "not available yet",
-        "pb-transport-websocket");
+  void serveListensOnWebSocket() throws Exception {
+    PipedInputStream stdin = new PipedInputStream();
+    PipedOutputStream stdinWriter = new PipedOutputStream(stdin);
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    CompletableFuture<Integer> status = inThread(new String[] {"serve", "--ws", "127.0.0.1:0",
+        "--until-stdin-closes"}, stdin, out, err);
+    String line = out.nextLine();
+    assertThat(line).matches("listening ws://127\\.0\\.0\\.1:\\d+/pb");
+    String ws = line.substring("listening ".length());
+    assertThat(pbj("call", ws, "echo", "[1, \"two\"]")).isEqualTo(new Result(0, "[1,\"two\"]\n", ""));
+    stdinWriter.close();
+    assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(err.text()).isEmpty();
+  }
+
+  @Test
+  void demoServesTcpWebSocketAndThePage() throws Exception {
+    PipedInputStream stdin = new PipedInputStream();
+    PipedOutputStream stdinWriter = new PipedOutputStream(stdin);
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    CompletableFuture<Integer> status = inThread(new String[] {"demo", "--tcp", "127.0.0.1:0", "--ws",
+        "127.0.0.1:0", "--until-stdin-closes"}, stdin, out, err);
+    String tcpLine = out.nextLine();
+    String wsLine = out.nextLine();
+    String openLine = out.nextLine();
+    assertThat(tcpLine).matches("listening tcp://127\\.0\\.0\\.1:\\d+");
+    assertThat(wsLine).matches("listening ws://127\\.0\\.0\\.1:\\d+/pb");
+    String tcp = tcpLine.substring("listening ".length());
+    String ws = wsLine.substring("listening ".length());
+    String port = ws.substring("ws://127.0.0.1:".length(), ws.length() - "/pb".length());
+    assertThat(openLine).isEqualTo("open http://127.0.0.1:" + port + "/");
+    String site = openLine.substring("open ".length());
+
+    // one room for both transports
+    assertThat(pbj("call", tcp, "say", "\"said over TCP\"")).isEqualTo(new Result(0, "null\n", ""));
+    assertThat(pbj("call", ws, "room").out()).contains("\"said over TCP\"");
+    assertThat(pbj("call", "--login", "bob:builder", ws, "shout", "\"over WebSocket\"").out())
+        .isEqualTo("\"bob: over WebSocket\"\n");
+
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page = get(http, site);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body()).contains("<script type=\"module\" src=\"demo.js\"></script>", "id=\"messages\"");
+    assertThat(get(http, site + "index.html").body()).isEqualTo(page.body());
+    HttpResponse<String> client = get(http, site + "pbj-client.js");
+    assertThat(client.statusCode()).isEqualTo(200);
+    assertThat(client.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+    assertThat(client.body()).isEqualTo("export * from './pbj-client/index.js';\n");
+    HttpResponse<String> index = get(http, site + "pbj-client/index.js");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+    assertThat(index.body()).contains("export { connect");
+    HttpResponse<String> module = get(http, site + "pbj-client/connection.js");
+    assertThat(module.statusCode()).isEqualTo(200);
+    assertThat(module.body()).contains("export function connect(");
+    assertThat(get(http, site + "demo.js").body()).contains("registerCache('pbj.demo.Room'");
+    assertThat(get(http, site + "demo.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+    assertThat(get(http, site + "nonesuch.js").statusCode()).isEqualTo(404);
+
+    stdinWriter.close();
+    assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(err.text()).isEmpty();
+  }
+
+  @Test
+  void demoUsageIsChecked() {
+    for (String[] args : new String[][] {{"demo", "extra"}, {"demo", "--ws", "nowhere"}, {"demo", "--bogus"},
+        {"demo", "--serializers", "banana"}}) {
+      Result result = pbj(args);
+      assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(result.out()).isEmpty();
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+    }
+    assertThat(pbj("demo", "--help")).isEqualTo(new Result(0, Main.USAGE, ""));
+    assertThat(Main.USAGE).contains("pbj demo [--tcp HOST:PORT] [--ws HOST:PORT]");
+  }
+
+  @Test
+  void demoRefusesAPortInUse() {
+    String port = uri.substring(uri.lastIndexOf(':') + 1);
+    Result result = pbj("demo", "--tcp", "127.0.0.1:0", "--ws", "127.0.0.1:" + port);
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).startsWith("pbj demo: cannot listen on ws://127.0.0.1:" + port);
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

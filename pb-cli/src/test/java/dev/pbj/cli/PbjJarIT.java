@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,6 +95,57 @@ class PbjJarIT {
       }
     }
     assertThat(server.exitValue()).as("serve's status; stderr: %s", serverErr.getNow("")).isZero();
+  }
+
+  /**
+   * {@code pbj demo} from the jar: the page and the browser client come from inside it, listed at run time; the
+   * WebSocket's log lines (Undertow, XNIO) stay off both streams.
+   */
+  @Test
+  void packagedJarServesTheDemoSite() throws Exception {
+    Process demo = start("demo", "--tcp", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--until-stdin-closes");
+    CompletableFuture<String> demoErr = readAll(demo, true);
+    try {
+      BufferedReader demoOut = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+        try {
+          return List.of(demoOut.readLine(), demoOut.readLine(), demoOut.readLine());
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      }, task -> new Thread(task, "pbj-it-demo-out").start());
+      List<String> printed = lines.get(60, TimeUnit.SECONDS);
+      assertThat(printed.get(0)).matches("listening tcp://127\\.0\\.0\\.1:\\d+");
+      assertThat(printed.get(1)).matches("listening ws://127\\.0\\.0\\.1:\\d+/pb");
+      assertThat(printed.get(2)).matches("open http://127\\.0\\.0\\.1:\\d+/");
+      String site = printed.get(2).substring("open ".length());
+      HttpClient http = HttpClient.newHttpClient();
+      try (var jar = new java.util.jar.JarFile(JAR.toFile())) {
+        List<String> files = jar.stream().map(java.util.jar.JarEntry::getName)
+            .filter(name -> name.startsWith("dev/pbj/cli/demo/web/") && !name.endsWith("/")).toList();
+        assertThat(files).contains("dev/pbj/cli/demo/web/index.html", "dev/pbj/cli/demo/web/pbj-client/index.js");
+        assertThat(files.size()).isGreaterThan(10);
+        for (String file : files) {
+          String path = file.substring("dev/pbj/cli/demo/web/".length());
+          HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(site + path)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+          assertThat(got.statusCode()).as(path).isEqualTo(200);
+          assertThat(got.body()).as(path).isEqualTo(jar.getInputStream(jar.getJarEntry(file)).readAllBytes());
+        }
+      }
+      HttpResponse<String> client = http.send(HttpRequest.newBuilder(URI.create(site + "pbj-client.js")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(client.body()).isEqualTo("export * from './pbj-client/index.js';\n");
+      String ws = printed.get(1).substring("listening ".length());
+      assertThat(pbj("call", ws, "add", "2", "40")).isEqualTo(new Finished(0, "42\n", ""));
+    } finally {
+      demo.getOutputStream().close();
+      if (!demo.waitFor(30, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
+    }
+    assertThat(demo.exitValue()).isZero();
+    assertThat(demoErr.get(10, TimeUnit.SECONDS)).as("demo's stderr").isEmpty();
   }
 
   @Test

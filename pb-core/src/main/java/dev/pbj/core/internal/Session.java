@@ -32,6 +32,8 @@ public final class Session implements LinkHandler {
   private DialectHandshake.Reader handshake;
   private BrokerImpl broker;
   private MessageDecoder decoder;
+  /** Whether the transport delimits messages itself (one message per frame). */
+  private boolean framed;
 
   /**
    * @param serializers the serializers this side accepts, preferred first
@@ -58,6 +60,7 @@ public final class Session implements LinkHandler {
       SerializerProvider provider = dialects.values().stream().filter(p -> p.name().equals(agreed)).findFirst()
           .orElseThrow(() -> new ProtocolException("the transport agreed on serializer '" + agreed
               + "', which this side does not accept"));
+      framed = true;
       begin(provider, provider.dialects().get(0));
       return;
     }
@@ -86,6 +89,10 @@ public final class Session implements LinkHandler {
     }
     if (bytes.hasRemaining()) {
       decoder.feed(bytes);
+    }
+    if (framed && (decoder.inMessage() || broker.inMessage())) {
+      // on a framed link one frame is one whole message: a frame that stops inside one is broken, not split
+      throw new ProtocolException("a frame ended in the middle of a message (one message per frame)");
     }
   }
 

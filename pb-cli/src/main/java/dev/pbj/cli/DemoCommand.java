@@ -1,0 +1,83 @@
+package dev.pbj.cli;
+
+import dev.pbj.ProviderNotFoundException;
+import dev.pbj.cli.demo.DemoRoot;
+import dev.pbj.cli.demo.DemoTypes;
+import dev.pbj.cli.demo.DemoWorld;
+import dev.pbj.core.PbServer;
+import dev.pbj.core.ProviderRegistry;
+import dev.pbj.websocket.WebSocketTransportProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code pbj demo}: the server of {@code pbj serve} (one {@link DemoRoot} on one {@link DemoWorld}, the demo portal
+ * and copy types) on TCP and WebSocket at once, so that Java, Twisted and browser clients share one room, plus the
+ * browser demo ({@link DemoSite}) on the WebSocket port: the chat page at {@code /} and the JavaScript client at
+ * {@code /pbj-client.js}. Prints {@code listening tcp://…}, {@code listening ws://…/pb} and
+ * {@code open http://HOST:PORT/}, then runs as {@code serve} does.
+ */
+final class DemoCommand implements Command {
+  static final String DEFAULT_WS = "127.0.0.1:8790";
+
+  private final URI tcp;
+  private final URI ws;
+  private final boolean untilStdinCloses;
+
+  DemoCommand(URI tcp, URI ws, boolean untilStdinCloses) {
+    this.tcp = tcp;
+    this.ws = ws;
+    this.untilStdinCloses = untilStdinCloses;
+  }
+
+  @Override
+  public int run(InputStream in, PrintStream out, PrintStream err) {
+    Map<String, DemoSite.Resource> site;
+    try {
+      site = DemoSite.load(DemoCommand.class.getClassLoader());
+    } catch (IOException e) {
+      err.println("pbj demo: " + e.getMessage());
+      return FAILURE;
+    }
+    WebSocketTransportProvider.Builder webSocket = WebSocketTransportProvider.builder();
+    site.forEach((path, resource) -> webSocket.staticResource(path, resource.contentType(), resource.body()));
+    WebSocketTransportProvider transport = webSocket.build();
+    // the configured provider first: for a scheme, the first provider of a class wins over ServiceLoader's
+    ProviderRegistry registry = ProviderRegistry.builder()
+        .addTransport(transport)
+        .loadServices(DemoCommand.class.getClassLoader())
+        .build();
+    PbServer server;
+    try {
+      DemoWorld world = new DemoWorld();
+      server = PbServer.builder()
+          .registry(registry)
+          .root(new DemoRoot(world))
+          .portal(world.portal())
+          .copies(DemoTypes.registry())
+          .listen(tcp)
+          .listen(ws)
+          .build()
+          .start();
+    } catch (ProviderNotFoundException | IllegalStateException e) {
+      transport.close();
+      err.println("pbj demo: " + e.getMessage());
+      return FAILURE;
+    }
+    URI wsUri = server.uri(1);
+    String host = wsUri.getHost();
+    if (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("[0:0:0:0:0:0:0:0]")) {
+      host = "127.0.0.1"; // bound to every address: this machine's loopback is one of them
+    }
+    List<String> lines = List.of("listening " + server.uri(0), "listening " + wsUri,
+        "open http://" + host + ":" + wsUri.getPort() + "/");
+    return ServeCommand.runUntilStopped(() -> {
+      server.close();
+      transport.close();
+    }, lines, untilStdinCloses, in, out, "pbj-demo");
+  }
+}

@@ -1,0 +1,267 @@
+// Types of pbj-client: Twisted's Perspective Broker for browsers and Node, over WebSocket.
+// Hand-written; the implementation is src/index.js. README.md has the value mapping.
+
+/** Any value Jelly carries (see README.md); `unknown` where a peer may send anything. */
+export type PbValue = unknown;
+
+// ---- connecting ----
+
+export interface Limits {
+  /** Banana prefix bytes before a type byte (64). */
+  readonly maxPrefixLength: number;
+  /** Bytes in one byte string or text (655,360). */
+  readonly maxStringLength: number;
+  /** Elements in one list (655,360). */
+  readonly maxListLength: number;
+  /** Nesting of lists inside one message (1000). */
+  readonly maxDepth: number;
+  /** Objects this side exports to the peer at a time (1024). */
+  readonly maxLocalObjects: number;
+  /** Bytes in one WebSocket frame / MessagePack message (16 MiB). */
+  readonly maxMessageLength: number;
+}
+
+export const DEFAULT_LIMITS: Limits;
+
+/** The constructor of a WebSocket implementation: the browser's, or `WebSocket` from the `ws` package. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => unknown;
+
+export interface ConnectOptions {
+  /** The serializer, sent as the WebSocket subprotocol: `'banana'` (default) or `'msgpack'`. */
+  serializer?: 'banana' | 'msgpack';
+  /** Required where there is no global WebSocket (Node 20): `import WebSocket from 'ws'`. */
+  WebSocket?: WebSocketConstructor;
+  /** What this side builds from the wire; default {@link defaultRegistry}. */
+  copies?: CopyRegistry;
+  /** Overrides of {@link DEFAULT_LIMITS}. */
+  limits?: Partial<Limits>;
+  /** Milliseconds to wait for the socket to open (30000). */
+  timeout?: number;
+  /** Receives what the connection ignored (a `didNotUnderstand`, a failing callback). */
+  onWarning?: (message: string) => void;
+}
+
+/** Opens a WebSocket to a PB server (path `/pb` on PBJ's) and resolves once it is open. */
+export function connect(url: string, options?: ConnectOptions): Promise<Connection>;
+
+export interface BrokerStats {
+  readonly localObjects: number;
+  readonly remoteReferences: number;
+  readonly pendingCalls: number;
+  readonly cachesObserved: number;
+  readonly remoteCaches: number;
+}
+
+/** One connection to a PB server. */
+export class Connection {
+  private constructor();
+  readonly url: string;
+  /** Resolves (with the cause, if any) once the connection is closed. */
+  readonly closed: Promise<Error | null | undefined>;
+  /** Whether the connection is open. */
+  readonly connected: boolean;
+  /** The serializer in use. */
+  readonly serializer: 'banana' | 'msgpack';
+  /** The server's root object; no round trip. */
+  getRootObject(): Promise<RemoteReference>;
+  /** PB's MD5 challenge–response login; resolves to the avatar (keep it: releasing it logs out). */
+  login(username: string, password: string, mind?: Referenceable | null): Promise<RemoteReference>;
+  loginAnonymous(mind?: Referenceable | null): Promise<RemoteReference>;
+  /** Runs `callback(cause)` when the connection closes; returns a function that undoes it. */
+  onDisconnect(callback: (cause?: Error | null) => void): () => void;
+  /** Closes: pending calls reject with ConnectionLostError. Idempotent. */
+  close(): void;
+  stats(): BrokerStats;
+}
+
+// ---- references ----
+
+/** Keyword arguments for callRemote, made with {@link kw}; given last. */
+export class KeywordArguments {
+  private constructor();
+  readonly entries: ReadonlyArray<readonly [string, PbValue]>;
+}
+
+/** `ref.callRemote('counter', kw({ start: 5 }))` is Python's `ref.callRemote("counter", start=5)`. */
+export function kw(names: Record<string, PbValue> | Map<string, PbValue>): KeywordArguments;
+
+/** A reference to one of the peer's objects. */
+export class RemoteReference {
+  private constructor();
+  /** Calls the peer's method; resolves to its answer, rejects with RemoteError or a connection error. */
+  callRemote<T = PbValue>(method: string, ...args: PbValue[]): Promise<T>;
+  /** Runs `callback(this)` when the connection is lost. */
+  notifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
+  dontNotifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
+  /** Tells the peer this side is done with the object (one decref per time it was received); idempotent. */
+  release(): void;
+  readonly released: boolean;
+  readonly connected: boolean;
+}
+
+/**
+ * An object the peer may call, sent by reference. Subclass it (methods not starting with `_` are callable,
+ * wire name = method name) or pass the methods. Keyword arguments arrive as one trailing plain object.
+ */
+export class Referenceable {
+  constructor(methods?: Record<string, (...args: any[]) => unknown>);
+}
+
+// ---- copies and caches ----
+
+/** What a received copy becomes: `{ fromState }`, or a class (made without its constructor). */
+export type CopyFactory<T = unknown> =
+  | { fromState(state: any): T }
+  | (abstract new (...args: any[]) => T);
+
+/** Registered copy and cache types: nothing unregistered is ever built from the wire. */
+export class CopyRegistry {
+  constructor();
+  registerCopy<T>(typeName: string, factory: CopyFactory<T>): this;
+  registerCache(typeName: string, cacheClass: new () => RemoteCache): this;
+  /** The type name instances of a class registered with registerCopy are sent as. */
+  typeNameOf(value: object): string | undefined;
+}
+
+/** The registry connect uses unless given `copies`. */
+export const defaultRegistry: CopyRegistry;
+export function registerCopy<T>(typeName: string, factory: CopyFactory<T>): void;
+export function registerCache(typeName: string, cacheClass: new () => RemoteCache): void;
+
+/**
+ * A class whose instances are sent as copies: `static pbTypeName = 'pbj.demo.Point'` plus `getStateToCopy()`
+ * (or register the class with registerCopy).
+ */
+export interface Copyable {
+  getStateToCopy?(): PbValue;
+}
+
+/** The event `addEventListener` listeners of a RemoteCache receive, one per observed call. */
+export interface CacheEvent<C extends RemoteCache = RemoteCache> {
+  readonly type: string;
+  /** The first argument of the observed call. */
+  readonly detail: PbValue;
+  readonly args: PbValue[];
+  readonly target: C;
+}
+
+/** A listener of {@link RemoteCache#addEventListener}: a function or an object with handleEvent. */
+export type CacheListener<C extends RemoteCache = RemoteCache> =
+  | ((event: CacheEvent<C>) => void)
+  | { handleEvent(event: CacheEvent<C>): void };
+
+/**
+ * The local replica of a peer's cacheable. Subclass, register with registerCache; the owner's observed calls
+ * run the method of that name, in order, and emit an event of that name.
+ */
+export class RemoteCache {
+  constructor();
+  /** Takes the owner's state; by default keeps it as `this.state`. */
+  setCopyableState(state: any): void;
+  state?: any;
+  on(type: string, listener: (...args: any[]) => void): this;
+  off(type: string, listener: (...args: any[]) => void): this;
+  addEventListener(type: string, listener: CacheListener<this>): void;
+  removeEventListener(type: string, listener: CacheListener<this>): void;
+  /** Tells the owner to stop observing (one decache per time it was received); idempotent. */
+  release(): void;
+  /** The type name it arrived under; undefined before. */
+  readonly typeName: string | undefined;
+}
+
+/** An observer's handle on one peer's replica of a Cacheable. */
+export interface CacheObserver {
+  callRemote<T = PbValue>(method: string, ...args: PbValue[]): Promise<T>;
+}
+
+/** An object replicated to each peer once per connection (`static pbTypeName` names its type). */
+export class Cacheable {
+  constructor();
+  getStateToCacheAndObserveFor(perspective: unknown, observer: CacheObserver): PbValue;
+  stoppedObserving(perspective: unknown, observer: CacheObserver): void;
+}
+
+// ---- values ----
+
+/** Python's tuple. Derived arrays (map, filter …) are plain Arrays. */
+export class Tuple<T = PbValue> extends Array<T> {}
+export function tuple<T extends PbValue[]>(...items: T): Tuple<T[number]>;
+
+/** Python's frozenset: a Set that refuses changes. */
+export class FrozenSet<T = PbValue> extends Set<T> {
+  constructor(items?: Iterable<T> | null);
+}
+
+/** Python's decimal.Decimal: unscaled × 10^exponent. */
+export class Decimal {
+  constructor(unscaled: bigint | number, exponent: number);
+  readonly unscaled: bigint;
+  readonly exponent: number;
+  toString(): string;
+}
+
+/** Python's naive datetime, date, time and timedelta, as Jelly spells them. */
+export class TimeValue {
+  constructor(kind: 'datetime' | 'date' | 'time' | 'timedelta', fields: number[]);
+  readonly kind: 'datetime' | 'date' | 'time' | 'timedelta';
+  readonly fields: readonly number[];
+}
+
+/** What the peer could not serialize, with its reason. */
+export class Unpersistable {
+  constructor(reason: string);
+  readonly reason: string;
+}
+
+// ---- errors ----
+
+export class PbjError extends Error {}
+
+/** Throw it from a remote method: the caller sees `twisted.spread.pb.Error` with this message. */
+export class PbError extends PbjError {
+  static readonly TWISTED_TYPE: 'twisted.spread.pb.Error';
+  readonly remoteType: string;
+}
+
+/** A remote method failed. */
+export class RemoteError extends PbjError {
+  constructor(remoteType: string, message: string, remoteTraceback?: string, parents?: string[]);
+  /** The qualified name of the remote exception, e.g. `twisted.spread.pb.Error`. */
+  readonly remoteType: string;
+  readonly remoteTraceback: string;
+  /** Its class and base names, most derived first. */
+  readonly parents: readonly string[];
+  isA(qualifiedName: string): boolean;
+  readonly isPbError: boolean;
+}
+
+/** `twisted.cred.error.UnauthorizedLogin`: wrong password or unknown user. */
+export class UnauthorizedLoginError extends RemoteError {
+  static readonly TWISTED_TYPE: 'twisted.cred.error.UnauthorizedLogin';
+  constructor(message?: string, remoteTraceback?: string);
+}
+
+/** The connection dropped while the call was waiting. */
+export class ConnectionLostError extends PbjError {}
+/** A call through a released reference or a closed connection. */
+export class DeadReferenceError extends PbjError {}
+/** The peer broke the protocol; the connection is closed. */
+export class ProtocolError extends PbjError {}
+
+/** A value went over a limit (`limitName` is a key of Limits). */
+export class LimitExceededError extends ProtocolError {
+  constructor(what: string, limitName: keyof Limits, value: number, maximum: number);
+  readonly limitName: keyof Limits;
+  readonly value: number;
+  readonly maximum: number;
+}
+
+/** The wire named a copy or cache type this side did not register. */
+export class InsecureJellyError extends PbjError {
+  static readonly TWISTED_TYPE: 'twisted.spread.jelly.InsecureJelly';
+  constructor(typeName: string, message: string);
+  readonly typeName: string;
+}
+
+/** MD5 (RFC 1321) of bytes or of a string's UTF-8: what PB's login uses. */
+export function md5(data: Uint8Array | string): Uint8Array;

@@ -1,0 +1,187 @@
+/**
+ * Connecting over WebSocket: one PB message per binary frame, the serializer chosen by the subprotocol
+ * (`banana` or `msgpack`), and `(version 6)` from each side as soon as the socket opens.
+ */
+import { Broker } from './broker.js';
+import { defaultRegistry } from './copies.js';
+import { ConnectionLostError, ProtocolError } from './errors.js';
+import { makeLimits } from './limits.js';
+import { login, loginAnonymous } from './login.js';
+import { serializerNamed } from './serializers.js';
+
+/**
+ * One connection to a PB server. Its root object, login, disconnect notification and close; everything else
+ * goes through the references it hands out.
+ */
+export class Connection {
+  #broker;
+  #close;
+
+  /** Made by {@link connect}. */
+  constructor(broker, close, url) {
+    this.#broker = broker;
+    this.#close = close;
+    this.url = url;
+    /** Resolves (with the cause, if any) once the connection is closed. */
+    this.closed = broker.closed;
+  }
+
+  /** The server's root object (`"root"`): no round trip. */
+  async getRootObject() {
+    return this.#broker.rootReference;
+  }
+
+  /**
+   * Logs in with PB's MD5 challenge–response; resolves to the avatar (keep it: releasing it logs out). A wrong
+   * password rejects with UnauthorizedLoginError and the connection stays usable. `mind` (optional) is a
+   * Referenceable the server may call back.
+   */
+  login(username, password, mind = null) {
+    return login(this.#broker.rootReference, username, password, mind);
+  }
+
+  /** Logs in anonymously; resolves to the avatar. */
+  loginAnonymous(mind = null) {
+    return loginAnonymous(this.#broker.rootReference, mind);
+  }
+
+  /** Runs `callback(cause)` when the connection closes (cause undefined after `close()`); returns an undo. */
+  onDisconnect(callback) {
+    this.#broker.notifyOnDisconnect(callback);
+    return () => this.#broker.dontNotifyOnDisconnect(callback);
+  }
+
+  /** Closes the connection: pending calls reject with ConnectionLostError, references go dead. Idempotent. */
+  close() {
+    this.#close();
+  }
+
+  /** Whether the connection is open. */
+  get connected() {
+    return this.#broker.connected;
+  }
+
+  /** The serializer in use: `banana` or `msgpack`. */
+  get serializer() {
+    return this.#broker.serializer.name;
+  }
+
+  /** Counts of the connection's tables (exported objects, references held, pending calls, caches). */
+  stats() {
+    return this.#broker.stats();
+  }
+}
+
+function frameBytes(data) {
+  if (data instanceof ArrayBuffer) {
+    return new Uint8Array(data);
+  }
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  if (Array.isArray(data)) {
+    const length = data.reduce((n, part) => n + part.byteLength, 0);
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const part of data) {
+      out.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), at);
+      at += part.byteLength;
+    }
+    return out;
+  }
+  return null;
+}
+
+/**
+ * Opens a WebSocket to a PB server and resolves to a {@link Connection} once the socket is open.
+ *
+ * Options: `serializer` (`'banana'`, the default, or `'msgpack'`); `WebSocket` (the implementation, required
+ * where there is no global one: in Node, `WebSocket` from the `ws` package); `copies` (a CopyRegistry; default
+ * the one `registerCopy`/`registerCache` fill); `limits` (overrides of DEFAULT_LIMITS); `timeout` (ms to wait
+ * for the socket to open, default 30000); `onWarning` (receives what the connection ignored; default none).
+ */
+export function connect(url, options = {}) {
+  const {
+    serializer: serializerName = 'banana', WebSocket: Impl = globalThis.WebSocket, copies = defaultRegistry,
+    limits: limitOverrides, timeout = 30000, onWarning = () => {},
+  } = options;
+  let serializer;
+  let limits;
+  try {
+    serializer = serializerNamed(serializerName);
+    limits = makeLimits(limitOverrides);
+    if (typeof Impl !== 'function') {
+      throw new TypeError('no WebSocket implementation: in Node, pass { WebSocket } from the "ws" package');
+    }
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return new Promise((resolve, reject) => {
+    let ws;
+    try {
+      ws = new Impl(url, [serializer.name]);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    let broker = null;
+    let error = null;
+    const timer = setTimeout(() => {
+      reject(new ConnectionLostError(`no connection to ${url} within ${timeout} ms`));
+      ws.close();
+    }, timeout);
+    const closeSocket = (code, reason) => {
+      try {
+        ws.close(code, reason);
+      } catch {
+        ws.close(); // a browser accepts only 1000 and 3000–4999 from a client
+      }
+    };
+    ws.onerror = (event) => {
+      error = event?.error ?? new Error(event?.message ?? `WebSocket error on ${url}`);
+    };
+    ws.onopen = () => {
+      clearTimeout(timer);
+      if (ws.protocol !== serializer.name) {
+        closeSocket(1002, 'subprotocol');
+        reject(new ProtocolError(`the server at ${url} did not accept the subprotocol '${serializer.name}'`
+          + ` (it chose '${ws.protocol}')`));
+        return;
+      }
+      broker = new Broker({
+        link: {
+          send: (bytes) => ws.send(bytes),
+          close: (code, reason) => closeSocket(code, reason),
+        },
+        serializer, registry: copies, limits, onWarning,
+      });
+      broker.sendVersion();
+      resolve(new Connection(broker, () => {
+        broker.connectionLost(null);
+        closeSocket(1000, 'closed');
+      }, url));
+    };
+    ws.onmessage = (event) => {
+      if (broker === null) {
+        return;
+      }
+      const bytes = frameBytes(event.data);
+      if (bytes === null) {
+        broker.fail(new ProtocolError('a text frame: PB messages travel in binary frames'));
+        return;
+      }
+      broker.receiveFrame(bytes);
+    };
+    ws.onclose = (event) => {
+      clearTimeout(timer);
+      const cause = error ?? new Error(`WebSocket closed (${event?.code ?? 'no code'}`
+        + `${event?.reason ? `: ${event.reason}` : ''})`);
+      if (broker === null) {
+        reject(new ConnectionLostError(`cannot connect to ${url}: ${cause.message}`, { cause }));
+      } else {
+        broker.connectionLost(cause);
+      }
+    };
+  });
+}

@@ -1,0 +1,345 @@
+/**
+ * A connection's tables, one class per job: the objects this side exports (with reference counts), the peer's
+ * objects it holds references to (counting the tokens received), the cacheables the peer observes, the
+ * replicas of the peer's cacheables, and the calls waiting for an answer.
+ */
+import { LimitExceededError, ProtocolError } from './errors.js';
+import { RemoteReference } from './flavors.js';
+
+const Weak = typeof WeakRef === 'function' ? WeakRef : class Strong {
+  constructor(value) {
+    this.value = value;
+  }
+
+  deref() {
+    return this.value;
+  }
+};
+const Finalizers = typeof FinalizationRegistry === 'function' ? FinalizationRegistry : class None {
+  register() {}
+
+  unregister() {}
+};
+
+/**
+ * The objects this side exports to the peer (Twisted's `localObjects`): luid → object with a count of the
+ * references sent, plus objects served by name (`"root"`), which are never counted. A luid is never reused on a
+ * connection; the counter is shared with the {@link CacheTable}, as in Twisted.
+ */
+export class LocalObjectTable {
+  constructor(maxObjects, luids) {
+    this.maxObjects = maxObjects;
+    this.luids = luids;
+    this.byLuid = new Map();
+    this.byObject = new Map();
+    this.named = new Map();
+  }
+
+  putNamed(name, object) {
+    this.named.set(name, object);
+  }
+
+  /** Counts one more reference sent for `object`; returns its luid. */
+  export(object) {
+    let entry = this.byObject.get(object);
+    if (entry === undefined) {
+      if (this.byLuid.size >= this.maxObjects) {
+        throw new LimitExceededError('objects exported to one peer', 'maxLocalObjects', this.byLuid.size + 1,
+          this.maxObjects);
+      }
+      entry = { luid: ++this.luids.last, object, references: 0 };
+      this.byLuid.set(entry.luid, entry);
+      this.byObject.set(object, entry);
+    }
+    entry.references++;
+    return entry.luid;
+  }
+
+  /** The peer dropped one reference; returns the object if that was the last (it is forgotten), else null. */
+  decref(luid) {
+    const entry = this.byLuid.get(luid);
+    if (entry === undefined) {
+      throw new ProtocolError(`decref for object id ${luid}, which is not exported`);
+    }
+    if (--entry.references > 0) {
+      return null;
+    }
+    this.byLuid.delete(luid);
+    this.byObject.delete(entry.object);
+    return entry.object;
+  }
+
+  /** The object exported as `id` (a luid or a name), or undefined. */
+  lookup(id) {
+    return typeof id === 'number' ? this.byLuid.get(id)?.object : this.named.get(id);
+  }
+
+  get size() {
+    return this.byLuid.size;
+  }
+
+  clear() {
+    this.byLuid.clear();
+    this.byObject.clear();
+    this.named.clear();
+  }
+}
+
+/**
+ * The peer's objects this side holds references to: one live RemoteReference per luid, counting the
+ * `(remote N)` tokens received for it, because the peer expects one `decref` per token. Releasing the reference,
+ * or the garbage collector finding it unreachable, sends them.
+ */
+export class ImportTable {
+  #live = new Map();
+  #finalizers = new Finalizers((state) => state.release());
+  #closed = false;
+
+  constructor(broker) {
+    this.broker = broker;
+  }
+
+  /** One more `(remote luid)` token: the live reference for it, or a new one. */
+  importRemote(luid) {
+    const existing = this.#live.get(luid)?.deref();
+    if (existing !== undefined) {
+      const state = this.broker.bindingOf(existing);
+      if (!state.released) {
+        state.tokens++;
+        return existing;
+      }
+    }
+    const table = this;
+    const state = {
+      broker: this.broker,
+      id: luid,
+      tokens: 1,
+      released: false,
+      release() {
+        if (this.released) {
+          return;
+        }
+        this.released = true;
+        table.#released(this);
+      },
+    };
+    const reference = new RemoteReference(state);
+    this.#live.set(luid, new Weak(reference));
+    this.#finalizers.register(reference, state, state);
+    return reference;
+  }
+
+  #released(state) {
+    this.#finalizers.unregister(state);
+    const current = this.#live.get(state.id)?.deref();
+    if (current === undefined || this.broker.bindingOf(current) === state) {
+      this.#live.delete(state.id);
+    }
+    if (!this.#closed) {
+      this.broker.sendCounted('decref', state.id, state.tokens);
+    }
+  }
+
+  get size() {
+    let live = 0;
+    for (const weak of this.#live.values()) {
+      if (weak.deref() !== undefined) live++;
+    }
+    return live;
+  }
+
+  /** The connection is gone: nothing is sent for references released from now on. */
+  close() {
+    this.#closed = true;
+    for (const weak of this.#live.values()) {
+      const reference = weak.deref();
+      if (reference !== undefined) {
+        this.broker.bindingOf(reference).released = true;
+      }
+    }
+    this.#live.clear();
+  }
+}
+
+/**
+ * This side's cacheables that the peer observes (Twisted's `remotelyCachedObjects`): cache id → cacheable, its
+ * observer, and how many times it was sent. The peer's `decache`s count down; at zero the entry goes.
+ */
+export class CacheTable {
+  constructor(maxObjects, luids) {
+    this.maxObjects = maxObjects;
+    this.luids = luids;
+    this.byLuid = new Map();
+    this.byObject = new Map();
+  }
+
+  /** The entry of a cacheable already sent, counting one more reference, or null if it is new. */
+  reuse(cacheable) {
+    const entry = this.byObject.get(cacheable);
+    if (entry === undefined) {
+      return null;
+    }
+    entry.references++;
+    return entry;
+  }
+
+  /** A new entry with one reference; `makeObserver(luid)` gives its observer. */
+  add(cacheable, perspective, makeObserver) {
+    if (this.byLuid.size >= this.maxObjects) {
+      throw new LimitExceededError('cacheables observed by one peer', 'maxLocalObjects', this.byLuid.size + 1,
+        this.maxObjects);
+    }
+    const luid = ++this.luids.last;
+    const entry = { luid, cacheable, perspective, observer: makeObserver(luid), references: 1 };
+    this.byLuid.set(luid, entry);
+    this.byObject.set(cacheable, entry);
+    return entry;
+  }
+
+  /** One reference less; returns the entry if that was the last (it is removed), else null. */
+  release(luid) {
+    const entry = this.byLuid.get(luid);
+    if (entry === undefined) {
+      throw new ProtocolError(`decache for cache id ${luid}, which is not cached by the peer`);
+    }
+    if (--entry.references > 0) {
+      return null;
+    }
+    this.byLuid.delete(luid);
+    this.byObject.delete(entry.cacheable);
+    return entry;
+  }
+
+  lookup(luid) {
+    return this.byLuid.get(luid)?.cacheable;
+  }
+
+  get size() {
+    return this.byLuid.size;
+  }
+
+  /** Empties the table; returns what was in it. */
+  clear() {
+    const all = [...this.byLuid.values()];
+    this.byLuid.clear();
+    this.byObject.clear();
+    return all;
+  }
+}
+
+/**
+ * The peer's cacheables this side replicates (Twisted's `locallyCachedObjects`): cache id → the one RemoteCache
+ * and the number of times the peer sent it, because the peer expects one `decache` per time. The entry stays
+ * until the peer's `uncache`, since a `(cached N)` may be on its way when this side releases.
+ */
+export class RemoteCacheTable {
+  #entries = new Map();
+  #finalizers = new Finalizers((entry) => entry.release());
+  #closed = false;
+
+  constructor(broker) {
+    this.broker = broker;
+  }
+
+  /** Registers a replica received for the first time, with one token; returns its binding. */
+  add(luid, typeName, cache) {
+    if (this.#entries.has(luid)) {
+      throw new ProtocolError(`cache id ${luid} sent twice with its state`);
+    }
+    const table = this;
+    const entry = {
+      broker: this.broker,
+      luid,
+      typeName,
+      cache: new Weak(cache),
+      tokens: 1,
+      released: false,
+      release() {
+        if (this.released) {
+          return;
+        }
+        this.released = true;
+        const count = this.tokens;
+        this.tokens = 0;
+        table.#finalizers.unregister(this);
+        if (!table.#closed) {
+          table.broker.sendCounted('decache', luid, count);
+        }
+      },
+    };
+    this.#entries.set(luid, entry);
+    this.#finalizers.register(cache, entry, entry);
+    return entry;
+  }
+
+  /** `(cached luid)`: the replica, counting one more token. */
+  cached(luid) {
+    const entry = this.#entries.get(luid);
+    const cache = entry?.cache.deref();
+    if (cache === undefined) {
+      throw new ProtocolError(`(cached ${luid}) names no cache this side holds`);
+    }
+    if (entry.released) {
+      entry.released = false;
+      entry.tokens = 1;
+      this.#finalizers.register(cache, entry, entry);
+    } else {
+      entry.tokens++;
+    }
+    return cache;
+  }
+
+  /** The replica cached as `luid`, or undefined. */
+  lookup(luid) {
+    return this.#entries.get(luid)?.cache.deref();
+  }
+
+  /** `(uncache luid)`: the owner forgot it. */
+  uncache(luid) {
+    if (!this.#entries.delete(luid)) {
+      throw new ProtocolError(`uncache for cache id ${luid}, which this side does not hold`);
+    }
+  }
+
+  get size() {
+    return this.#entries.size;
+  }
+
+  close() {
+    this.#closed = true;
+    this.#entries.clear();
+  }
+}
+
+/** The calls waiting for an answer, by request id. */
+export class PendingCalls {
+  #calls = new Map();
+  #last = 0;
+
+  /** The next request id (every call uses one, answered or not). */
+  nextId() {
+    return ++this.#last;
+  }
+
+  register(id, resolve, reject) {
+    this.#calls.set(id, { resolve, reject });
+  }
+
+  /** The call waiting for `id`, removed; or undefined. */
+  take(id) {
+    const call = this.#calls.get(id);
+    this.#calls.delete(id);
+    return call;
+  }
+
+  get size() {
+    return this.#calls.size;
+  }
+
+  /** Removes every waiting call; returns them. */
+  closeAll() {
+    const all = [...this.#calls.values()];
+    this.#calls.clear();
+    return all;
+  }
+}
