@@ -1,8 +1,5 @@
 package dev.pbj;
 
-import java.lang.reflect.RecordComponent;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An object sent by copy (Twisted's {@code pb.Copyable}): the peer receives its type name and its state, and
@@ -30,21 +27,19 @@ public interface Copyable {
    * values. Records: their components, in declaration order.
    */
   default Object getStateToCopy() {
-    if (getClass().isRecord()) {
-      Map<String, Object> state = new LinkedHashMap<>();
-      for (RecordComponent component : getClass().getRecordComponents()) {
-        try {
-          java.lang.reflect.Method accessor = component.getAccessor();
-          accessor.setAccessible(true);
-          state.put(component.getName(), accessor.invoke(this));
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot read record component " + component, e);
-        }
-      }
-      return state;
+    if (this instanceof Record) {
+      return recordState((Record) this);
     }
     throw new UnsupportedOperationException(getClass().getName()
         + " implements Copyable but does not override getStateToCopy()");
+  }
+
+  /**
+   * The state a record is copied with: its components by name, in declaration order, in a new mutable map. The
+   * accessors are bound once per record class.
+   */
+  static java.util.Map<String, Object> recordState(Record record) {
+    return RecordStates.of(record);
   }
 
   /** The state sent to a logged-in peer; {@code perspective} is its avatar, or null. */

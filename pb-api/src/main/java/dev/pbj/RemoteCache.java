@@ -9,7 +9,7 @@ import java.util.Objects;
  * receiving the same cacheable again gives the same instance.
  *
  * <p>Closing releases it: the owner is told and stops observing. The garbage collector releases an unreachable
- * cache as a fallback. Subclasses need a no-argument constructor.
+ * cache as a fallback. Instances come from the factory registered with the copy registry.
  */
 public abstract class RemoteCache implements AutoCloseable {
   private volatile Binding binding;

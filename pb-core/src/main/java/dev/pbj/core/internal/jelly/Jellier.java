@@ -14,7 +14,6 @@ import dev.pbj.Tuple;
 import dev.pbj.Viewable;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.spi.TokenSink;
-import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -326,17 +324,7 @@ public final class Jellier {
 
   /** A registered record that is not Copyable: its components. */
   private static Object recordState(Object value) {
-    Map<String, Object> state = new LinkedHashMap<>();
-    for (RecordComponent component : value.getClass().getRecordComponents()) {
-      try {
-        java.lang.reflect.Method accessor = component.getAccessor();
-        accessor.setAccessible(true);
-        state.put(component.getName(), accessor.invoke(value));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read record component " + component, e);
-      }
-    }
-    return state;
+    return Copyable.recordState((Record) value);
   }
 
   private void writeSequence(TokenSink out, String tag, Collection<?> elements, int depth) {
