@@ -1,5 +1,8 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +72,7 @@ class BananaDecoderTest {
     assertThatThrownBy(() -> Feeding.whole("pb", two, Hex.decode("03 80 01 81 02 81 03 81")))
         .isInstanceOfSatisfying(LimitExceededException.class,
             e -> assertThat(e.limitName()).isEqualTo("maxListLength"));
-    RecordingSink sink = new RecordingSink();
+    RecordingSink sink = RecordingSink.rejectingText();
     new BananaDecoder("pb", DEFAULTS, sink).feed(ByteBuffer.wrap(prefixed(655_360, 0x80)));
     assertThat(sink.tokens).containsExactly(Token.list(655_360));
   }
@@ -96,7 +99,7 @@ class BananaDecoderTest {
   void acceptsExactlyMaxPrefixLengthBytesAndRefusesOneMoreBeforeTheTypeByte() {
     Limits two = Limits.builder().maxPrefixLength(2).build();
     assertThat(Feeding.whole("pb", two, Hex.decode("7f 7f 81"))).containsExactly(Token.integer(16383));
-    RecordingSink sink = new RecordingSink();
+    RecordingSink sink = RecordingSink.rejectingText();
     BananaDecoder decoder = new BananaDecoder("pb", two, sink);
     decoder.feed(ByteBuffer.wrap(Hex.decode("00 00")));
     assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(Hex.decode("00"))))
@@ -108,7 +111,7 @@ class BananaDecoderTest {
   void emitsMinusTwoToTheSixtyThreeAsLongAndTwoToTheSixtyThreeAsBigInteger() {
     byte[] minLong = Hex.decode("00 00 00 00 00 00 00 00 00 01 86");
     List<Object> seen = new ArrayList<>();
-    RecordingSink sink = new RecordingSink() {
+    RecordingSink sink = new RecordingSink(false) {
       @Override
       public void integer(long value) {
         seen.add(value);
@@ -131,7 +134,7 @@ class BananaDecoderTest {
   void passesCallersArrayWithoutCopyingWhenStringArrivesInOneChunk() {
     byte[] data = Hex.decode("02 80 02 82 68 69 01 82 21");
     List<byte[]> arrays = new ArrayList<>();
-    RecordingSink sink = new RecordingSink() {
+    RecordingSink sink = new RecordingSink(false) {
       @Override
       public void bytes(byte[] buffer, int offset, int length) {
         arrays.add(buffer);
@@ -149,7 +152,7 @@ class BananaDecoderTest {
 
   @Test
   void reportsInMessageWhileListOpenOrTokenPartial() {
-    BananaDecoder decoder = new BananaDecoder("pb", DEFAULTS, new RecordingSink());
+    BananaDecoder decoder = new BananaDecoder("pb", DEFAULTS, RecordingSink.rejectingText());
     assertThat(decoder.inMessage()).isFalse();
     decoder.feed(ByteBuffer.wrap(Hex.decode("02 80 01 81")));
     assertThat(decoder.inMessage()).as("list open").isTrue();
@@ -169,7 +172,7 @@ class BananaDecoderTest {
     byte[] segment = Hex.decode("02 82 70 62 02 80 13 87 06 81");
     List<Token> seen = new ArrayList<>();
     BananaDecoder[] decoder = new BananaDecoder[1];
-    decoder[0] = new BananaDecoder("none", DEFAULTS, new RecordingSink() {
+    decoder[0] = new BananaDecoder("none", DEFAULTS, new RecordingSink(false) {
       @Override
       public void bytes(byte[] buffer, int offset, int length) {
         super.bytes(buffer, offset, length);
@@ -189,7 +192,7 @@ class BananaDecoderTest {
 
   @Test
   void failsForGoodWhenTheSinkThrows() {
-    BananaDecoder decoder = new BananaDecoder("pb", DEFAULTS, new RecordingSink() {
+    BananaDecoder decoder = new BananaDecoder("pb", DEFAULTS, new RecordingSink(false) {
       @Override
       public void integer(long value) {
         throw new IllegalStateException("sink refused " + value);
@@ -222,7 +225,7 @@ class BananaDecoderTest {
 
   @Test
   void rejectsUnknownDialect() {
-    assertThatThrownBy(() -> new BananaDecoder("json", DEFAULTS, new RecordingSink()))
+    assertThatThrownBy(() -> new BananaDecoder("json", DEFAULTS, RecordingSink.rejectingText()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("json");
   }

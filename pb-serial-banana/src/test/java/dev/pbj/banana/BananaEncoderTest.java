@@ -1,5 +1,8 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -163,7 +166,7 @@ class BananaEncoderTest {
     BananaEncoder e = new BananaEncoder("none", DEFAULTS);
     e.text(s);
     byte[] m = e.takeMessage();
-    RecordingSink sink = new RecordingSink();
+    RecordingSink sink = RecordingSink.rejectingText();
     new BananaDecoder("none", DEFAULTS, sink).feed(ByteBuffer.wrap(m));
     assertThat(sink.tokens.get(1)).isEqualTo(new Token("bytes", "756e69636f6465"));
     return Hex.decode(sink.tokens.get(2).value());

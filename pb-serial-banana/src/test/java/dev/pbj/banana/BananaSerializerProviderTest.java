@@ -1,5 +1,7 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Limits;
@@ -34,7 +36,7 @@ class BananaSerializerProviderTest {
       encoder.symbol("version");
       encoder.integer(6);
       encoder.endList();
-      RecordingSink sink = new RecordingSink();
+      RecordingSink sink = RecordingSink.rejectingText();
       var decoder = provider.newDecoder(dialect, Limits.defaults(), sink);
       decoder.feed(ByteBuffer.wrap(encoder.takeMessage()));
       assertThat(sink.tokens).hasSize(4);

@@ -1,5 +1,7 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Limits;
@@ -40,7 +42,7 @@ final class Feeding {
    * in {@code data} is unfinished.
    */
   static List<Token> chunks(String dialect, Limits limits, byte[] data, int... cuts) {
-    RecordingSink sink = new RecordingSink();
+    RecordingSink sink = RecordingSink.rejectingText();
     BananaDecoder decoder = new BananaDecoder(dialect, limits, sink);
     int from = 0;
     for (int cut : cuts) {
@@ -78,7 +80,7 @@ final class Feeding {
   }
 
   private static List<Token> feedOnce(String dialect, Limits limits, ByteBuffer buffer) {
-    RecordingSink sink = new RecordingSink();
+    RecordingSink sink = RecordingSink.rejectingText();
     BananaDecoder decoder = new BananaDecoder(dialect, limits, sink);
     int limit = buffer.limit();
     decoder.feed(buffer);

@@ -1,5 +1,9 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
+import dev.pbj.testkit.TokenPlayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Limits;
@@ -95,7 +99,7 @@ class GoldenVectorTest {
       byte[] data = stream.toByteArray();
       Random random = new Random(42);
       for (int round = 0; round < 20; round++) {
-        RecordingSink sink = new RecordingSink();
+        RecordingSink sink = RecordingSink.rejectingText();
         BananaDecoder decoder = new BananaDecoder(dialect, LIMITS, sink);
         for (int at = 0; at < data.length; ) {
           int n = Math.min(data.length - at, 1 + random.nextInt(round < 10 ? 16 : 4096));

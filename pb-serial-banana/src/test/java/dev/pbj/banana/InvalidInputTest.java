@@ -1,5 +1,8 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +52,7 @@ class InvalidInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalid")
   void staysFailedAfterTheError(Invalid c) {
-    BananaDecoder decoder = new BananaDecoder(c.dialect(), c.limits(), new RecordingSink());
+    BananaDecoder decoder = new BananaDecoder(c.dialect(), c.limits(), RecordingSink.rejectingText());
     assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(c.bytes()))).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(Hex.decode("01 81"))))
         .isInstanceOf(ProtocolException.class)

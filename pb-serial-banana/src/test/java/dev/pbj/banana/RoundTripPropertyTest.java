@@ -1,5 +1,8 @@
 package dev.pbj.banana;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.Token;
+import dev.pbj.testkit.TokenPlayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Limits;

@@ -1,5 +1,8 @@
 package dev.pbj.msgpack;
 
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
+import dev.pbj.testkit.TokenPlayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Limits;

@@ -1,5 +1,7 @@
 package dev.pbj.msgpack;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.Token;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pbj.Limits;

@@ -1,5 +1,7 @@
 package dev.pbj.msgpack;
 
+import dev.pbj.testkit.Hex;
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.pbj.msgpack;
 
+import dev.pbj.testkit.Token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Limits;

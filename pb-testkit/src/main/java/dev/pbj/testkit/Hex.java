@@ -1,13 +1,14 @@
-package dev.pbj.msgpack;
+package dev.pbj.testkit;
 
 /** Hex as the vector files write it. */
-final class Hex {
+/** Hex for golden vectors: lowercase, optionally spaced. */
+public final class Hex {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
   private Hex() {}
 
   /** Parses hex with or without spaces between bytes. */
-  static byte[] decode(String hex) {
+  public static byte[] decode(String hex) {
     String digits = hex.replace(" ", "");
     byte[] out = new byte[digits.length() / 2];
     for (int i = 0; i < out.length; i++) {
@@ -16,7 +17,7 @@ final class Hex {
     return out;
   }
 
-  static String encode(byte[] buffer, int offset, int length) {
+  public static String encode(byte[] buffer, int offset, int length) {
     StringBuilder sb = new StringBuilder(2 * length);
     for (int i = offset; i < offset + length; i++) {
       sb.append(DIGITS[(buffer[i] >> 4) & 0xf]).append(DIGITS[buffer[i] & 0xf]);
@@ -25,7 +26,7 @@ final class Hex {
   }
 
   /** The vector files' form: lowercase, space-separated. */
-  static String spaced(byte[] bytes) {
+  public static String spaced(byte[] bytes) {
     StringBuilder sb = new StringBuilder(3 * bytes.length);
     for (byte b : bytes) {
       if (sb.length() > 0) {

@@ -1,28 +1,31 @@
-package dev.pbj.msgpack;
+package dev.pbj.testkit;
 
 import java.math.BigInteger;
 
-/** One token in the neutral notation of {@code testdata/msgpack/README.md}; values kept as canonical strings. */
-record Token(String kind, String value) {
+/**
+ * One token in the neutral notation of the golden vectors ({@code testdata/banana/README.md}); values kept as
+ * canonical strings.
+ */
+public record Token(String kind, String value) {
 
-  static Token list(int length) {
+  public static Token list(int length) {
     return new Token("list", Integer.toString(length));
   }
 
-  static Token end() {
+  public static Token end() {
     return new Token("end", "");
   }
 
-  static Token integer(BigInteger value) {
+  public static Token integer(BigInteger value) {
     return new Token("int", value.toString());
   }
 
-  static Token integer(long value) {
+  public static Token integer(long value) {
     return new Token("int", Long.toString(value));
   }
 
   /** Floats compare by their bits (so -0.0 differs from 0.0), with every NaN equal. */
-  static Token floating(double value) {
+  public static Token floating(double value) {
     String text;
     if (Double.isNaN(value)) {
       text = "nan";
@@ -34,19 +37,19 @@ record Token(String kind, String value) {
     return new Token("float", text);
   }
 
-  static Token bytes(byte[] buffer, int offset, int length) {
+  public static Token bytes(byte[] buffer, int offset, int length) {
     return new Token("bytes", Hex.encode(buffer, offset, length));
   }
 
-  static Token symbol(String word) {
+  public static Token symbol(String word) {
     return new Token("symbol", word);
   }
 
-  static Token text(String value) {
+  public static Token text(String value) {
     return new Token("text", value);
   }
 
-  double doubleValue() {
+  public double doubleValue() {
     switch (value) {
       case "nan":
         return Double.NaN;

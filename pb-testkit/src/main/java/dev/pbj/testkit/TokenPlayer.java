@@ -1,4 +1,4 @@
-package dev.pbj.banana;
+package dev.pbj.testkit;
 
 import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;
@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Replays tokens into a sink (an encoder), as Jelly would call it. */
-final class TokenPlayer {
+public final class TokenPlayer {
   private TokenPlayer() {}
 
-  static void play(List<Token> tokens, TokenSink sink) {
+  public static void play(List<Token> tokens, TokenSink sink) {
     for (Token t : tokens) {
       switch (t.kind()) {
         case "list":

@@ -1,4 +1,4 @@
-package dev.pbj.banana;
+package dev.pbj.testkit;
 
 import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;
@@ -6,8 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records what a decoder emits, and fails on what a decoder must never do. */
-class RecordingSink implements TokenSink {
-  final List<Token> tokens = new ArrayList<>();
+public class RecordingSink implements TokenSink {
+  public final List<Token> tokens = new ArrayList<>();
+  private final boolean textAllowed;
+
+  /** A sink for decoders that may emit text tokens. */
+  public RecordingSink() {
+    this(true);
+  }
+
+  /** @param textAllowed whether text tokens are recorded (true) or a failure (false) */
+  protected RecordingSink(boolean textAllowed) {
+    this.textAllowed = textAllowed;
+  }
+
+  /** A sink for decoders that never emit text (banana: text arrives as Jelly's {@code (unicode …)} list). */
+  public static RecordingSink rejectingText() {
+    return new RecordingSink(false);
+  }
   private int depth;
 
   @Override
@@ -49,7 +65,10 @@ class RecordingSink implements TokenSink {
 
   @Override
   public void text(String value) {
-    throw new AssertionError("a banana decoder never emits text: " + value);
+    if (!textAllowed) {
+      throw new AssertionError("this decoder never emits text: " + value);
+    }
+    tokens.add(Token.text(value));
   }
 
   @Override
