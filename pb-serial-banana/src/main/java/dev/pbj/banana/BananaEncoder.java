@@ -1,5 +1,7 @@
 package dev.pbj.banana;
 
+import dev.pbj.spi.Utf8;
+
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.spi.MessageEncoder;

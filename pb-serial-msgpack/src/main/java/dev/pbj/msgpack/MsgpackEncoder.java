@@ -7,20 +7,16 @@ import static dev.pbj.msgpack.WireFormat.HEADER_LENGTH;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.spi.MessageEncoder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.pbj.spi.Utf8;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.buffer.MessageBuffer;
 
 /**
- * Writes the tokens of one message as a MessagePack frame: msgpack-core's {@link MessageBufferPacker} packs them
- * into its buffers, and {@link #takeMessage()} copies them once, behind the four-byte length, into an exact-size
- * array. The packer's buffer (8 KiB) is reused from one message to the next; the extra buffers of a large message
- * are dropped with it.
+ * Writes the tokens of one message as a MessagePack frame straight into one reusable array, the four-byte length
+ * first; {@link #takeMessage()} copies the frame out once, into an exact-size array. Writing MessagePack's few
+ * headers by hand (rather than through msgpack-core's packer, which the decoder uses) keeps a small call to a
+ * handful of array stores and one allocation. A buffer grown past 64 KiB by one large message is dropped after it.
  *
  * <p>Every token is written in its smallest MessagePack form, as msgpack-core and msgpack-python both pick it: an
  * int in the fewest bytes, a list as a fixarray/array 16/array 32, text as a str, a byte string as a bin, a float
@@ -37,19 +33,20 @@ import org.msgpack.core.buffer.MessageBuffer;
  */
 final class MsgpackEncoder implements MessageEncoder {
   private static final byte[] NO_MESSAGE = new byte[0];
+  private static final int INITIAL_CAPACITY = 256;
+  private static final int KEPT_CAPACITY = 64 * 1024;
   /** The largest body whose frame still fits in a Java array. */
   private static final long MAX_BODY = Integer.MAX_VALUE - 8 - HEADER_LENGTH;
 
   private final Limits limits;
-  private final MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
   private final SymbolCache symbols = new SymbolCache();
-  /** The packer's byte count where the current message's body begins. */
-  private long bodyStart;
+  private byte[] buffer = new byte[INITIAL_CAPACITY];
+  /** Where the next byte goes; the body starts at {@link WireFormat#HEADER_LENGTH}. */
+  private int position = HEADER_LENGTH;
 
   /** An encoder enforcing {@code limits} on what it sends. */
   MsgpackEncoder(Limits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
-    startMessage();
   }
 
   @Override
@@ -60,11 +57,17 @@ final class MsgpackEncoder implements MessageEncoder {
     if (length > limits.maxListLength()) {
       throw new LimitExceededException("list length", "maxListLength", length, limits.maxListLength());
     }
-    reserve(length < 16 ? 1 : length < 0x10000 ? 3 : 5);
-    try {
-      packer.packArrayHeader(length);
-    } catch (IOException e) {
-      throw impossible(e);
+    if (length < 16) {
+      reserve(1);
+      buffer[position++] = (byte) (0x90 | length);
+    } else if (length < 0x10000) {
+      reserve(3);
+      buffer[position++] = (byte) 0xdc;
+      put16(length);
+    } else {
+      reserve(5);
+      buffer[position++] = (byte) 0xdd;
+      put32(length);
     }
   }
 
@@ -74,12 +77,47 @@ final class MsgpackEncoder implements MessageEncoder {
   }
 
   @Override
-  public void integer(long value) {
-    reserve(integerSize(value));
-    try {
-      packer.packLong(value);
-    } catch (IOException e) {
-      throw impossible(e);
+  public void integer(long v) {
+    if (v >= 0) {
+      if (v < 0x80) {
+        reserve(1);
+        buffer[position++] = (byte) v;
+      } else if (v < 0x100) {
+        reserve(2);
+        buffer[position++] = (byte) 0xcc;
+        buffer[position++] = (byte) v;
+      } else if (v < 0x10000) {
+        reserve(3);
+        buffer[position++] = (byte) 0xcd;
+        put16((int) v);
+      } else if (v < 0x1_0000_0000L) {
+        reserve(5);
+        buffer[position++] = (byte) 0xce;
+        put32((int) v);
+      } else {
+        reserve(9);
+        buffer[position++] = (byte) 0xcf;
+        put64(v);
+      }
+    } else if (v >= -32) {
+      reserve(1);
+      buffer[position++] = (byte) v;
+    } else if (v >= Byte.MIN_VALUE) {
+      reserve(2);
+      buffer[position++] = (byte) 0xd0;
+      buffer[position++] = (byte) v;
+    } else if (v >= Short.MIN_VALUE) {
+      reserve(3);
+      buffer[position++] = (byte) 0xd1;
+      put16((int) v);
+    } else if (v >= Integer.MIN_VALUE) {
+      reserve(5);
+      buffer[position++] = (byte) 0xd2;
+      put32((int) v);
+    } else {
+      reserve(9);
+      buffer[position++] = (byte) 0xd3;
+      put64(v);
     }
   }
 
@@ -91,54 +129,62 @@ final class MsgpackEncoder implements MessageEncoder {
     }
     byte[] payload = value.toByteArray();
     checkPayload("big integer length", payload.length);
-    reserve(extSize(payload.length));
-    try {
-      packer.packExtensionTypeHeader(EXT_BIG_INTEGER, payload.length);
-      packer.addPayload(payload); // a fresh array: handed over, not copied
-    } catch (IOException e) {
-      throw impossible(e);
-    }
+    ext(EXT_BIG_INTEGER, payload, 0, payload.length);
   }
 
   @Override
   public void floating(double value) {
     reserve(9);
-    try {
-      packer.packDouble(value);
-    } catch (IOException e) {
-      throw impossible(e);
-    }
+    buffer[position++] = (byte) 0xcb;
+    put64(Double.doubleToRawLongBits(value));
   }
 
   @Override
-  public void bytes(byte[] buffer, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
+  public void bytes(byte[] source, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, source.length);
     checkPayload("byte string length", length);
-    reserve((length < 0x100 ? 2 : length < 0x10000 ? 3 : 5) + (long) length);
-    try {
-      packer.packBinaryHeader(length);
-      packer.writePayload(buffer, offset, length);
-    } catch (IOException e) {
-      throw impossible(e);
+    if (length < 0x100) {
+      reserve(2L + length);
+      buffer[position++] = (byte) 0xc4;
+      buffer[position++] = (byte) length;
+    } else if (length < 0x10000) {
+      reserve(3L + length);
+      buffer[position++] = (byte) 0xc5;
+      put16(length);
+    } else {
+      reserve(5L + length);
+      buffer[position++] = (byte) 0xc6;
+      put32(length);
     }
+    System.arraycopy(source, offset, buffer, position, length);
+    position += length;
   }
 
   /**
    * A str of the text's UTF-8, as {@code String.getBytes(UTF_8)} produces it (an unpaired surrogate becomes
-   * {@code '?'}).
+   * {@code '?'}), encoded in place.
    */
   @Override
   public void text(String value) {
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    int length = utf8.length;
+    int length = Utf8.encodedLength(value);
     checkPayload("text length", length);
-    reserve((length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5) + (long) length);
-    try {
-      packer.packRawStringHeader(length);
-      packer.addPayload(utf8); // a fresh array: handed over, not copied
-    } catch (IOException e) {
-      throw impossible(e);
+    if (length < 32) {
+      reserve(1L + length);
+      buffer[position++] = (byte) (0xa0 | length);
+    } else if (length < 0x100) {
+      reserve(2L + length);
+      buffer[position++] = (byte) 0xd9;
+      buffer[position++] = (byte) length;
+    } else if (length < 0x10000) {
+      reserve(3L + length);
+      buffer[position++] = (byte) 0xda;
+      put16(length);
+    } else {
+      reserve(5L + length);
+      buffer[position++] = (byte) 0xdb;
+      put32(length);
     }
+    position = Utf8.encode(value, buffer, position);
   }
 
   /**
@@ -150,13 +196,35 @@ final class MsgpackEncoder implements MessageEncoder {
   public void symbol(String word) {
     byte[] ascii = symbols.bytesOf(word);
     checkPayload("symbol length", ascii.length);
-    reserve(extSize(ascii.length));
-    try {
-      packer.packExtensionTypeHeader(EXT_SYMBOL, ascii.length);
-      packer.writePayload(ascii); // a shared array: copied
-    } catch (IOException e) {
-      throw impossible(e);
+    ext(EXT_SYMBOL, ascii, 0, ascii.length);
+  }
+
+  private void ext(byte type, byte[] payload, int offset, int n) {
+    int header;
+    int code;
+    switch (n) {
+      case 1 -> { header = 2; code = 0xd4; }
+      case 2 -> { header = 2; code = 0xd5; }
+      case 4 -> { header = 2; code = 0xd6; }
+      case 8 -> { header = 2; code = 0xd7; }
+      case 16 -> { header = 2; code = 0xd8; }
+      default -> {
+        header = n < 0x100 ? 3 : n < 0x10000 ? 4 : 6;
+        code = n < 0x100 ? 0xc7 : n < 0x10000 ? 0xc8 : 0xc9;
+      }
     }
+    reserve((long) header + n);
+    buffer[position++] = (byte) code;
+    if (header == 3) {
+      buffer[position++] = (byte) n;
+    } else if (header == 4) {
+      put16(n);
+    } else if (header == 6) {
+      put32(n);
+    }
+    buffer[position++] = type;
+    System.arraycopy(payload, offset, buffer, position, n);
+    position += n;
   }
 
   /**
@@ -165,37 +233,25 @@ final class MsgpackEncoder implements MessageEncoder {
    */
   @Override
   public byte[] takeMessage() {
-    long length = bodyLength();
+    int length = position - HEADER_LENGTH;
     if (length == 0) {
       return NO_MESSAGE;
     }
-    byte[] frame = new byte[HEADER_LENGTH + (int) length];
-    frame[0] = (byte) (length >>> 24);
-    frame[1] = (byte) (length >>> 16);
-    frame[2] = (byte) (length >>> 8);
-    frame[3] = (byte) length;
-    int at = HEADER_LENGTH;
-    for (MessageBuffer part : packer.toBufferList()) {
-      part.getBytes(0, frame, at, part.size());
-      at += part.size();
-    }
-    assert at == frame.length : at + " bytes written for a frame of " + frame.length;
-    startMessage();
+    buffer[0] = (byte) (length >>> 24);
+    buffer[1] = (byte) (length >>> 16);
+    buffer[2] = (byte) (length >>> 8);
+    buffer[3] = (byte) length;
+    byte[] frame = Arrays.copyOf(buffer, position);
+    reset();
     return frame;
   }
 
   @Override
   public void reset() {
-    startMessage();
-  }
-
-  private void startMessage() {
-    packer.clear();
-    bodyStart = packer.getTotalWrittenBytes();
-  }
-
-  private long bodyLength() {
-    return packer.getTotalWrittenBytes() - bodyStart;
+    position = HEADER_LENGTH;
+    if (buffer.length > KEPT_CAPACITY) {
+      buffer = new byte[INITIAL_CAPACITY];
+    }
   }
 
   private void checkPayload(String what, int length) {
@@ -204,50 +260,35 @@ final class MsgpackEncoder implements MessageEncoder {
     }
   }
 
-  /** Fails, before anything is written, if {@code bytes} more would take the body past the message limit. */
+  /** Makes room for {@code bytes} more, failing first if they would take the body past the message limit. */
   private void reserve(long bytes) {
-    long length = bodyLength() + bytes;
-    if (length > limits.maxMessageLength()) {
-      throw new LimitExceededException("message length", "maxMessageLength", length, limits.maxMessageLength());
+    long body = position - HEADER_LENGTH + bytes;
+    if (body > limits.maxMessageLength()) {
+      throw new LimitExceededException("message length", "maxMessageLength", body, limits.maxMessageLength());
     }
-    if (length > MAX_BODY) {
+    if (body > MAX_BODY) {
       throw new IllegalStateException("msgpack message larger than " + MAX_BODY + " bytes");
     }
+    int needed = (int) (position + bytes);
+    if (needed > buffer.length) {
+      buffer = Arrays.copyOf(buffer, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(needed, 2L * buffer.length)));
+    }
   }
 
-  /** The bytes msgpack-core's {@code packLong} writes for {@code v}. */
-  private static int integerSize(long v) {
-    if (v >= -32 && v < 128) {
-      return 1; // positive or negative fixint
-    }
-    if (v >= -128 && v < 256) {
-      return 2; // int 8 or uint 8
-    }
-    if (v >= -32768 && v < 65536) {
-      return 3;
-    }
-    if (v >= Integer.MIN_VALUE && v < 0x1_0000_0000L) {
-      return 5;
-    }
-    return 9;
+  private void put16(int v) {
+    buffer[position++] = (byte) (v >>> 8);
+    buffer[position++] = (byte) v;
   }
 
-  /** The bytes msgpack-core's {@code packExtensionTypeHeader} and the payload take for a payload of {@code n}. */
-  private static long extSize(int n) {
-    int header;
-    if (n == 1 || n == 2 || n == 4 || n == 8 || n == 16) {
-      header = 2; // fixext: type byte and ext type
-    } else if (n < 0x100) {
-      header = 3;
-    } else if (n < 0x10000) {
-      header = 4;
-    } else {
-      header = 6;
-    }
-    return header + (long) n;
+  private void put32(int v) {
+    buffer[position++] = (byte) (v >>> 24);
+    buffer[position++] = (byte) (v >>> 16);
+    buffer[position++] = (byte) (v >>> 8);
+    buffer[position++] = (byte) v;
   }
 
-  private static UncheckedIOException impossible(IOException e) {
-    return new UncheckedIOException("msgpack-core's array output threw", e);
+  private void put64(long v) {
+    put32((int) (v >>> 32));
+    put32((int) v);
   }
 }

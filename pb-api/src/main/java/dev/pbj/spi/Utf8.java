@@ -1,13 +1,14 @@
-package dev.pbj.banana;
+package dev.pbj.spi;
 
 /**
  * UTF-8 written straight into a byte array, with the same output as {@code String.getBytes(UTF_8)}: an unpaired
- * surrogate becomes {@code '?'}. Saves the temporary array per text token.
+ * surrogate becomes {@code '?'}. For serializers: saves the temporary array per text token.
  */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {}
 
-  static int encodedLength(String s) {
+  /** The number of bytes {@link #encode} writes for {@code s}. */
+  public static int encodedLength(String s) {
     int length = s.length();
     int bytes = length;
     for (int i = 0; i < length; i++) {
@@ -28,7 +29,7 @@ final class Utf8 {
   }
 
   /** Encodes {@code s} at {@code offset}, which must have room for {@link #encodedLength}; returns the end. */
-  static int encode(String s, byte[] out, int offset) {
+  public static int encode(String s, byte[] out, int offset) {
     int length = s.length();
     int p = offset;
     for (int i = 0; i < length; i++) {
