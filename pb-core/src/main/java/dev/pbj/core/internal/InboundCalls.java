@@ -49,16 +49,31 @@ final class InboundCalls {
       }
       return;
     }
-    Runnable run = () -> invoke(call, requestId, answerRequired);
+    call.requestId = requestId;
+    call.answerRequired = answerRequired;
     if (call.invocation.method().nonBlocking) {
-      executor.executeInlineIfIdle(run);
+      executor.executeInlineIfIdle(call);
     } else {
-      executor.execute(run);
+      executor.execute(call);
     }
   }
 
-  /** A resolved call and the perspective its answer is written for. */
-  private record Call(Dispatcher.Invocation invocation, Avatar perspective) {
+  /** A resolved call, the perspective its answer is written for, and where the answer goes; runs it. */
+  private final class Call implements Runnable {
+    final Dispatcher.Invocation invocation;
+    final Avatar perspective;
+    long requestId;
+    boolean answerRequired;
+
+    Call(Dispatcher.Invocation invocation, Avatar perspective) {
+      this.invocation = invocation;
+      this.perspective = perspective;
+    }
+
+    @Override
+    public void run() {
+      invoke(this, requestId, answerRequired);
+    }
   }
 
   private Call resolve(ReceivedMessage message) {

@@ -22,6 +22,7 @@ final class MessageReader implements TokenSink {
 
   private final Unjellier unjellier;
   private final Handler handler;
+  private final NameCache names = new NameCache();
   private int depth;
   private int expectedElements;
   private int index;
@@ -116,7 +117,14 @@ final class MessageReader implements TokenSink {
   @Override
   public void bytes(byte[] buffer, int offset, int length) {
     if (depth == 1 && index == 0) {
-      command(new String(buffer, offset, length, StandardCharsets.UTF_8));
+      command(names.name(buffer, offset, length));
+      return;
+    }
+    if (depth == 1 && isName(index)) {
+      // a call's object name and method name: strings from the cache, not byte strings
+      startField();
+      message.fields[index - 1] = names.name(buffer, offset, length);
+      index++;
       return;
     }
     if (enterAtom()) {
@@ -159,6 +167,12 @@ final class MessageReader implements TokenSink {
       }
     }
     afterAtom();
+  }
+
+  /** Whether element {@code element} of the current message is a call's object name or method name. */
+  private boolean isName(int element) {
+    return (element == 2 || element == 3) && message != null
+        && (message.kind == MessageKind.MESSAGE || message.kind == MessageKind.CACHEMESSAGE);
   }
 
   /** Whether a message has begun and not ended. */

@@ -1,0 +1,35 @@
+package dev.pbj.core.internal;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Strings for the names a connection receives again and again (method names, {@code "root"}), looked up straight
+ * from the received bytes so a call's names cost no allocation once seen. A small direct-mapped table; a collision
+ * just makes a new string. Used by the decoding thread only.
+ */
+final class NameCache {
+  private static final int SLOTS = 64;
+  private static final int MAX_LENGTH = 48;
+  private final byte[][] keys = new byte[SLOTS][];
+  private final String[] names = new String[SLOTS];
+
+  String name(byte[] buffer, int offset, int length) {
+    if (length > MAX_LENGTH) {
+      return new String(buffer, offset, length, StandardCharsets.UTF_8);
+    }
+    int hash = length;
+    for (int i = offset; i < offset + length; i++) {
+      hash = 31 * hash + buffer[i];
+    }
+    int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    byte[] key = keys[slot];
+    if (key != null && key.length == length && java.util.Arrays.equals(key, 0, length, buffer, offset,
+        offset + length)) {
+      return names[slot];
+    }
+    String name = new String(buffer, offset, length, StandardCharsets.UTF_8);
+    keys[slot] = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
+    names[slot] = name;
+    return name;
+  }
+}
