@@ -65,7 +65,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicBoolean lost = new AtomicBoolean();
   /** Messages made while another was being encoded on the same thread (user code called from the jellier). */
-  private final ArrayDeque<MessageWriter> deferred = new ArrayDeque<>();
+  private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
   private boolean encoding;
   private volatile boolean connected = true;
 
@@ -154,6 +154,11 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         jellier.writeTuple(out, args, count, null);
         jellier.write(out, keywords);
         out.endList();
+      }, deferredError -> {
+        pending.forget(requestId);
+        if (future != null) {
+          completeLater(future, null, deferredError);
+        }
       });
     } catch (RuntimeException e) {
       pending.forget(requestId);
@@ -227,21 +232,40 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
    * goes right after it.
    */
   private void send(MessageWriter writer) {
+    send(writer, null);
+  }
+
+  /**
+   * Like {@link #send(MessageWriter)}; a message deferred behind the one being encoded reports its own failure to
+   * {@code onDeferredFailure} (a call's future must still settle), or to the log when that is null.
+   */
+  private void send(MessageWriter writer, java.util.function.Consumer<RuntimeException> onDeferredFailure) {
     synchronized (sendLock) {
       if (encoding) {
-        deferred.add(writer);
+        deferred.add(new Deferred(writer, onDeferredFailure));
         return;
       }
-      encodeAndSend(writer);
-      MessageWriter next;
-      while ((next = deferred.poll()) != null) {
-        try {
-          encodeAndSend(next);
-        } catch (RuntimeException e) {
-          log.warn("a message made while encoding another could not be sent", e);
+      try {
+        encodeAndSend(writer);
+      } finally {
+        Deferred next;
+        while ((next = deferred.poll()) != null) {
+          try {
+            encodeAndSend(next.writer());
+          } catch (RuntimeException e) {
+            if (next.onFailure() != null) {
+              next.onFailure().accept(e);
+            } else {
+              log.warn("a message made while encoding another could not be sent", e);
+            }
+          }
         }
       }
     }
+  }
+
+  /** A message made while another was being encoded, and who to tell if it cannot be sent. */
+  private record Deferred(MessageWriter writer, java.util.function.Consumer<RuntimeException> onFailure) {
   }
 
   private void encodeAndSend(MessageWriter writer) {

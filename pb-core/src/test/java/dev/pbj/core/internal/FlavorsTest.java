@@ -307,6 +307,39 @@ class FlavorsTest {
     }
   }
 
+  /** A room that greets each new observer from inside its state getter, while the cache is being encoded. */
+  public static final class EagerRoom implements Cacheable {
+    @Override
+    public String typeToCopy() {
+      return "pbj.demo.Room";
+    }
+
+    @Override
+    public Object getStateToCacheAndObserveFor(Avatar perspective, CacheObserver observer) {
+      observer.callRemote("said", "welcome");
+      return Map.of("topic", "eager", "messages", List.of());
+    }
+  }
+
+  public static final class EagerRoot implements Referenceable {
+    @Remote
+    public EagerRoom room() {
+      return new EagerRoom();
+    }
+  }
+
+  @Test
+  void observerCalledWhileItsCacheIsEncodedIsSentRightAfterIt() throws Exception {
+    try (BrokerPair pair = BrokerPair.open(setup, new EagerRoot(), TYPES, null)) {
+      RoomCache room = (RoomCache) call(pair.client.rootObject(), "room");
+      assertThat(room.topic).isEqualTo("eager");
+      assertThat(room.said.poll(10, TimeUnit.SECONDS)).isEqualTo("welcome");
+      assertThat(room.messages).containsExactly("welcome");
+      room.close();
+      pair.assertBaseline();
+    }
+  }
+
   @Test
   void droppedConnectionStopsObserving() throws Exception {
     Root server = new Root();
