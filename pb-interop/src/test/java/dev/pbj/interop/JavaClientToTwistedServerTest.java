@@ -1,5 +1,9 @@
 package dev.pbj.interop;
 
+import static dev.pbj.interop.Calls.call;
+import static dev.pbj.interop.Calls.eventually;
+import static dev.pbj.interop.Calls.failure;
+import static dev.pbj.interop.Calls.remoteError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,26 +85,6 @@ abstract class JavaClientToTwistedServerTest {
 
   private Broker connect() throws Exception {
     return client.connect(uri).get(10, TimeUnit.SECONDS);
-  }
-
-  private static Object call(RemoteReference ref, String method, Object... args) throws Exception {
-    return ref.callRemote(method, args).get(10, TimeUnit.SECONDS);
-  }
-
-  private static RemoteException remoteError(RemoteReference ref, String method, Object... args) {
-    CompletableFuture<Object> future = ref.callRemote(method, args);
-    Throwable cause = assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).actual().getCause();
-    assertThat(cause).isInstanceOf(RemoteException.class);
-    return (RemoteException) cause;
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 
   @Test
