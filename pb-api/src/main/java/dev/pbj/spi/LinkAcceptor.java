@@ -1,5 +1,6 @@
 package dev.pbj.spi;
 
+import dev.pbj.Limits;
 import java.util.List;
 
 /**
@@ -17,5 +18,13 @@ public interface LinkAcceptor {
    */
   default List<String> serializers() {
     return List.of();
+  }
+
+  /**
+   * The limits of the connections this acceptor serves. A transport that frames messages itself (WebSocket) refuses
+   * a frame over {@link Limits#maxMessageLength()} before reading it.
+   */
+  default Limits limits() {
+    return Limits.defaults();
   }
 }

@@ -101,6 +101,11 @@ public final class PbClient implements AutoCloseable {
       public List<String> serializers() {
         return config.serializers();
       }
+
+      @Override
+      public Limits limits() {
+        return config.limits();
+      }
     }).whenComplete((link, error) -> {
       if (error != null) {
         ready.completeExceptionally(error);

@@ -113,6 +113,11 @@ public final class PbServer implements AutoCloseable {
       public List<String> serializers() {
         return config.serializers();
       }
+
+      @Override
+      public Limits limits() {
+        return config.limits();
+      }
     };
   }
 

@@ -75,7 +75,8 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
       return CompletableFuture.failedFuture(new IllegalArgumentException("the LinkAcceptor names no serializers "
           + "(LinkAcceptor.serializers()); a WebSocket client offers them through Sec-WebSocket-Protocol"));
     }
-    var link = new JdkClientLink(runtime, settings, endpoint, offered, acceptor, openLinks);
+    var link = new JdkClientLink(runtime, settings.withMaxFrameSize(acceptor.limits().maxMessageLength()), endpoint,
+        offered, acceptor, openLinks);
     CompletableFuture<WebSocket> opening;
     try {
       opening = runtime.httpClient.newWebSocketBuilder()

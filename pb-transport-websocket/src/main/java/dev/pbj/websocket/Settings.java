@@ -30,6 +30,12 @@ record Settings(
     Map<String, HttpRoutes.StaticResource> staticResources,
     SSLContext sslContext) {
 
+  /** These settings with frames limited to {@code limit} bytes if that is lower (a connection's own limits). */
+  Settings withMaxFrameSize(int limit) {
+    return limit >= maxFrameSize ? this : new Settings(ioThreads, limit, pingIntervalMillis, idleTimeoutMillis,
+        closeGraceMillis, connectTimeout, origins, staticResources, sslContext);
+  }
+
   /** The path of the WebSocket endpoint when a URI names none. */
   static final String DEFAULT_PATH = "/pb";
 }

@@ -355,7 +355,7 @@ abstract class WebSocketLink implements Link {
       return;
     }
     String message = "a WebSocket message of at least " + seen + " bytes exceeds the maximum allowed ("
-        + inbound.limit() + ", from WebSocketTransportProvider.Builder.maxFrameSize)";
+        + inbound.limit() + ", from Limits.maxMessageLength or WebSocketTransportProvider.Builder.maxFrameSize)";
     beginClose(CloseStatus.of(CloseStatus.MESSAGE_TOO_BIG, "message too big: " + seen + " > " + inbound.limit()),
         new ProtocolException(message), true);
   }

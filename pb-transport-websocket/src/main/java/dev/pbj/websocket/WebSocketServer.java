@@ -69,10 +69,11 @@ final class WebSocketServer implements TransportServer {
       List<String> serializers, Set<WebSocketServer> openServers) throws IOException {
     Set<UndertowLink> links = ConcurrentHashMap.newKeySet();
     AtomicBoolean closed = new AtomicBoolean();
+    Settings linkSettings = settings.withMaxFrameSize(acceptor.limits().maxMessageLength());
     WebSocketConnectionCallback onConnect = (exchange, channel) -> {
       String chosen = channel.getSubProtocol();
       UndertowLink link = new UndertowLink(channel,
-          chosen == null || chosen.isEmpty() ? serializers.get(0) : chosen, settings);
+          chosen == null || chosen.isEmpty() ? serializers.get(0) : chosen, linkSettings);
       // Added before the check so that close() either sees the link or this sees the flag.
       links.add(link);
       if (closed.get()) {

@@ -93,8 +93,8 @@ class FramingAndLimitsTest {
       raw.sendClose(1000, "");
       assertThat(raw.atEnd()).isTrue();
       assertThat(handler.awaitClosed()).isInstanceOf(ProtocolException.class)
-          .hasMessageContaining("exceeds the maximum allowed (1024, from WebSocketTransportProvider.Builder"
-              + ".maxFrameSize)");
+          .hasMessageContaining("exceeds the maximum allowed (1024, from Limits.maxMessageLength or "
+              + "WebSocketTransportProvider.Builder.maxFrameSize)");
       assertThat(handler.messagesSoFar()).isEmpty();
     }
   }

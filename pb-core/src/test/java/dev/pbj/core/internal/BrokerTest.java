@@ -352,6 +352,23 @@ class BrokerTest {
   }
 
   @Test
+  void framedTransportRefusesAMessageOverTheConnectionsLimit() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(setup.transport().equals("ws"), "frames are WebSocket's");
+    Limits small = Limits.builder().maxMessageLength(4096).build();
+    try (BrokerPair limited = BrokerPair.open(setup, new TestRoot(), small, false, false)) {
+      assertThat(limited.client.rootObject().callRemote("echo", "fits").get(10, TimeUnit.SECONDS)).isEqualTo("fits");
+      CompletableFuture<Object> tooBig = limited.client.rootObject().callRemote("echo", Bytes.of(new byte[8000]));
+      // msgpack refuses it before sending (its frames carry the length); banana's bytes reach the server's frame
+      // limit, which closes the connection
+      Throwable cause = assertThatThrownBy(() -> tooBig.get(10, TimeUnit.SECONDS)).actual().getCause();
+      assertThat(cause).isInstanceOfAny(dev.pbj.LimitExceededException.class, ConnectionLostException.class);
+      if (cause instanceof ConnectionLostException) {
+        eventually(() -> !limited.server.isConnected());
+      }
+    }
+  }
+
+  @Test
   void rootCallIsByteForByteTwistedsCapture() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(setup.inMemory() && setup.serializer().name().equals("banana"),
         "Twisted's bytes are banana's, read off the in-memory pipe");
