@@ -3,10 +3,9 @@ package dev.pbj.banana;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
-import dev.pbj.spi.MessageDecoder;
+import dev.pbj.spi.ByteArrayDecoder;
 import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -25,20 +24,17 @@ import java.util.Objects;
  * that call: it is the caller's own backing array when a whole string arrived in one heap buffer, otherwise the
  * decoder's internal buffer.
  */
-public final class BananaDecoder implements MessageDecoder {
+public final class BananaDecoder extends ByteArrayDecoder {
   private enum State {
     /** Reading prefix digits until a type byte. */
     PREFIX,
     STRING_BODY,
-    FLOAT_BODY,
-    FAILED
+    FLOAT_BODY
   }
 
   private static final byte[] EMPTY = new byte[0];
   /** Prefix digits 0..8 fill 63 bits of a long; from digit 9 on the value may need a BigInteger. */
   private static final int LONG_DIGITS = 9;
-  /** Chunk size for buffers whose bytes cannot be read in place (direct or read-only). */
-  private static final int SCRATCH_SIZE = 8192;
   /** A string buffer grown past this is dropped after use, so idle connections stay small. */
   private static final int RETAINED_CAPACITY = 64 * 1024;
 
@@ -46,7 +42,6 @@ public final class BananaDecoder implements MessageDecoder {
   private final TokenSink sink;
   private Dialect dialect;
   private State state = State.PREFIX;
-  private Throwable failure;
 
   private int prefixLength;
   private long prefixValue;
@@ -63,7 +58,6 @@ public final class BananaDecoder implements MessageDecoder {
   private int[] remaining = new int[16];
   private int depth;
 
-  private byte[] scratch;
 
   /**
    * A decoder for {@code dialect} ({@code pb} or {@code none}) that enforces {@code limits} and pushes to
@@ -72,6 +66,7 @@ public final class BananaDecoder implements MessageDecoder {
    * @throws IllegalArgumentException for an unknown dialect
    */
   public BananaDecoder(String dialect, Limits limits, TokenSink sink) {
+    super("banana");
     this.dialect = Dialect.of(dialect);
     this.limits = Objects.requireNonNull(limits, "limits");
     this.sink = Objects.requireNonNull(sink, "sink");
@@ -92,41 +87,12 @@ public final class BananaDecoder implements MessageDecoder {
   }
 
   @Override
-  public void feed(ByteBuffer input) {
-    if (state == State.FAILED) {
-      throw new ProtocolException("banana decoder already failed: " + failure.getMessage(), failure);
-    }
-    try {
-      if (input.hasArray()) {
-        int base = input.arrayOffset();
-        int start = base + input.position();
-        int end = base + input.limit();
-        input.position(input.limit());
-        decode(input.array(), start, end);
-      } else {
-        while (input.hasRemaining()) {
-          if (scratch == null) {
-            scratch = new byte[SCRATCH_SIZE];
-          }
-          int n = Math.min(input.remaining(), scratch.length);
-          input.get(scratch, 0, n);
-          decode(scratch, 0, n);
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      state = State.FAILED;
-      failure = e;
-      input.position(input.limit());
-      throw e;
-    }
-  }
-
-  @Override
   public boolean inMessage() {
     return depth > 0 || prefixLength > 0 || state == State.STRING_BODY || state == State.FLOAT_BODY;
   }
 
-  private void decode(byte[] in, int pos, int end) {
+  @Override
+  protected void decode(byte[] in, int pos, int end) {
     while (pos < end) {
       switch (state) {
         case PREFIX: {

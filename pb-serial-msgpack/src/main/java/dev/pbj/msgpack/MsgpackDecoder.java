@@ -5,9 +5,8 @@ import static dev.pbj.msgpack.WireFormat.HEADER_LENGTH;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
-import dev.pbj.spi.MessageDecoder;
+import dev.pbj.spi.ByteArrayDecoder;
 import dev.pbj.spi.TokenSink;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -28,18 +27,15 @@ import java.util.Objects;
  * that call: it is the caller's own backing array when a whole frame arrived in one heap buffer, otherwise the
  * decoder's frame buffer.
  */
-final class MsgpackDecoder implements MessageDecoder {
+final class MsgpackDecoder extends ByteArrayDecoder {
   private enum State {
     /** Reading the four length bytes of a frame. */
     HEADER,
     /** Gathering a frame's body; it is decoded once complete. */
-    BODY,
-    FAILED
+    BODY
   }
 
   private static final byte[] EMPTY = new byte[0];
-  /** Chunk size for buffers whose bytes cannot be read in place (direct or read-only). */
-  private static final int SCRATCH_SIZE = 8192;
   /** A frame buffer grown past this is dropped after use, so idle connections stay small. */
   private static final int RETAINED_CAPACITY = 64 * 1024;
 
@@ -47,49 +43,18 @@ final class MsgpackDecoder implements MessageDecoder {
   private final FrameDecoder frames;
 
   private State state = State.HEADER;
-  private Throwable failure;
 
   private int headerFilled;
   /** The frame length being read or just read: an unsigned 32-bit value. */
   private long frameLength;
   private int bodyFilled;
   private byte[] body = EMPTY;
-  private byte[] scratch;
 
   /** A decoder that enforces {@code limits} and pushes to {@code sink}. */
   MsgpackDecoder(Limits limits, TokenSink sink) {
+    super("msgpack");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.frames = new FrameDecoder(limits, Objects.requireNonNull(sink, "sink"));
-  }
-
-  @Override
-  public void feed(ByteBuffer input) {
-    if (state == State.FAILED) {
-      throw new ProtocolException("msgpack decoder already failed: " + failure.getMessage(), failure);
-    }
-    try {
-      if (input.hasArray()) {
-        int base = input.arrayOffset();
-        int start = base + input.position();
-        int end = base + input.limit();
-        input.position(input.limit());
-        decode(input.array(), start, end);
-      } else {
-        while (input.hasRemaining()) {
-          if (scratch == null) {
-            scratch = new byte[SCRATCH_SIZE];
-          }
-          int n = Math.min(input.remaining(), scratch.length);
-          input.get(scratch, 0, n);
-          decode(scratch, 0, n);
-        }
-      }
-    } catch (RuntimeException | Error e) {
-      state = State.FAILED;
-      failure = e;
-      input.position(input.limit());
-      throw e;
-    }
   }
 
   @Override
@@ -97,7 +62,8 @@ final class MsgpackDecoder implements MessageDecoder {
     return headerFilled > 0 || state == State.BODY || frames.inFrame();
   }
 
-  private void decode(byte[] in, int pos, int end) {
+  @Override
+  protected void decode(byte[] in, int pos, int end) {
     while (pos < end) {
       switch (state) {
         case HEADER:

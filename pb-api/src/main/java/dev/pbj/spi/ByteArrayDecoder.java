@@ -1,0 +1,54 @@
+package dev.pbj.spi;
+
+import dev.pbj.ProtocolException;
+import java.nio.ByteBuffer;
+
+/**
+ * A base for decoders that work on byte arrays: {@link #feed} hands a heap buffer's own array to {@link #decode}
+ * without copying and reads a direct or read-only buffer through one reused scratch array. The first error (from
+ * the decoder or from its sink) leaves the decoder failed: every later {@code feed} throws a
+ * {@link ProtocolException} carrying it.
+ */
+public abstract class ByteArrayDecoder implements MessageDecoder {
+  private static final int SCRATCH_SIZE = 8192;
+  private final String name;
+  private byte[] scratch;
+  private Throwable failure;
+
+  /** @param name the format's name, for the error of a decoder that already failed */
+  protected ByteArrayDecoder(String name) {
+    this.name = name;
+  }
+
+  /** Decodes {@code in[pos..end)}, the next bytes of the stream; keeps what it cannot finish yet. */
+  protected abstract void decode(byte[] in, int pos, int end);
+
+  @Override
+  public final void feed(ByteBuffer input) {
+    if (failure != null) {
+      throw new ProtocolException(name + " decoder already failed: " + failure.getMessage(), failure);
+    }
+    try {
+      if (input.hasArray()) {
+        int base = input.arrayOffset();
+        int start = base + input.position();
+        int end = base + input.limit();
+        input.position(input.limit());
+        decode(input.array(), start, end);
+      } else {
+        while (input.hasRemaining()) {
+          if (scratch == null) {
+            scratch = new byte[SCRATCH_SIZE];
+          }
+          int n = Math.min(input.remaining(), scratch.length);
+          input.get(scratch, 0, n);
+          decode(scratch, 0, n);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      input.position(input.limit());
+      throw e;
+    }
+  }
+}
