@@ -20,6 +20,11 @@ final class ClientLogin {
     return root.callRemote("login", Bytes.utf8(username)).thenCompose(answer -> {
       if (!(answer instanceof Tuple) || ((Tuple) answer).size() != 2 || !(((Tuple) answer).get(0) instanceof Bytes)
           || !(((Tuple) answer).get(1) instanceof RemoteReference)) {
+        if (answer instanceof Tuple) {
+          // whatever references came with a malformed answer are released, not left to the garbage collector
+          ((Tuple) answer).stream().filter(RemoteReference.class::isInstance)
+              .forEach(ref -> ((RemoteReference) ref).close());
+        }
         throw new ProtocolException("login: expected (challenge, challenger), got " + answer);
       }
       Tuple tuple = (Tuple) answer;

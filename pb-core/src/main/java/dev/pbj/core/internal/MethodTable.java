@@ -49,10 +49,6 @@ final class MethodTable {
     return methods.get(wireName);
   }
 
-  boolean isEmpty() {
-    return methods.isEmpty();
-  }
-
   /** Walks classes before interfaces, subclasses before superclasses, so an override wins. */
   private static void collect(Class<?> type, Map<String, List<RemoteMethod>> found, Set<String> signatures,
       Set<Class<?>> visited) {

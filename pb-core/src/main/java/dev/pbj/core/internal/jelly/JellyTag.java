@@ -37,6 +37,13 @@ enum JellyTag {
   }
 
   private static final JellyTag[] VALUES = values();
+  private static final java.util.Map<String, JellyTag> BY_WORD = new java.util.HashMap<>();
+
+  static {
+    for (JellyTag tag : VALUES) {
+      BY_WORD.put(tag.word, tag);
+    }
+  }
 
   /** The tag spelled by {@code length} bytes of {@code buffer} at {@code offset}, or null for any other name. */
   static JellyTag lookup(byte[] buffer, int offset, int length) {
@@ -51,12 +58,7 @@ enum JellyTag {
 
   /** The tag named {@code word}, or null. */
   static JellyTag lookup(String word) {
-    for (JellyTag tag : VALUES) {
-      if (tag.word.equals(word)) {
-        return tag;
-      }
-    }
-    return null;
+    return BY_WORD.get(word);
   }
 
   private static boolean regionMatches(byte[] expected, byte[] buffer, int offset) {
