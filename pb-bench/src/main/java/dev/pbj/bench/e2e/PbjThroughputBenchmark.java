@@ -32,15 +32,22 @@ public class PbjThroughputBenchmark {
   @Param({"1", "16", "128"})
   public int inflight;
 
+  /** {@code pool}: PBJ's defaults; {@code direct}: no executor hand-off on either side (see {@link PbjFixture}). */
+  @Param({"pool", "direct"})
+  public String handoff;
+
+  private String method;
+
   private PbjFixture fixture;
   private RemoteReference root;
   private Window window;
 
   @Setup
   public void setUp() throws Exception {
-    fixture = PbjFixture.start(transport, serializer, "pool", 1);
+    fixture = PbjFixture.start(transport, serializer, handoff, 1);
     root = fixture.root(0);
-    root.callRemote("echo", "hello").get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    method = "direct".equals(handoff) ? "echoDirect" : "echo";
+    root.callRemote(method, "hello").get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
     window = new Window(inflight);
   }
 
@@ -57,6 +64,6 @@ public class PbjThroughputBenchmark {
   @Benchmark
   public void call() throws InterruptedException {
     window.acquire();
-    window.track(root.callRemote("echo", "hello"));
+    window.track(root.callRemote(method, "hello"));
   }
 }

@@ -124,7 +124,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   private CompletableFuture<Object> sendCall(String command, Object objectId, String method, Object[] args,
       boolean answerRequired) {
-    CompletableFuture<Object> future = answerRequired ? new CompletableFuture<>() : null;
+    CallFuture<Object> future = answerRequired ? new CallFuture<>() : null;
     Long requestId = connected ? pending.register(future) : null;
     if (requestId == null) {
       return CompletableFuture.failedFuture(new DeadReferenceException("Calling Stale Broker: connection to "
@@ -157,7 +157,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
       }, deferredError -> {
         pending.forget(requestId);
         if (future != null) {
-          completeLater(future, null, deferredError);
+          settle(future, null, deferredError);
         }
       });
     } catch (RuntimeException e) {
@@ -345,23 +345,25 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   private void receiveAnswer(ReceivedMessage message) {
     long requestId = message.longField(0, "request id");
-    CompletableFuture<Object> future = pending.take(requestId);
+    CallFuture<Object> future = pending.take(requestId);
     if (future == null) {
       throw new ProtocolException(message.kind.word + " for request " + requestId + ", which is not waiting");
     }
     Object payload = message.fields[1];
     if (message.fieldError != null) {
-      completeLater(future, null, message.fieldError);
+      settle(future, null, message.fieldError);
     } else if (message.kind == MessageKind.ANSWER) {
-      completeLater(future, payload, null);
+      settle(future, payload, null);
     } else {
-      completeLater(future, null, Failures.fromPayload(payload));
+      settle(future, null, Failures.fromPayload(payload));
     }
   }
 
-  private void completeLater(CompletableFuture<Object> future, Object value, Throwable error) {
-    Runnable completion = error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error);
-    runLater(completion);
+  /** Gives a call its outcome: to the thread waiting for it, or else completed on the executor. */
+  private void settle(CallFuture<Object> future, Object value, Throwable error) {
+    if (!future.deliver(value, error)) {
+      runLater(future::finish);
+    }
   }
 
   private void runLater(Runnable task) {
@@ -429,8 +431,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     }
     ConnectionLostException error = new ConnectionLostException("connection to " + link.remoteAddress() + " lost"
         + (cause == null ? "" : ": " + cause), cause);
-    for (CompletableFuture<Object> future : pending.closeAll()) {
-      completeLater(future, null, error);
+    for (CallFuture<Object> future : pending.closeAll()) {
+      settle(future, null, error);
     }
     for (CacheTable.Entry entry : caches.clear()) {
       stopObserving(entry);

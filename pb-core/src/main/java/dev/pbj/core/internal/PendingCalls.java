@@ -2,7 +2,6 @@ package dev.pbj.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,12 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * without a lock on the hot path: callers register and the I/O thread takes answers concurrently.
  */
 final class PendingCalls {
-  private final ConcurrentHashMap<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CallFuture<Object>> calls = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private volatile boolean closed;
 
   /** Allocates a request id; if {@code future} is given it waits for the answer. Null once closed. */
-  Long register(CompletableFuture<Object> future) {
+  Long register(CallFuture<Object> future) {
     if (closed) {
       return null;
     }
@@ -33,7 +32,7 @@ final class PendingCalls {
   }
 
   /** Removes and returns the call waiting under {@code id}, or null. */
-  CompletableFuture<Object> take(long id) {
+  CallFuture<Object> take(long id) {
     return calls.remove(id);
   }
 
@@ -43,11 +42,11 @@ final class PendingCalls {
   }
 
   /** Refuses new calls and returns those still waiting. */
-  List<CompletableFuture<Object>> closeAll() {
+  List<CallFuture<Object>> closeAll() {
     closed = true;
-    List<CompletableFuture<Object>> waiting = new ArrayList<>();
+    List<CallFuture<Object>> waiting = new ArrayList<>();
     for (Long id : new ArrayList<>(calls.keySet())) {
-      CompletableFuture<Object> future = calls.remove(id);
+      CallFuture<Object> future = calls.remove(id);
       if (future != null) {
         waiting.add(future);
       }

@@ -82,6 +82,26 @@ class BrokerTest {
     assertThat(root.lastThread.getName()).startsWith("test-broker");
   }
 
+  /** The client's executor: the in-memory pair's, or PbClient's own default. */
+  private static final String EXECUTOR_THREAD = "(test-broker|pbj-client)-\\d+";
+
+  @Test
+  void callbacksRunOnTheExecutorOrTheWaitingThreadNeverOnTheIoThread() throws Exception {
+    CompletableFuture<String> callbackThread = new CompletableFuture<>();
+    CompletableFuture<Object> call = pair.client.rootObject().callRemote("echo", "x");
+    call.whenComplete((v, e) -> callbackThread.complete(Thread.currentThread().getName()));
+    // nobody waits on the call itself: the executor completes it
+    assertThat(callbackThread.get(10, TimeUnit.SECONDS)).matches(EXECUTOR_THREAD);
+
+    String caller = Thread.currentThread().getName();
+    CompletableFuture<Object> waited = pair.client.rootObject().callRemote("echo", "y");
+    CompletableFuture<String> where = waited.thenApply(v -> v + " on " + Thread.currentThread().getName());
+    // this thread waits: it is given the answer and runs the callback itself, or the executor did it first
+    assertThat(where.get(10, TimeUnit.SECONDS)).satisfiesAnyOf(
+        ran -> assertThat(ran).isEqualTo("y on " + caller),
+        ran -> assertThat(ran).matches("y on " + EXECUTOR_THREAD));
+  }
+
   @Test
   void keywordArgumentsBindByParameterName() throws Exception {
     assertThat(call("add", Kwargs.of("a", 1, "b", 2))).isEqualTo(BigInteger.valueOf(3).longValue());

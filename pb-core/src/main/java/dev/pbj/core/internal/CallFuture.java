@@ -1,0 +1,211 @@
+package dev.pbj.core.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The future of one remote call, and of the stages derived from it.
+ *
+ * <p>The answer is read on an I/O thread, where user callbacks must never run, so the I/O thread does not complete
+ * the future: it {@linkplain #deliver delivers} the outcome. If a thread is already waiting in {@code get} or
+ * {@code join}, that thread is woken with the outcome and completes the future itself, so a caller that blocks
+ * costs no executor hand-off; otherwise the broker has the executor {@linkplain #finish finish} it. A thread that
+ * starts waiting after the outcome was delivered but before it was finished finishes it itself, so waiting never
+ * depends on the executor's turn. Stages made from this one ({@code thenApply} and the like) are call futures
+ * too, and waiting on them waits the same way on the call they came from.
+ */
+final class CallFuture<T> extends CompletableFuture<T> {
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(CallFuture.class, "state", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The call this stage was derived from; {@code this} for the call itself. */
+  private final CallFuture<?> call;
+  /** On the call: {@code null}, then the {@link Thread} waiting for the outcome, or the delivered {@link Outcome}. */
+  @SuppressWarnings("unused") // through STATE
+  private volatile Object state;
+
+  CallFuture() {
+    this.call = this;
+  }
+
+  private CallFuture(CallFuture<?> call) {
+    this.call = call;
+  }
+
+  /** What the peer answered, delivered and not yet set on the future. */
+  private record Outcome(Object value, Throwable error) {}
+
+  /**
+   * On the I/O thread: hands the answer to the waiting thread and returns true, or stores it and returns false, in
+   * which case the caller must arrange for {@link #finish()} to run.
+   */
+  boolean deliver(Object value, Throwable error) {
+    Outcome outcome = new Outcome(value, error);
+    while (true) {
+      Object current = state;
+      if (current instanceof Outcome) {
+        return true; // delivered already; the first outcome stands
+      }
+      if (STATE.compareAndSet(this, current, outcome)) {
+        if (current instanceof Thread) {
+          LockSupport.unpark((Thread) current);
+          return true;
+        }
+        return false;
+      }
+    }
+  }
+
+  /** Completes the future with the delivered outcome, if there is one and nobody did it first. */
+  @SuppressWarnings("unchecked")
+  void finish() {
+    Object current = state;
+    if (current instanceof Outcome) {
+      Outcome outcome = (Outcome) current;
+      if (outcome.error == null) {
+        super.complete((T) outcome.value);
+      } else {
+        super.completeExceptionally(outcome.error);
+      }
+    }
+  }
+
+  // ---- waiting ----
+
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    if (!isDone()) {
+      call.await(this, false, 0L, true);
+    }
+    return super.get();
+  }
+
+  @Override
+  public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    if (isDone()) {
+      return super.get();
+    }
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (!call.await(this, true, deadline, true)) {
+      throw new TimeoutException();
+    }
+    return super.get(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public T join() {
+    if (!isDone()) {
+      try {
+        call.await(this, false, 0L, false);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e); // not interruptible
+      }
+    }
+    return super.join();
+  }
+
+  /**
+   * On the call: waits until {@code stage} is done or this call's outcome is delivered, and in the latter case
+   * finishes the call here. Returns false if the deadline passed first. Another thread already waiting, or a
+   * stage that the call's completion does not complete, leave the rest of the wait to the ordinary one.
+   */
+  private boolean await(CallFuture<?> stage, boolean timed, long deadline, boolean interruptible)
+      throws InterruptedException {
+    Thread me = Thread.currentThread();
+    boolean interrupted = false;
+    try {
+      while (!stage.isDone()) {
+        Object current = state;
+        if (current instanceof Outcome) {
+          finish();
+          return true;
+        }
+        if (current instanceof Thread && current != me) {
+          return true; // someone else waits for the outcome; the ordinary wait sees its completion
+        }
+        if (current == null && !STATE.compareAndSet(this, null, me)) {
+          continue;
+        }
+        if (timed) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return leave(me);
+          }
+          LockSupport.parkNanos(this, left);
+        } else {
+          LockSupport.park(this);
+        }
+        if (Thread.interrupted()) {
+          if (interruptible) {
+            leave(me);
+            throw new InterruptedException();
+          }
+          interrupted = true;
+        }
+      }
+      leave(me);
+      return true;
+    } finally {
+      if (interrupted) {
+        me.interrupt();
+      }
+    }
+  }
+
+  /** Stops waiting; if the outcome arrived meanwhile it is finished here rather than lost. Returns whether it was. */
+  private boolean leave(Thread me) {
+    if (STATE.compareAndSet(this, me, null)) {
+      return false;
+    }
+    finish();
+    return state instanceof Outcome;
+  }
+
+  /** Wakes the thread waiting on the call, which sees that a stage completed some other way. */
+  private void wakeWaiter() {
+    Object current = call.state;
+    if (current instanceof Thread && current != Thread.currentThread()) {
+      LockSupport.unpark((Thread) current);
+    }
+  }
+
+  // ---- completion some other way (cancel, orTimeout, the user's own complete) ----
+
+  @Override
+  public boolean complete(T value) {
+    boolean done = super.complete(value);
+    wakeWaiter();
+    return done;
+  }
+
+  @Override
+  public boolean completeExceptionally(Throwable error) {
+    boolean done = super.completeExceptionally(error);
+    wakeWaiter();
+    return done;
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean done = super.cancel(mayInterruptIfRunning);
+    wakeWaiter();
+    return done;
+  }
+
+  @Override
+  public <U> CompletableFuture<U> newIncompleteFuture() {
+    return new CallFuture<>(call);
+  }
+}
