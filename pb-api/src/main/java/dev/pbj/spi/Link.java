@@ -11,6 +11,15 @@ public interface Link {
   /** Queues {@code message} for writing; the link takes ownership of the array. Ignored once closed. */
   void send(byte[] message);
 
+  /**
+   * Like {@link #send(byte[])}, with a hint: {@code moreToCome} says the sender already knows that more messages
+   * follow right away (calls queued behind this one), so writing several together is better than writing this one
+   * at once. The message is still sent without waiting for the others. A transport may ignore the hint.
+   */
+  default void send(byte[] message, boolean moreToCome) {
+    send(message);
+  }
+
   /** Writes what is queued, then closes; idempotent. The handler's {@link LinkHandler#onClosed} follows. */
   void close();
 

@@ -1,5 +1,6 @@
 package dev.pbj.tcp;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -9,8 +10,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -21,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One provider's I/O threads and the channel types that match them: epoll when its native library loads,
- * NIO otherwise or when asked. Created on the provider's first connect or listen; immutable afterwards.
+ * One provider's I/O threads and the channel types that match them: NIO, whose sockets take direct writes, or
+ * epoll when asked for and its native library loads. Created on the provider's first connect or listen; immutable
+ * afterwards.
  */
 final class EventLoops {
 
@@ -32,29 +32,28 @@ final class EventLoops {
   private static final long SHUTDOWN_TIMEOUT_MILLIS = 2_000;
 
   final MultiThreadIoEventLoopGroup group;
-  final Class<? extends SocketChannel> socketChannelType;
-  final Class<? extends ServerChannel> serverChannelType;
+  final ChannelFactory<? extends SocketChannel> socketChannels;
+  final ChannelFactory<? extends ServerChannel> serverChannels;
 
   private EventLoops(
       MultiThreadIoEventLoopGroup group,
-      Class<? extends SocketChannel> socketChannelType,
-      Class<? extends ServerChannel> serverChannelType) {
+      ChannelFactory<? extends SocketChannel> socketChannels,
+      ChannelFactory<? extends ServerChannel> serverChannels) {
     this.group = group;
-    this.socketChannelType = socketChannelType;
-    this.serverChannelType = serverChannelType;
+    this.socketChannels = socketChannels;
+    this.serverChannels = serverChannels;
   }
 
   /** {@code threads} 0 takes Netty's default (twice the available processors). */
-  static EventLoops start(int threads, boolean forceNio) {
+  static EventLoops start(int threads, boolean epollWanted) {
     var threadFactory = new IoThreadFactory();
-    boolean epoll = !forceNio && epollAvailable();
+    boolean epoll = epollWanted && epollAvailable();
     IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     var group = new MultiThreadIoEventLoopGroup(threads, threadFactory, handlers);
-    log.debug("TCP transport: {} with {} I/O threads{}", epoll ? "epoll" : "NIO", group.executorCount(),
-        forceNio ? " (NIO forced)" : "");
+    log.debug("TCP transport: {} with {} I/O threads", epoll ? "epoll" : "NIO", group.executorCount());
     return epoll
-        ? new EventLoops(group, EpollSocketChannel.class, EpollServerSocketChannel.class)
-        : new EventLoops(group, NioSocketChannel.class, NioServerSocketChannel.class);
+        ? new EventLoops(group, EpollSocketChannel::new, EpollServerSocketChannel::new)
+        : new EventLoops(group, DirectNioSocketChannel::new, DirectNioServerSocketChannel::new);
   }
 
   private static boolean epollAvailable() {

@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #send} and {@link #close} may be called from any thread. Sent arrays are queued and
  * written by the channel's I/O thread in queue order, several per flush when they pile up, so messages go out
- * in the order {@code send} was called even when the I/O thread itself sends. Every pipeline callback, and so
+ * in the order {@code send} was called even when the I/O thread itself sends. On a {@link DirectNioSocketChannel}
+ * a thread other than the I/O thread writes its message to the socket itself when nothing is queued or held by
+ * Netty and no more is announced; one lock ({@code writing}) keeps those writes and the I/O thread's apart. Every pipeline callback, and so
  * every {@link LinkHandler} call, runs on that one I/O thread.
  *
  * <p>Closing: {@link #close} stops reading, writes what was queued, then closes the socket; if the peer does
@@ -54,6 +57,15 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
 
   private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Set when other threads may write to the socket themselves (see {@link #send}); null otherwise. */
+  private final DirectNioSocketChannel direct;
+  /** Held by whoever puts bytes on a direct channel's socket: a sending thread, or the I/O thread's drain. */
+  private final AtomicBoolean writing = new AtomicBoolean();
+  // Guarded by writing.
+  /** Whether Netty may still hold bytes a drain gave it (the socket did not take them all yet). */
+  private boolean nettyHolds;
+  /** What a direct write left when the socket filled up; it goes out before anything queued. */
+  private ByteBuffer leftover;
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private volatile SocketAddress localAddress;
   private volatile SocketAddress remoteAddress;
@@ -68,16 +80,82 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     this.acceptor = acceptor;
     this.connected = connected;
     this.closeGraceMillis = closeGraceMillis;
+    this.direct = channel instanceof DirectNioSocketChannel ? (DirectNioSocketChannel) channel : null;
   }
 
   @Override
   public void send(byte[] message) {
+    send(message, false);
+  }
+
+  /**
+   * From a thread other than the I/O thread, when nothing else is waiting to be written and no more is known to
+   * follow, a message is written to the socket by the sending thread itself: this spares waking the I/O thread,
+   * a hand-off that costs more than the write. Otherwise it is queued, and the I/O thread writes the queue many
+   * messages to a system call.
+   */
+  @Override
+  public void send(byte[] message, boolean moreToCome) {
     Objects.requireNonNull(message, "message");
     if (closeRequested.get()) {
       return;
     }
+    if (direct != null && !moreToCome && outbound.isEmpty() && !channel.eventLoop().inEventLoop()
+        && writing.compareAndSet(false, true)) {
+      boolean written;
+      try {
+        written = writeDirectly(message);
+      } finally {
+        writing.set(false);
+      }
+      if (written) {
+        return;
+      }
+    }
     outbound.add(message);
     scheduleDrain();
+  }
+
+  /**
+   * With {@link #writing} held, off the I/O thread: writes {@code message} to the socket here, which spares the
+   * wake-up of the I/O thread, unless something sent earlier has not reached the socket yet. Returns false if it
+   * must be queued instead. What the socket does not take now is left for the I/O thread to write first.
+   */
+  private boolean writeDirectly(byte[] message) {
+    if (nettyHolds || leftover != null || !outbound.isEmpty()) {
+      return false;
+    }
+    if (closeRequested.get()) {
+      return true; // sent after close(): dropped, as queued messages would be
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(message);
+    try {
+      direct.writeNow(bytes);
+    } catch (IOException e) {
+      // The connection is broken; the I/O thread closes the link with this cause.
+      channel.pipeline().fireExceptionCaught(e);
+      return true;
+    }
+    if (bytes.hasRemaining()) {
+      leftover = bytes;
+      scheduleDrain();
+    }
+    return true;
+  }
+
+  /** On the I/O thread: waits out a sending thread's direct write, a system call that does not block. */
+  private void lockWrites() {
+    if (direct != null) {
+      while (!writing.compareAndSet(false, true)) {
+        Thread.yield();
+      }
+    }
+  }
+
+  private void unlockWrites() {
+    if (direct != null) {
+      writing.set(false);
+    }
   }
 
   @Override
@@ -131,27 +209,64 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     }
     // Back-pressure would go here: while !channel.isWritable(), leave the queue alone, resume from
     // channelWritabilityChanged, and tell the handler so the layer above stops producing.
-    int written = 0;
-    byte[] message;
-    while (written < WRITES_PER_DRAIN && (message = outbound.poll()) != null) {
-      // The void promise reports a failed write to exceptionCaught, without a future per message.
-      channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
-      written++;
-    }
-    if (written > 0) {
-      channel.flush();
+    lockWrites();
+    try {
+      int written = 0;
+      if (leftover != null) {
+        channel.write(Unpooled.wrappedBuffer(leftover), channel.voidPromise());
+        leftover = null;
+        written++;
+      }
+      byte[] message;
+      while (written < WRITES_PER_DRAIN && (message = outbound.poll()) != null) {
+        // The void promise reports a failed write to exceptionCaught, without a future per message.
+        channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
+        written++;
+      }
+      if (written > 0) {
+        channel.flush();
+        if (direct != null) {
+          watchNettyWrites();
+        }
+      }
+    } finally {
+      unlockWrites();
     }
     if (!outbound.isEmpty()) {
       scheduleDrain();
     }
   }
 
+  /**
+   * On the I/O thread, with {@link #writing} held, after a flush: while Netty still holds bytes (the socket was
+   * full) sending threads must queue; an empty write, which completes after the ones before it, says when they
+   * may write directly again.
+   */
+  private void watchNettyWrites() {
+    ChannelOutboundBuffer held = channel.unsafe().outboundBuffer();
+    nettyHolds = held != null && !held.isEmpty();
+    if (nettyHolds) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+        lockWrites();
+        try {
+          ChannelOutboundBuffer still = channel.unsafe().outboundBuffer();
+          nettyHolds = still != null && !still.isEmpty();
+        } finally {
+          unlockWrites();
+        }
+        if (!outbound.isEmpty()) {
+          scheduleDrain();
+        }
+      });
+    }
+  }
+
   /** On the I/O thread: stop reading, write everything queued, close once it is written (or the grace ends). */
   private void closeAfterFlush() {
     channel.config().setAutoRead(false);
-    while (!outbound.isEmpty() && channel.isActive()) {
-      drain();
-    }
+    do {
+      drain(); // also what a direct write left over
+    } while (!outbound.isEmpty() && channel.isActive());
     // Writes complete in order, so this one completes after everything queued before it.
     ChannelFuture flushed = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
     ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
@@ -234,6 +349,9 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     outbound.clear();
+    lockWrites();
+    leftover = null;
+    unlockWrites();
     if (handler == null || closeReported) {
       return;
     }

@@ -52,7 +52,7 @@ final class TcpServer implements TransportServer {
     AtomicBoolean closed = new AtomicBoolean();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops.group)
-        .channel(loops.serverChannelType)
+        .channelFactory(loops.serverChannels)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override

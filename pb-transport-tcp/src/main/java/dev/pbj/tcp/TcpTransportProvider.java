@@ -22,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code tcp://host:port} transport, on Netty: epoll where its native library loads (Linux x86_64), NIO
- * elsewhere or when the system property {@value #NIO_PROPERTY} is {@code true}. Found through
- * {@link java.util.ServiceLoader}; {@link #builder()} sets the number of I/O threads, NIO, and the close grace.
+ * The {@code tcp://host:port} transport, on Netty. NIO by default: its sockets take a write from any thread, so a
+ * message sent off the I/O thread when nothing else waits is written by the sending thread, which saves waking the
+ * I/O thread (see {@link TcpLink}); Netty's epoll transport where the system property {@value #EPOLL_PROPERTY} is
+ * {@code true} or the builder asks for it, and its native library loads. Found through
+ * {@link java.util.ServiceLoader}; {@link #builder()} sets the number of I/O threads, epoll, and the close grace.
  *
  * <p>Construction is cheap: the I/O threads (daemons named {@code pbj-tcp-io-N}) start on the first
  * {@link #connect} or {@link #listen}. Each link lives on one of them, and every {@link dev.pbj.spi.LinkAcceptor}
@@ -38,11 +40,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpTransportProvider implements TransportProvider {
 
-  /** The system property that, set to {@code true}, makes {@link #builder()} default to NIO instead of epoll. */
-  public static final String NIO_PROPERTY = "pbj.tcp.nio";
+  /** The system property that, set to {@code true}, makes {@link #builder()} default to epoll instead of NIO. */
+  public static final String EPOLL_PROPERTY = "pbj.tcp.epoll";
 
   private final int ioThreads;
-  private final boolean forceNio;
+  private final boolean epoll;
   private final long closeGraceMillis;
   private final ChannelGroup clientChannels =
       new DefaultChannelGroup("pbj-tcp-clients", GlobalEventExecutor.INSTANCE);
@@ -59,11 +61,11 @@ public final class TcpTransportProvider implements TransportProvider {
 
   private TcpTransportProvider(Builder builder) {
     this.ioThreads = builder.ioThreads;
-    this.forceNio = builder.forceNio;
+    this.epoll = builder.epoll;
     this.closeGraceMillis = builder.closeGrace.toMillis();
   }
 
-  /** Settings for a provider: I/O thread count, NIO instead of epoll, close grace. */
+  /** Settings for a provider: I/O thread count, epoll instead of NIO, close grace. */
   public static Builder builder() {
     return new Builder();
   }
@@ -96,7 +98,7 @@ public final class TcpTransportProvider implements TransportProvider {
     CompletableFuture<Link> result = new CompletableFuture<>();
     ChannelFuture connecting = new Bootstrap()
         .group(loops.group)
-        .channel(loops.socketChannelType)
+        .channelFactory(loops.socketChannels)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override
@@ -164,7 +166,7 @@ public final class TcpTransportProvider implements TransportProvider {
   @Override
   public String toString() {
     return "TcpTransportProvider[ioThreads=" + (ioThreads == 0 ? "default" : ioThreads)
-        + (forceNio ? ", NIO" : "") + "]";
+        + (epoll ? ", epoll" : "") + "]";
   }
 
   /** The I/O threads, started on first use. */
@@ -174,7 +176,7 @@ public final class TcpTransportProvider implements TransportProvider {
         throw new IllegalStateException("the TCP transport provider is closed");
       }
       if (loops == null) {
-        loops = EventLoops.start(ioThreads, forceNio);
+        loops = EventLoops.start(ioThreads, epoll);
       }
       return loops;
     }
@@ -212,7 +214,7 @@ public final class TcpTransportProvider implements TransportProvider {
    */
   public static final class Builder {
     private int ioThreads;
-    private boolean forceNio = Boolean.getBoolean(NIO_PROPERTY);
+    private boolean epoll = Boolean.getBoolean(EPOLL_PROPERTY);
     private Duration closeGrace = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -227,12 +229,12 @@ public final class TcpTransportProvider implements TransportProvider {
     }
 
     /**
-     * Whether to use NIO even where epoll is available; defaults to the system property
-     * {@value TcpTransportProvider#NIO_PROPERTY}
-     * as it was when {@link TcpTransportProvider#builder()} was called.
+     * Whether to use Netty's epoll transport where its native library loads (NIO where it does not); defaults to
+     * the system property {@value TcpTransportProvider#EPOLL_PROPERTY} as it was when
+     * {@link TcpTransportProvider#builder()} was called. Epoll links queue every message for their I/O thread.
      */
-    public Builder forceNio(boolean nio) {
-      this.forceNio = nio;
+    public Builder epoll(boolean epoll) {
+      this.epoll = epoll;
       return this;
     }
 

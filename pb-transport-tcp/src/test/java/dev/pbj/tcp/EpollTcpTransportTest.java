@@ -24,7 +24,7 @@ class EpollTcpTransportTest extends TcpTransportContract {
 
   @Override
   TcpTransportProvider.Builder providerBuilder() {
-    return TcpTransportProvider.builder().ioThreads(2).forceNio(false);
+    return TcpTransportProvider.builder().ioThreads(2).epoll(true);
   }
 
   @Override

@@ -96,6 +96,51 @@ abstract class TcpTransportContract {
   }
 
   @Test
+  void messagesFromManyThreadsArriveWholeAndInEachSendersOrder() throws Exception {
+    int senders = 4;
+    int perSender = 1_500;
+    try (TransportServer server = listen()) {
+      Link client = connect(server, new RecordingHandler());
+      Accepted peer = nextAccepted();
+      java.util.List<CompletableFuture<Long>> sending = new java.util.ArrayList<>();
+      for (int s = 0; s < senders; s++) {
+        int sender = s;
+        // each sender's messages are sent in order by its thread; some are large enough to fill the socket
+        sending.add(CompletableFuture.supplyAsync(() -> {
+          long bytes = 0;
+          for (int seq = 0; seq < perSender; seq++) {
+            int size = seq % 250 == 0 ? 300_000 : 12 + seq % 40;
+            java.nio.ByteBuffer message = java.nio.ByteBuffer.allocate(size);
+            message.putInt(size).putInt(sender).putInt(seq);
+            while (message.hasRemaining()) {
+              message.put((byte) (sender * 31 + seq));
+            }
+            client.send(message.array());
+            bytes += size;
+          }
+          return bytes;
+        }, command -> new Thread(command, "sender-" + sender).start()));
+      }
+      long total = 0;
+      for (CompletableFuture<Long> sent : sending) {
+        total += sent.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+      java.nio.ByteBuffer stream = java.nio.ByteBuffer.wrap(peer.handler().awaitBytes((int) total));
+      int[] nextSeq = new int[senders];
+      while (stream.hasRemaining()) {
+        int size = stream.getInt();
+        int sender = stream.getInt();
+        int seq = stream.getInt();
+        assertThat(seq).as("sender %d's next message", sender).isEqualTo(nextSeq[sender]++);
+        for (int i = 12; i < size; i++) {
+          assertThat(stream.get()).isEqualTo((byte) (sender * 31 + seq));
+        }
+      }
+      assertThat(nextSeq).containsOnly(perSender);
+    }
+  }
+
+  @Test
   void acceptorsRunBeforeAnyBytesAreDeliveredOnAnIoThread() throws Exception {
     byte[] greeting = randomBytes(64 * 1024, 5);
     var serverAcceptorThread = new AtomicReference<Thread>();

@@ -3,11 +3,11 @@ package dev.pbj.tcp;
 import static dev.pbj.tcp.RecordingHandler.TIMEOUT_SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pbj.spi.Link;
 import dev.pbj.spi.TransportProvider;
 import dev.pbj.spi.TransportServer;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ServiceLoader;
@@ -64,20 +64,28 @@ class TcpTransportProviderTest {
 
   @Test
   @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
-  void nioPropertyMakesNioTheDefault() throws Exception {
+  void epollPropertyMakesEpollTheDefault() throws Exception {
+    assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll is not available here");
     TcpTransportProvider.Builder builder;
-    System.setProperty(TcpTransportProvider.NIO_PROPERTY, "true");
+    System.setProperty(TcpTransportProvider.EPOLL_PROPERTY, "true");
     try {
       builder = TcpTransportProvider.builder();
     } finally {
-      System.clearProperty(TcpTransportProvider.NIO_PROPERTY);
+      System.clearProperty(TcpTransportProvider.EPOLL_PROPERTY);
     }
     try (var provider = builder.ioThreads(1).build();
         TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> new RecordingHandler())
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       Link client = provider.connect(TcpTransportContract.uri(server), link -> new RecordingHandler())
           .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      assertThat(((TcpLink) client).channel()).isInstanceOf(NioSocketChannel.class);
+      assertThat(((TcpLink) client).channel()).isInstanceOf(io.netty.channel.epoll.EpollSocketChannel.class);
+    }
+    try (var provider = TcpTransportProvider.builder().ioThreads(1).build();
+        TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> new RecordingHandler())
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      Link client = provider.connect(TcpTransportContract.uri(server), link -> new RecordingHandler())
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      assertThat(((TcpLink) client).channel()).as("the default").isInstanceOf(DirectNioSocketChannel.class);
     }
   }
 }

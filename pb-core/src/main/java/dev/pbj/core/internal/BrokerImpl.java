@@ -53,6 +53,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final ImportTable imports = new ImportTable(this);
   private final RemoteCacheTable remoteCaches = new RemoteCacheTable(this);
   private final PendingCalls pending = new PendingCalls();
+  /** Answers of the current read waiting for {@link #readDone()}; I/O thread only. */
+  private final ArrayList<CallFuture<?>> answered = new ArrayList<>();
   private final SerialExecutor serial;
   private final InboundCalls inbound;
   private final Set<Avatar> sessions = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -282,7 +284,9 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     } finally {
       encoding = false;
     }
-    link.send(bytes);
+    // Calls already queued behind this message (answers to come) or in flight (a caller pipelining) mean more
+    // messages follow: the transport may write them together.
+    link.send(bytes, serial.hasQueued() || pending.size() > 1);
   }
 
   /** Writes one message's tokens. */
@@ -351,11 +355,11 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     }
     Object payload = message.fields[1];
     if (message.fieldError != null) {
-      settle(future, null, message.fieldError);
+      settleAnswer(future, null, message.fieldError);
     } else if (message.kind == MessageKind.ANSWER) {
-      settle(future, payload, null);
+      settleAnswer(future, payload, null);
     } else {
-      settle(future, null, Failures.fromPayload(payload));
+      settleAnswer(future, null, Failures.fromPayload(payload));
     }
   }
 
@@ -364,6 +368,27 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     if (!future.deliver(value, error)) {
       runLater(future::finish);
     }
+  }
+
+  /** On the I/O thread, for an answer: as {@link #settle}, completing the answers of one read together. */
+  private void settleAnswer(CallFuture<Object> future, Object value, Throwable error) {
+    if (!future.deliver(value, error)) {
+      answered.add(future);
+    }
+  }
+
+  /**
+   * On the I/O thread, after each read (also one that failed): the answers it brought that no thread was waiting
+   * for are completed by one executor task, in the order they arrived.
+   */
+  public void readDone() {
+    int count = answered.size();
+    if (count == 1) {
+      runLater(answered.get(0)::finish);
+    } else if (count > 1) {
+      CompletionBatch.start(answered.toArray(new CallFuture<?>[count]), config.executor());
+    }
+    answered.clear();
   }
 
   private void runLater(Runnable task) {

@@ -52,6 +52,11 @@ final class SerialExecutor implements Executor {
     }
   }
 
+  /** Whether tasks wait behind the one running. */
+  synchronized boolean hasQueued() {
+    return !queue.isEmpty();
+  }
+
   private void schedule() {
     try {
       delegate.execute(this::drain);

@@ -88,7 +88,11 @@ public final class Session implements LinkHandler {
       }
     }
     if (bytes.hasRemaining()) {
-      decoder.feed(bytes);
+      try {
+        decoder.feed(bytes);
+      } finally {
+        broker.readDone();
+      }
     }
     if (framed && (decoder.inMessage() || broker.inMessage())) {
       // on a framed link one frame is one whole message: a frame that stops inside one is broken, not split
