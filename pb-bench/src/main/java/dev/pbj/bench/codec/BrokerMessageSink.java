@@ -64,6 +64,10 @@ final class BrokerMessageSink implements TokenSink {
 
   @Override
   public void integer(long value) {
+    if (depth == 1 && index >= 0) { // a whole field, as MessageReader takes it
+      fields[index++] = value;
+      return;
+    }
     enterAtom();
     unjellier.integer(value);
     afterAtom();

@@ -80,6 +80,12 @@ final class MessageReader implements TokenSink {
 
   @Override
   public void integer(long value) {
+    if (depth == 1 && index > 0) {
+      // a whole field (a request id, a flag): no Jelly scope to open and close
+      message.fields[index - 1] = value;
+      index++;
+      return;
+    }
     if (enterAtom()) {
       try {
         unjellier.integer(value);

@@ -383,14 +383,39 @@ public final class Jellier {
   }
 
   private boolean isTracked(Object value) {
+    if (isPlain(value)) {
+      return false;
+    }
     return value instanceof Collection || value instanceof Map || value instanceof Object[] || isCopy(value);
+  }
+
+  /**
+   * The common values that never hold others, recognised by their exact class: on Java 17 a run of interface
+   * checks against one class (is a String a Collection, a Map, a Copyable...) keeps missing HotSpot's one-entry
+   * cache of its interfaces, and costs more than the whole encoding of a small call.
+   */
+  private static boolean isPlain(Object value) {
+    if (value == null) {
+      return true;
+    }
+    Class<?> type = value.getClass();
+    return type == String.class || type == Long.class || type == Integer.class || type == Bytes.class
+        || type == Double.class || type == Boolean.class || type == byte[].class || type == BigInteger.class;
   }
 
   private boolean isCopy(Object value) {
     return value instanceof CopiedValue || value instanceof CopiedObject
         || (value instanceof Copyable && !(value instanceof Cacheable))
-        || (value != null && value.getClass().isRecord() && registry.typeNameOf(value.getClass()) != null);
+        || (value != null && IS_RECORD.get(value.getClass()) && registry.typeNameOf(value.getClass()) != null);
   }
+
+  /** {@link Class#isRecord()} asks the VM each time; the answer never changes. */
+  private static final ClassValue<Boolean> IS_RECORD = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return type.isRecord();
+    }
+  };
 
   /** Only a container holding another tracked value (or a copy, whose state may) can share or cycle. */
   private boolean needsScan(Object value) {
