@@ -16,14 +16,12 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import org.msgpack.core.ExtensionTypeHeader;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.core.buffer.ArrayBufferInput;
-import org.msgpack.core.buffer.MessageBuffer;
 
 /**
  * Reads the one MessagePack array of a complete frame with msgpack-core's {@link MessageUnpacker} and pushes its
@@ -48,7 +46,9 @@ final class FrameDecoder {
   private final SymbolCache symbols = new SymbolCache();
   private CharsetDecoder strictUtf8;
 
-  /** The length of the frame being decoded, to tell how many of its bytes are left. */
+  /** The frame being decoded, where in its array it starts, and its length. */
+  private byte[] frame = EMPTY;
+  private int frameOffset;
   private int decodingLength;
   /** Elements still expected by each open array, innermost last. */
   private int[] remaining = new int[16];
@@ -67,6 +67,8 @@ final class FrameDecoder {
   /** Decodes the one array that {@code length} bytes of {@code frame} from {@code offset} must hold. */
   void decode(byte[] frame, int offset, int length) {
     frameInput.reset(frame, offset, length);
+    this.frame = frame;
+    this.frameOffset = offset;
     decodingLength = length;
     try {
       unpacker.reset(frameInput);
@@ -187,71 +189,115 @@ final class FrameDecoder {
     }
   }
 
+  // Strings, byte strings and exts are read in place in the frame's array, their headers too, and then skipped
+  // with msgpack-core: its header and payload readers allocate a wrapper per value.
+
   private void bin() throws IOException {
-    long length;
-    try {
-      length = unpacker.unpackBinaryHeader();
-    } catch (MessageSizeException e) {
-      length = e.getSize();
-    }
-    MessageBuffer payload = payload("byte string length", length);
-    sink.bytes(payload.array(), payload.arrayOffset(), payload.size());
+    int header = header(1, 2, 3, 5);
+    long length = length(1, header);
+    int at = payload("byte string length", header, length);
+    sink.bytes(frame, at, (int) length);
+    unpacker.skipValue();
   }
 
   private void str() throws IOException {
-    long length;
-    try {
-      length = unpacker.unpackRawStringHeader();
-    } catch (MessageSizeException e) {
-      length = e.getSize();
-    }
-    MessageBuffer payload = payload("text length", length);
-    sink.text(utf8(payload.array(), payload.arrayOffset(), payload.size()));
+    int first = frame[position()] & 0xff;
+    int header = (first & 0xe0) == 0xa0 ? 1 : header(1, 2, 3, 5);
+    long length = header == 1 ? first & 0x1f : length(1, header);
+    int at = payload("text length", header, length);
+    sink.text(utf8(frame, at, (int) length));
+    unpacker.skipValue();
   }
 
   private void ext() throws IOException {
-    ExtensionTypeHeader header;
-    try {
-      header = unpacker.unpackExtensionTypeHeader();
-    } catch (MessageSizeException e) {
-      // ext 32 past 2^31: its type byte is unread, but no ext type may be that long.
-      throw new LimitExceededException("ext length", "maxStringLength", e.getSize(), limits.maxStringLength());
+    int first = frame[position()] & 0xff;
+    int header;
+    long length;
+    if (first >= 0xd4 && first <= 0xd8) { // fixext 1, 2, 4, 8, 16: the type byte follows
+      header = header(2, 2, 2, 2);
+      length = 1L << (first - 0xd4);
+    } else { // ext 8, 16, 32: the length, then the type byte
+      header = header(0, 3, 4, 6);
+      length = length(1, header - 1);
     }
-    byte type = header.getType();
+    byte type = frame[position() + header - 1];
     if (type == EXT_SYMBOL) {
-      MessageBuffer payload = payload("symbol length", header.getLength());
-      String word = symbols.wordOf(payload.array(), payload.arrayOffset(), payload.size());
+      int at = payload("symbol length", header, length);
+      String word = symbols.wordOf(frame, at, (int) length);
       if (word == null) {
         throw new ProtocolException("a symbol (ext 0) is an ASCII word; this one has a byte above 0x7f");
       }
       sink.symbol(word);
     } else if (type == EXT_BIG_INTEGER) {
-      MessageBuffer payload = payload("big integer length", header.getLength());
-      if (payload.size() == 0) {
+      int at = payload("big integer length", header, length);
+      if (length == 0) {
         throw new ProtocolException("a big integer (ext 1) with no bytes");
       }
-      integer(new BigInteger(payload.array(), payload.arrayOffset(), payload.size()));
+      integer(new BigInteger(frame, at, (int) length));
     } else {
       throw wrongType("ext type " + type);
     }
+    unpacker.skipValue();
+  }
+
+  /** Where the unpacker is in {@link #frame}. */
+  private int position() {
+    return frameOffset + (int) unpacker.getTotalReadBytes();
   }
 
   /**
-   * The {@code length} bytes that follow, in place in the frame's array, after checking the string limit and that
-   * the frame holds them.
+   * The header length of the value at the unpacker's position, by its format byte's place among the 8, 16 and 32
+   * bit variants (0xc4..0xc6 bin, 0xd9..0xdb str, 0xc7..0xc9 ext); {@code fix} for any other byte. Checks that the
+   * frame holds the header.
    */
-  private MessageBuffer payload(String what, long length) throws IOException {
+  private int header(int fix, int with8, int with16, int with32) {
+    int first = frame[position()] & 0xff;
+    int size;
+    switch (first) {
+      case 0xc4: case 0xd9: case 0xc7:
+        size = with8;
+        break;
+      case 0xc5: case 0xda: case 0xc8:
+        size = with16;
+        break;
+      case 0xc6: case 0xdb: case 0xc9:
+        size = with32;
+        break;
+      default:
+        size = fix;
+    }
+    int left = bytesLeft();
+    if (size > left) {
+      throw new ProtocolException("a value's header runs past the end of its msgpack frame (" + left
+          + " bytes left)");
+    }
+    return size;
+  }
+
+  /** The big-endian unsigned number in the bytes {@code [start, end)} counted from the unpacker's position. */
+  private long length(int start, int end) {
+    int base = position();
+    long length = 0;
+    for (int i = base + start; i < base + end; i++) {
+      length = length << 8 | (frame[i] & 0xff);
+    }
+    return length;
+  }
+
+  /**
+   * Where the {@code length} bytes after a {@code header}-byte header start in {@link #frame}, after checking the
+   * string limit and that the frame holds them.
+   */
+  private int payload(String what, int header, long length) {
     if (length > limits.maxStringLength()) {
       throw new LimitExceededException(what, "maxStringLength", length, limits.maxStringLength());
     }
-    int left = bytesLeft();
+    int left = bytesLeft() - header;
     if (length > left) {
       throw new ProtocolException(what + " " + length + " runs past the end of its msgpack frame (" + left
           + " bytes left)");
     }
-    MessageBuffer payload = unpacker.readPayloadAsReference((int) length);
-    assert payload.hasArray();
-    return payload;
+    return position() + header;
   }
 
   /** Strict UTF-8: a PB text is a Python {@code str}, which no invalid sequence can become. */

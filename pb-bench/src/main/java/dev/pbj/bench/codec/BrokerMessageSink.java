@@ -1,5 +1,6 @@
 package dev.pbj.bench.codec;
 
+import dev.pbj.core.internal.NameCache;
 import dev.pbj.core.internal.jelly.Unjellier;
 import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 final class BrokerMessageSink implements TokenSink {
   private final Unjellier unjellier;
   private final Object[] fields = new Object[8];
+  private final NameCache names = new NameCache();
   private int depth;
   private int index;
   private String command;
@@ -90,7 +92,11 @@ final class BrokerMessageSink implements TokenSink {
   @Override
   public void bytes(byte[] buffer, int offset, int length) {
     if (depth == 1 && index < 0) {
-      command(new String(buffer, offset, length, StandardCharsets.UTF_8));
+      command(names.name(buffer, offset, length));
+      return;
+    }
+    if (depth == 1 && (index == 1 || index == 2) && "message".equals(command)) {
+      fields[index++] = names.name(buffer, offset, length); // object and method names, as MessageReader takes them
       return;
     }
     enterAtom();

@@ -57,7 +57,7 @@ public final class PbCodec implements Codec {
       encoder.bytes(method, 0, method.length);
       encoder.integer(1);
       jellier.writeTuple(encoder, args, 1, null);
-      jellier.write(encoder, Map.of());
+      jellier.writeKeywords(encoder, Map.of());
       encoder.endList();
     } else {
       encoder.beginList(3);

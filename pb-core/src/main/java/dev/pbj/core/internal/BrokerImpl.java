@@ -154,7 +154,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         out.bytes(name, 0, name.length);
         out.integer(answerRequired ? 1 : 0);
         jellier.writeTuple(out, args, count, null);
-        jellier.write(out, keywords);
+        jellier.writeKeywords(out, keywords);
         out.endList();
       }, deferredError -> {
         pending.forget(requestId);

@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
  * from the received bytes so a call's names cost no allocation once seen. A small direct-mapped table; a collision
  * just makes a new string. Used by the decoding thread only.
  */
-final class NameCache {
+public final class NameCache {
   private static final int SLOTS = 64;
   private static final int MAX_LENGTH = 48;
   private final byte[][] keys = new byte[SLOTS][];
   private final String[] names = new String[SLOTS];
 
-  String name(byte[] buffer, int offset, int length) {
+  /** The name those bytes spell, from the table when they were seen before. */
+  public String name(byte[] buffer, int offset, int length) {
     if (length > MAX_LENGTH) {
       return new String(buffer, offset, length, StandardCharsets.UTF_8);
     }

@@ -99,6 +99,17 @@ public final class Jellier {
     }
   }
 
+  /** Writes a call's keyword arguments as {@code (dictionary …)}, one reference scope; most calls have none. */
+  public void writeKeywords(TokenSink out, Map<String, Object> keywords) {
+    if (keywords.isEmpty()) {
+      out.beginList(1);
+      out.symbol("dictionary");
+      out.endList();
+    } else {
+      write(out, keywords, null);
+    }
+  }
+
   /**
    * Writes the first {@code count} of {@code elements} as {@code (tuple …)}, one reference scope, without copying
    * them into a {@link Tuple} first: a call's positional arguments.
