@@ -205,9 +205,11 @@ abstract class JavaClientFlavorsToTwistedServerTest {
     Broker observer = connect();
     Room room = (Room) call(observer.rootObject(), "room");
     Broker bobConnection = connect();
-    bobConnection.login("bob", "builder", null).get(10, TimeUnit.SECONDS);
+    // held until the connection closes: a collected avatar reference is released, and Twisted logs bob out
+    RemoteReference bob = bobConnection.login("bob", "builder", null).get(10, TimeUnit.SECONDS);
     assertThat(room.events.poll(10, TimeUnit.SECONDS)).isEqualTo("joined bob");
     assertThat(room.members).contains("bob");
+    java.lang.ref.Reference.reachabilityFence(bob);
     bobConnection.close();
     assertThat(room.events.poll(10, TimeUnit.SECONDS)).isEqualTo("left bob");
     assertThat(room.members).doesNotContain("bob");

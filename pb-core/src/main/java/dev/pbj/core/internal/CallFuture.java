@@ -44,6 +44,16 @@ final class CallFuture<T> extends CompletableFuture<T> {
     this.call = call;
   }
 
+  /** Set on the threads that read connections: one of them waiting for an answer would wait forever. */
+  private static final ThreadLocal<Boolean> IO_THREAD = new ThreadLocal<>();
+
+  /** Called by each read: the calling thread delivers answers, so it must never wait for one. */
+  static void markIoThread() {
+    if (IO_THREAD.get() == null) {
+      IO_THREAD.set(Boolean.TRUE);
+    }
+  }
+
   /** What the peer answered, delivered and not yet set on the future. */
   private record Outcome(Object value, Throwable error) {}
 
@@ -124,6 +134,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
   private boolean await(CallFuture<?> stage, boolean timed, long deadline, boolean interruptible)
       throws InterruptedException {
     Thread me = Thread.currentThread();
+    if (IO_THREAD.get() != null && !stage.isDone() && !(state instanceof Outcome)) {
+      throw new IllegalStateException("waiting for a remote call's answer on " + me.getName() + ", a thread that"
+          + " reads connections, would never end: the answer has to be read by such a thread. Chain on the"
+          + " future instead (thenApply, thenCompose), or return it from a remote method as a CompletionStage");
+    }
     boolean interrupted = false;
     try {
       while (!stage.isDone()) {

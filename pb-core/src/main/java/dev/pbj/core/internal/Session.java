@@ -72,6 +72,7 @@ public final class Session implements LinkHandler {
 
   @Override
   public void onBytes(ByteBuffer bytes) {
+    CallFuture.markIoThread();
     if (broker == null) {
       if (handshake == null) {
         throw new ProtocolException("bytes received before the connection started");

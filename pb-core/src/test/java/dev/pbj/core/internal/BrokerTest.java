@@ -88,8 +88,9 @@ class BrokerTest {
   @Test
   void callbacksRunOnTheExecutorOrTheWaitingThreadNeverOnTheIoThread() throws Exception {
     CompletableFuture<String> callbackThread = new CompletableFuture<>();
-    CompletableFuture<Object> call = pair.client.rootObject().callRemote("echo", "x");
+    CompletableFuture<Object> call = pair.client.rootObject().callRemote("later");
     call.whenComplete((v, e) -> callbackThread.complete(Thread.currentThread().getName()));
+    root.gate.complete("x"); // answered only now, so the callback is attached before the answer arrives
     // nobody waits on the call itself: the executor completes it
     assertThat(callbackThread.get(10, TimeUnit.SECONDS)).matches(EXECUTOR_THREAD);
 
@@ -100,6 +101,19 @@ class BrokerTest {
     assertThat(where.get(10, TimeUnit.SECONDS)).satisfiesAnyOf(
         ran -> assertThat(ran).isEqualTo("y on " + caller),
         ran -> assertThat(ran).matches("y on " + EXECUTOR_THREAD));
+  }
+
+  @Test
+  void waitingForAnAnswerOnAnIoThreadFailsInsteadOfHanging() throws Exception {
+    Referenceable echo = new Referenceable() {
+      @Remote
+      public Object echo(Object x) {
+        return x;
+      }
+    };
+    RemoteException error = remoteError("askBackOnIoThread", echo);
+    assertThat(error.remoteMessage()).contains("would never end").contains("thenCompose");
+    assertThat(call("echo", "the connection still works")).isEqualTo("the connection still works");
   }
 
   @Test

@@ -28,6 +28,12 @@ public class TestRoot implements Referenceable {
     return x;
   }
 
+  /** Wrong on purpose: a method on the I/O thread that waits for an answer only that thread can read. */
+  @Remote(nonBlocking = true)
+  public Object askBackOnIoThread(RemoteReference caller) {
+    return caller.callRemote("echo", "back").join();
+  }
+
   @Remote
   public Object add(Object a, Object b) {
     if (a instanceof Double || b instanceof Double) {
