@@ -3,7 +3,10 @@ package dev.pbj.core.internal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * finished would wait forever. Waiting on a call's own future is safe (the waiter finishes the call itself, see
  * {@link CallFuture}), but waiting on something built from it, such as {@code allOf(...).join()}, is not. So a
  * watchdog thread, awake only while batches run, starts another task on the rest of a batch that has made no
- * progress for {@value #PATIENCE_MILLIS} ms.
+ * progress for {@value #PATIENCE_MILLIS} ms, on a thread of its own.
  */
 final class CompletionBatch implements Runnable {
   static final long PATIENCE_MILLIS = 2;
@@ -60,11 +63,14 @@ final class CompletionBatch implements Runnable {
     }
   }
 
-  /** Called by the watchdog: if the batch is stuck, another task takes up its remaining calls. */
+  /**
+   * Called by the watchdog: if the batch is stuck, a rescuing thread takes up its remaining calls. Not the
+   * executor's: it may be the one that is stuck, or run tasks in place (on the watchdog).
+   */
   private void rescueIfStuck(long now) {
     if (next.get() < calls.length && now - progressAt > PATIENCE_NANOS) {
       progressAt = now;
-      submit();
+      Watchdog.RESCUERS.execute(this);
     }
   }
 
@@ -73,6 +79,14 @@ final class CompletionBatch implements Runnable {
     static final Watchdog INSTANCE = new Watchdog();
     /** How long the watchdog keeps polling after the last batch ended before it parks. */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** Threads made only when a batch is stuck, and kept a minute. */
+    static final ExecutorService RESCUERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), task -> {
+          Thread thread = new Thread(task, "pbj-completion-rescue");
+          thread.setDaemon(true);
+          return thread;
+        });
 
     private final Set<CompletionBatch> running = ConcurrentHashMap.newKeySet();
     private volatile Thread thread;

@@ -50,6 +50,8 @@ class CompletionBatchTest {
     CallFuture<?>[] calls = delivered(3);
     // allOf is not a call future: waiting on it cannot finish the call itself; only the watchdog's helper can
     CompletableFuture<Void> later = CompletableFuture.allOf(calls[2]);
+    CompletableFuture<String> thirdRanOn = new CompletableFuture<>();
+    calls[2].thenRun(() -> thirdRanOn.complete(Thread.currentThread().getName()));
     // the test waits on a plain future: waiting on the call's would finish the call on this thread
     CompletableFuture<String> first = new CompletableFuture<>();
     calls[0].thenRun(() -> {
@@ -59,6 +61,7 @@ class CompletionBatchTest {
     long started = System.nanoTime();
     CompletionBatch.start(calls, executor);
     assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("waited for the third on batch-test");
+    assertThat(thirdRanOn.get(10, TimeUnit.SECONDS)).isEqualTo("pbj-completion-rescue");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
         .isGreaterThanOrEqualTo(CompletionBatch.PATIENCE_MILLIS);
     assertThat(calls[1].isDone()).isTrue();
