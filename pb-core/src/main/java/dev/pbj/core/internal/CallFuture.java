@@ -44,14 +44,21 @@ final class CallFuture<T> extends CompletableFuture<T> {
     this.call = call;
   }
 
-  /** Set on the threads that read connections: one of them waiting for an answer would wait forever. */
-  private static final ThreadLocal<Boolean> IO_THREAD = new ThreadLocal<>();
+  /**
+   * How many reads of a connection the thread is inside: while it is reading it delivers answers, so it must not
+   * wait for one (a non-blocking remote method, or a callback run in place by a direct executor).
+   */
+  private static final ThreadLocal<int[]> READING = ThreadLocal.withInitial(() -> new int[1]);
 
-  /** Called by each read: the calling thread delivers answers, so it must never wait for one. */
-  static void markIoThread() {
-    if (IO_THREAD.get() == null) {
-      IO_THREAD.set(Boolean.TRUE);
-    }
+  /** Called as a read starts; give what it returns to {@link #endRead}. */
+  static int[] startRead() {
+    int[] reads = READING.get();
+    reads[0]++;
+    return reads;
+  }
+
+  static void endRead(int[] reads) {
+    reads[0]--;
   }
 
   /** What the peer answered, delivered and not yet set on the future. */
@@ -134,10 +141,10 @@ final class CallFuture<T> extends CompletableFuture<T> {
   private boolean await(CallFuture<?> stage, boolean timed, long deadline, boolean interruptible)
       throws InterruptedException {
     Thread me = Thread.currentThread();
-    if (IO_THREAD.get() != null && !stage.isDone() && !(state instanceof Outcome)) {
-      throw new IllegalStateException("waiting for a remote call's answer on " + me.getName() + ", a thread that"
-          + " reads connections, would never end: the answer has to be read by such a thread. Chain on the"
-          + " future instead (thenApply, thenCompose), or return it from a remote method as a CompletionStage");
+    if (READING.get()[0] > 0 && !stage.isDone() && !(state instanceof Outcome)) {
+      throw new IllegalStateException("waiting for a remote call's answer on " + me.getName() + " while it reads"
+          + " a connection would never end: the answer has to be read by a thread like it. Chain on the future"
+          + " instead (thenApply, thenCompose), or return it from a remote method as a CompletionStage");
     }
     boolean interrupted = false;
     try {

@@ -72,7 +72,15 @@ public final class Session implements LinkHandler {
 
   @Override
   public void onBytes(ByteBuffer bytes) {
-    CallFuture.markIoThread();
+    int[] reads = CallFuture.startRead();
+    try {
+      read(bytes);
+    } finally {
+      CallFuture.endRead(reads);
+    }
+  }
+
+  private void read(ByteBuffer bytes) {
     if (broker == null) {
       if (handshake == null) {
         throw new ProtocolException("bytes received before the connection started");
