@@ -14,10 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The answer is read on an I/O thread, where user callbacks must never run, so the I/O thread does not complete
  * the future: it {@linkplain #deliver delivers} the outcome. If a thread is already waiting in {@code get} or
  * {@code join}, that thread is woken with the outcome and completes the future itself, so a caller that blocks
- * costs no executor hand-off; otherwise the broker has the executor {@linkplain #finish finish} it. A thread that
- * starts waiting after the outcome was delivered but before it was finished finishes it itself, so waiting never
- * depends on the executor's turn. Stages made from this one ({@code thenApply} and the like) are call futures
- * too, and waiting on them waits the same way on the call they came from.
+ * costs no executor hand-off; otherwise the broker has the executor {@linkplain #finish finish} it, with the other
+ * answers of the same read (see {@link CompletionBatch}). A thread that starts waiting after the outcome was
+ * delivered but before it was finished finishes it itself, so waiting never depends on the executor's turn. Stages
+ * made from this one ({@code thenApply} and the like) are call futures too, and waiting on them waits the same way
+ * on the call they came from. A thread inside a read of a connection may not wait at all: it fails at once.
  */
 final class CallFuture<T> extends CompletableFuture<T> {
   private static final VarHandle STATE;
@@ -28,20 +29,6 @@ final class CallFuture<T> extends CompletableFuture<T> {
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
-  }
-
-  /** The call this stage was derived from; {@code this} for the call itself. */
-  private final CallFuture<?> call;
-  /** On the call: {@code null}, then the {@link Thread} waiting for the outcome, or the delivered {@link Outcome}. */
-  @SuppressWarnings("unused") // through STATE
-  private volatile Object state;
-
-  CallFuture() {
-    this.call = this;
-  }
-
-  private CallFuture(CallFuture<?> call) {
-    this.call = call;
   }
 
   /**
@@ -59,6 +46,19 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
   static void endRead(int[] reads) {
     reads[0]--;
+  }
+
+  /** The call this stage was derived from; {@code this} for the call itself. */
+  private final CallFuture<?> call;
+  /** On the call: {@code null}, then the {@link Thread} waiting for the outcome, or the delivered {@link Outcome}. */
+  private volatile Object state;
+
+  CallFuture() {
+    this.call = this;
+  }
+
+  private CallFuture(CallFuture<?> call) {
+    this.call = call;
   }
 
   /** What the peer answered, delivered and not yet set on the future. */
