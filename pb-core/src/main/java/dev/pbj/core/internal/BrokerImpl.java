@@ -378,10 +378,11 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   }
 
   /**
-   * On the I/O thread, after each read (also one that failed): the answers it brought that no thread was waiting
-   * for are completed by one executor task, in the order they arrived.
+   * On the I/O thread, after each read (also one that failed): the calls it brought start, and the answers it
+   * brought that no thread was waiting for are completed by one executor task, in the order they arrived.
    */
   public void readDone() {
+    serial.startDeferred();
     int count = answered.size();
     if (count == 1) {
       runLater(answered.get(0)::finish);

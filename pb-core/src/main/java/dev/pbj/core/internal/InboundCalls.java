@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the peer's {@code message}s and {@code cachemessage}s: finds the target and method, runs it in arrival
- * order on the connection's serial executor, and answers with its result or failure. The answer is written on
+ * order on the connection's serial executor (the calls of one read start together, when it is done), and answers with its result or failure. The answer is written on
  * behalf of the target's perspective (the avatar called, or the avatar a view point belongs to).
  */
 final class InboundCalls {
@@ -54,7 +54,7 @@ final class InboundCalls {
     if (call.invocation.method().nonBlocking) {
       executor.executeInlineIfIdle(call);
     } else {
-      executor.execute(call);
+      executor.executeDeferred(call); // started when the read is done (BrokerImpl.readDone)
     }
   }
 

@@ -12,6 +12,8 @@ final class SerialExecutor implements Executor {
   private final Executor delegate;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private boolean running;
+  /** Running is set, but the drain waits for {@link #startDeferred()}. */
+  private boolean deferred;
 
   SerialExecutor(Executor delegate) {
     this.delegate = delegate;
@@ -25,6 +27,34 @@ final class SerialExecutor implements Executor {
         return;
       }
       running = true;
+    }
+    schedule();
+  }
+
+  /**
+   * Queues {@code task} without starting a thread for it yet: {@link #startDeferred()} does, once for all the
+   * tasks queued so. The I/O thread queues every call of one read this way, so the calls start together rather
+   * than one wake-up each (on a busy CPU, a woken worker that runs before the read is done gets one call at a
+   * time).
+   */
+  void executeDeferred(Runnable task) {
+    synchronized (this) {
+      queue.add(task);
+      if (running) {
+        return;
+      }
+      running = true;
+      deferred = true;
+    }
+  }
+
+  /** Starts the tasks {@link #executeDeferred} queued, if they have not started. */
+  void startDeferred() {
+    synchronized (this) {
+      if (!deferred) {
+        return;
+      }
+      deferred = false;
     }
     schedule();
   }
