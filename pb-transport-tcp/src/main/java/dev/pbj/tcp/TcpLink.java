@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * written by the channel's I/O thread in queue order, several per flush when they pile up, so messages go out
  * in the order {@code send} was called even when the I/O thread itself sends. On a {@link DirectNioSocketChannel}
  * a thread other than the I/O thread writes its message to the socket itself when nothing is queued or held by
- * Netty and no more is announced; one lock ({@code writing}) keeps those writes and the I/O thread's apart. Every pipeline callback, and so
- * every {@link LinkHandler} call, runs on that one I/O thread.
+ * Netty and no more is announced; one lock ({@code writing}) keeps those writes and the I/O thread's apart. Every
+ * pipeline callback, and so every {@link LinkHandler} call, runs on that one I/O thread.
  *
  * <p>Closing: {@link #close} stops reading, writes what was queued, then closes the socket; if the peer does
  * not take the queued bytes within the provider's close grace the socket is closed anyway and the handler is

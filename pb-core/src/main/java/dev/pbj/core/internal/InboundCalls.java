@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the peer's {@code message}s and {@code cachemessage}s: finds the target and method, runs it in arrival
- * order on the connection's serial executor (the calls of one read start together, when it is done), and answers with its result or failure. The answer is written on
- * behalf of the target's perspective (the avatar called, or the avatar a view point belongs to).
+ * order on the connection's serial executor (the calls of one read start together, when it is done), and answers
+ * with its result or failure. The answer is written on behalf of the target's perspective (the avatar called, or
+ * the avatar a view point belongs to).
  */
 final class InboundCalls {
   private static final Logger log = LoggerFactory.getLogger(InboundCalls.class);
