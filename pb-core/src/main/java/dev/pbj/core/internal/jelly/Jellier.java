@@ -157,52 +157,70 @@ public final class Jellier {
       out.beginList(1);
       out.symbol("None");
       out.endList();
-    } else if (value instanceof String) {
-      out.text((String) value);
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      out.integer(((Number) value).longValue());
-    } else if (value instanceof Double || value instanceof Float) {
-      out.floating(((Number) value).doubleValue());
-    } else if (value instanceof Boolean) {
-      out.beginList(2);
-      out.symbol("boolean");
-      byte[] word = (Boolean) value ? TRUE : FALSE;
-      out.bytes(word, 0, word.length);
-      out.endList();
-    } else if (value instanceof Bytes) {
-      ((Bytes) value).writeTo(out);
-    } else if (value instanceof byte[]) {
-      byte[] bytes = (byte[]) value;
-      out.bytes(bytes, 0, bytes.length);
-    } else if (value instanceof BigInteger) {
-      writeInteger(out, (BigInteger) value);
-    } else if (value instanceof Cacheable) {
-      writeCacheable(out, (Cacheable) value, depth);
-    } else if (value instanceof Viewable) {
-      long luid = exporter.exportView((Viewable) value, perspective);
-      remember(luid);
-      writeTagged(out, "remote", luid);
-    } else if (value instanceof Referenceable) {
-      long luid = exporter.export((Referenceable) value);
-      remember(luid);
-      writeTagged(out, "remote", luid);
-    } else if (value instanceof RemoteReference) {
-      Object id = exporter.localIdOf((RemoteReference) value);
-      out.beginList(2);
-      out.symbol("local");
-      if (id instanceof Long) {
-        out.integer((Long) id);
-      } else {
-        byte[] name = id.toString().getBytes(StandardCharsets.UTF_8);
-        out.bytes(name, 0, name.length);
-      }
-      out.endList();
-    } else if (value instanceof RemoteCache) {
-      writeTagged(out, "lcache", exporter.cacheIdOf((RemoteCache) value));
-    } else if (value instanceof Character) {
-      out.text(value.toString());
-    } else if (!writeShared(out, value, depth)) {
-      writeScalarType(out, value);
+      return;
+    }
+    switch (ValueClass.of(value).kind()) {
+      case STRING:
+        out.text((String) value);
+        break;
+      case INTEGER:
+        out.integer(((Number) value).longValue());
+        break;
+      case FLOAT:
+        out.floating(((Number) value).doubleValue());
+        break;
+      case BOOLEAN:
+        out.beginList(2);
+        out.symbol("boolean");
+        byte[] word = (Boolean) value ? TRUE : FALSE;
+        out.bytes(word, 0, word.length);
+        out.endList();
+        break;
+      case BYTES:
+        ((Bytes) value).writeTo(out);
+        break;
+      case BYTE_ARRAY:
+        byte[] bytes = (byte[]) value;
+        out.bytes(bytes, 0, bytes.length);
+        break;
+      case BIG_INTEGER:
+        writeInteger(out, (BigInteger) value);
+        break;
+      case CACHEABLE:
+        writeCacheable(out, (Cacheable) value, depth);
+        break;
+      case VIEWABLE:
+        long view = exporter.exportView((Viewable) value, perspective);
+        remember(view);
+        writeTagged(out, "remote", view);
+        break;
+      case REFERENCEABLE:
+        long luid = exporter.export((Referenceable) value);
+        remember(luid);
+        writeTagged(out, "remote", luid);
+        break;
+      case REMOTE_REFERENCE:
+        Object id = exporter.localIdOf((RemoteReference) value);
+        out.beginList(2);
+        out.symbol("local");
+        if (id instanceof Long) {
+          out.integer((Long) id);
+        } else {
+          byte[] name = id.toString().getBytes(StandardCharsets.UTF_8);
+          out.bytes(name, 0, name.length);
+        }
+        out.endList();
+        break;
+      case REMOTE_CACHE:
+        writeTagged(out, "lcache", exporter.cacheIdOf((RemoteCache) value));
+        break;
+      case CHARACTER:
+        out.text(value.toString());
+        break;
+      default:
+        if (!writeShared(out, value, depth)) {
+          writeScalarType(out, value);
+        }
     }
   }
 
@@ -262,32 +280,39 @@ public final class Jellier {
   }
 
   private void writeContainer(TokenSink out, Object value, int depth) {
-    if (value instanceof Tuple) {
-      writeSequence(out, "tuple", (Tuple) value, depth);
-    } else if (value instanceof List) {
-      writeSequence(out, "list", (List<?>) value, depth);
-    } else if (value instanceof Map) {
-      Map<?, ?> map = (Map<?, ?>) value;
-      out.beginList(map.size() + 1);
-      out.symbol("dictionary");
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.beginList(2);
-        writeValue(out, e.getKey(), depth + 1);
-        writeValue(out, e.getValue(), depth + 1);
+    switch (ValueClass.of(value).shape()) {
+      case TUPLE:
+        writeSequence(out, "tuple", (Tuple) value, depth);
+        break;
+      case LIST:
+        writeSequence(out, "list", (List<?>) value, depth);
+        break;
+      case MAP:
+        Map<?, ?> map = (Map<?, ?>) value;
+        out.beginList(map.size() + 1);
+        out.symbol("dictionary");
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          out.beginList(2);
+          writeValue(out, e.getKey(), depth + 1);
+          writeValue(out, e.getValue(), depth + 1);
+          out.endList();
+        }
         out.endList();
-      }
-      out.endList();
-    } else if (value instanceof FrozenSet) {
-      writeSequence(out, "frozenset", (Set<?>) value, depth);
-    } else if (value instanceof Set) {
-      writeSequence(out, "set", (Set<?>) value, depth);
-    } else if (value instanceof Object[]) {
-      writeSequence(out, "list", Arrays.asList((Object[]) value), depth);
-    } else {
-      out.beginList(2);
-      writeName(out, typeNameOf(value));
-      writeValue(out, copyState(value), depth + 1);
-      out.endList();
+        break;
+      case FROZENSET:
+        writeSequence(out, "frozenset", (Set<?>) value, depth);
+        break;
+      case SET:
+        writeSequence(out, "set", (Set<?>) value, depth);
+        break;
+      case ARRAY:
+        writeSequence(out, "list", Arrays.asList((Object[]) value), depth);
+        break;
+      default:
+        out.beginList(2);
+        writeName(out, typeNameOf(value));
+        writeValue(out, copyState(value), depth + 1);
+        out.endList();
     }
   }
 
@@ -393,40 +418,18 @@ public final class Jellier {
     exported[exportedCount++] = luid;
   }
 
+  /** Containers and copies: what can be met twice in one scope. */
   private boolean isTracked(Object value) {
-    if (isPlain(value)) {
+    if (value == null) {
       return false;
     }
-    return value instanceof Collection || value instanceof Map || value instanceof Object[] || isCopy(value);
-  }
-
-  /**
-   * The common values that never hold others, recognised by their exact class: on Java 17 a run of interface
-   * checks against one class (is a String a Collection, a Map, a Copyable...) keeps missing HotSpot's one-entry
-   * cache of its interfaces, and costs more than the whole encoding of a small call.
-   */
-  private static boolean isPlain(Object value) {
-    if (value == null) {
-      return true;
+    ValueClass.Info info = ValueClass.of(value);
+    if (info.kind() != ValueClass.OTHER) {
+      return false;
     }
-    Class<?> type = value.getClass();
-    return type == String.class || type == Long.class || type == Integer.class || type == Bytes.class
-        || type == Double.class || type == Boolean.class || type == byte[].class || type == BigInteger.class;
+    ValueClass.Shape shape = info.shape();
+    return shape.tracked() || (shape == ValueClass.Shape.RECORD && registry.typeNameOf(value.getClass()) != null);
   }
-
-  private boolean isCopy(Object value) {
-    return value instanceof CopiedValue || value instanceof CopiedObject
-        || (value instanceof Copyable && !(value instanceof Cacheable))
-        || (value != null && IS_RECORD.get(value.getClass()) && registry.typeNameOf(value.getClass()) != null);
-  }
-
-  /** {@link Class#isRecord()} asks the VM each time; the answer never changes. */
-  private static final ClassValue<Boolean> IS_RECORD = new ClassValue<>() {
-    @Override
-    protected Boolean computeValue(Class<?> type) {
-      return type.isRecord();
-    }
-  };
 
   /** Only a container holding another tracked value (or a copy, whose state may) can share or cycle. */
   private boolean needsScan(Object value) {
