@@ -58,7 +58,7 @@ public final class Report {
   public enum Profile {
     SMOKE(new Timing(0, 0, 0, 1, 50), new Timing(0, 0, 0, 1, 50), new Timing(0, 0, 0, 1, 50),
         new Timing(0, 0, 0, 1, 50), List.of("--calls", "50", "--warmup", "10", "--seconds", "0.2")),
-    QUICK(new Timing(1, 4, 200, 2, 200), new Timing(1, 2, 500, 2, 400), new Timing(1, 2, 1000, 2, 400),
+    QUICK(new Timing(1, 5, 200, 2, 300), new Timing(1, 2, 500, 2, 400), new Timing(1, 2, 1000, 2, 400),
         new Timing(1, 3, 1000, 2, 1000), List.of("--calls", "2000", "--warmup", "500", "--seconds", "1")),
     FULL(new Timing(2, 5, 1000, 5, 1000), new Timing(2, 4, 2000, 5, 2000), new Timing(2, 6, 2000, 5, 2000),
         new Timing(2, 6, 2000, 5, 2000), List.of("--calls", "20000", "--warmup", "5000", "--seconds", "5"));
