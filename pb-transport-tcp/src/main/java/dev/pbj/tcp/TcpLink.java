@@ -7,15 +7,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +63,11 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   /** Set when other threads may write to the socket themselves (see {@link #send}); null otherwise. */
   private final DirectNioSocketChannel direct;
+  /**
+   * Whether sending threads may write to the socket themselves: a direct channel whose pipeline has no outbound
+   * handler (one, such as TLS, would be bypassed). Set when the channel becomes active.
+   */
+  private volatile boolean writeThrough;
   /** Held by whoever puts bytes on a direct channel's socket: a sending thread, or the I/O thread's drain. */
   private final AtomicBoolean writing = new AtomicBoolean();
   // Guarded by writing.
@@ -100,7 +109,7 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     if (closeRequested.get()) {
       return;
     }
-    if (direct != null && !moreToCome && outbound.isEmpty() && !channel.eventLoop().inEventLoop()
+    if (writeThrough && !moreToCome && outbound.isEmpty() && !channel.eventLoop().inEventLoop()
         && writing.compareAndSet(false, true)) {
       boolean written;
       try {
@@ -183,6 +192,11 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   @Override
   public String toString() {
     return "TcpLink[" + localAddress + " <-> " + remoteAddress + "]";
+  }
+
+  /** Whether sending threads write to the socket themselves, for tests. */
+  boolean writesThrough() {
+    return writeThrough;
   }
 
   /** The Netty channel, for tests that check which transport carried it. */
@@ -286,6 +300,7 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   public void channelActive(ChannelHandlerContext ctx) {
     localAddress = channel.localAddress();
     remoteAddress = channel.remoteAddress();
+    writeThrough = direct != null && noOutboundHandler(ctx.pipeline());
     if (connected != null && connected.isDone()) { // the caller cancelled the connect
       ctx.close();
       return;
@@ -305,6 +320,15 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     if (connected != null && !connected.complete(this)) {
       close(); // cancelled while the acceptor ran
     }
+  }
+
+  private static boolean noOutboundHandler(ChannelPipeline pipeline) {
+    for (Map.Entry<String, ChannelHandler> handler : pipeline) {
+      if (handler.getValue() instanceof ChannelOutboundHandler) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

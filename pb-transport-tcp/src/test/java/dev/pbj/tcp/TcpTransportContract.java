@@ -70,6 +70,9 @@ abstract class TcpTransportContract {
 
       assertThat(((TcpLink) client).channel()).isInstanceOf(expectedChannelType());
       assertThat(((TcpLink) peer.link()).channel()).isInstanceOf(expectedChannelType());
+      boolean direct = DirectNioSocketChannel.class.isAssignableFrom(expectedChannelType());
+      assertThat(((TcpLink) client).writesThrough()).isEqualTo(direct);
+      assertThat(((TcpLink) peer.link()).writesThrough()).isEqualTo(direct);
       assertThat(client.remoteAddress()).isEqualTo(server.localAddress());
       assertThat(peer.link().remoteAddress()).isEqualTo(client.localAddress());
       assertThat(client.negotiatedSerializer()).isNull();
