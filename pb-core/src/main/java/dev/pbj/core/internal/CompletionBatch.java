@@ -19,10 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * finished would wait forever. Waiting on a call's own future is safe (the waiter finishes the call itself, see
  * {@link CallFuture}), but waiting on something built from it, such as {@code allOf(...).join()}, is not. So a
  * watchdog thread, awake only while batches run, starts another task on the rest of a batch that has made no
- * progress for {@value #PATIENCE_MILLIS} ms, on a thread of its own.
+ * progress for {@value #PATIENCE_MILLIS} ms, on a thread of its own. The watchdog cannot tell a blocked callback
+ * from a slow or starved one: from then on the batch's callbacks run on two threads, each in order.
  */
 final class CompletionBatch implements Runnable {
-  static final long PATIENCE_MILLIS = 2;
+  static final long PATIENCE_MILLIS = 20;
   private static final long PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(PATIENCE_MILLIS);
 
   private final CallFuture<?>[] calls;
@@ -51,6 +52,7 @@ final class CompletionBatch implements Runnable {
 
   @Override
   public void run() {
+    progressAt = System.nanoTime(); // before the watchdog can see it: a batch just started is not stuck
     Watchdog.INSTANCE.watch(this);
     try {
       int i;

@@ -42,9 +42,19 @@ class CompletionBatchTest {
     // a plain future: waiting on the calls' own would finish them on this thread
     CompletableFuture.allOf(callbacks).get(10, TimeUnit.SECONDS);
     assertThat(seen).hasSize(50);
-    for (int i = 0; i < 50; i++) {
-      assertThat(seen.get(i)).isEqualTo(i + "@batch-test");
+    // in order on one executor thread; on a starved machine the watchdog may hand the rest to a rescuing thread
+    int last = -1;
+    boolean batchThreadRan = false;
+    for (String entry : seen) {
+      String[] parts = entry.split("@");
+      assertThat(parts[1]).isIn("batch-test", "pbj-completion-rescue");
+      if (parts[1].equals("batch-test")) {
+        batchThreadRan = true;
+        assertThat(Integer.parseInt(parts[0])).isGreaterThan(last);
+        last = Integer.parseInt(parts[0]);
+      }
     }
+    assertThat(batchThreadRan).isTrue();
   }
 
   @Test
