@@ -5,7 +5,6 @@ import dev.pbj.Bytes;
 import dev.pbj.Cacheable;
 import dev.pbj.CopiedObject;
 import dev.pbj.Copyable;
-import dev.pbj.FrozenSet;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Referenceable;
 import dev.pbj.RemoteCache;
