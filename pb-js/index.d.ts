@@ -39,6 +39,14 @@ export interface ConnectOptions {
   timeout?: number;
   /** Receives what the connection ignored (a `didNotUnderstand`, a failing callback). */
   onWarning?: (message: string) => void;
+  /**
+   * Bytes the socket may buffer before messages wait in the connection instead (4 MiB). While the socket's
+   * `bufferedAmount` is above it, calls still return promises but their messages queue, in order, until the
+   * socket has drained to {@link lowWaterMark}. `Infinity` never waits.
+   */
+  highWaterMark?: number;
+  /** Bytes the socket must drain to before waiting messages go again (2 MiB; at most half a given highWaterMark). */
+  lowWaterMark?: number;
 }
 
 /** Opens a WebSocket to a PB server (path `/pb` on PBJ's) and resolves once it is open. */
@@ -62,6 +70,8 @@ export class Connection {
   readonly connected: boolean;
   /** The serializer in use. */
   readonly serializer: 'banana' | 'msgpack';
+  /** Bytes sent but not yet on the wire: those waiting in the connection plus the socket's `bufferedAmount`. */
+  readonly bufferedAmount: number;
   /** The server's root object; no round trip. */
   getRootObject(): Promise<RemoteReference>;
   /** PB's MD5 challenge–response login; resolves to the avatar (keep it: releasing it logs out). */
@@ -85,7 +95,10 @@ export class KeywordArguments {
 /** `ref.callRemote('counter', kw({ start: 5 }))` is Python's `ref.callRemote("counter", start=5)`. */
 export function kw(names: Record<string, PbValue> | Map<string, PbValue>): KeywordArguments;
 
-/** A reference to one of the peer's objects. */
+/**
+ * A handle on one of the peer's objects. Every reference received is a new handle, so the same object received
+ * twice gives two handles that are not `===`: compare them with {@link equals}, or key a Map with {@link key}.
+ */
 export class RemoteReference {
   private constructor();
   /** Calls the peer's method; resolves to its answer, rejects with RemoteError or a connection error. */
@@ -93,10 +106,18 @@ export class RemoteReference {
   /** Runs `callback(this)` when the connection is lost. */
   notifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
   dontNotifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
-  /** Tells the peer this side is done with the object (one decref per time it was received); idempotent. */
+  /**
+   * Lets go of this handle; idempotent. Later calls through it reject with DeadReferenceError; other handles of
+   * the object keep working. When the last one is released the peer is told (one decref per time received).
+   */
   release(): void;
+  /** Whether this handle was released, or (a received reference) its connection closed. */
   readonly released: boolean;
   readonly connected: boolean;
+  /** Whether `other` is a handle on the same remote object (same connection, same object id). */
+  equals(other: unknown): boolean;
+  /** The same string for every handle {@link equals} this one, different for any other object or connection. */
+  readonly key: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import { defaultRegistry } from './copies.js';
 import { ConnectionLostError, ProtocolError } from './errors.js';
 import { makeLimits } from './limits.js';
 import { login, loginAnonymous } from './login.js';
+import { Outbox, waterMarks } from './outbox.js';
 import { serializerNamed } from './serializers.js';
 
 /**
@@ -16,11 +17,13 @@ import { serializerNamed } from './serializers.js';
 export class Connection {
   #broker;
   #close;
+  #outbox;
 
-  /** Made by {@link connect}. */
-  constructor(broker, close, url) {
+  /** Made by {@link connect}; `outbox` (an {@link Outbox}, or null) tells {@link bufferedAmount}. */
+  constructor(broker, close, url, outbox = null) {
     this.#broker = broker;
     this.#close = close;
+    this.#outbox = outbox;
     this.url = url;
     /** Resolves (with the cause, if any) once the connection is closed. */
     this.closed = broker.closed;
@@ -61,6 +64,14 @@ export class Connection {
     return this.#broker.connected;
   }
 
+  /**
+   * Bytes sent but not yet on the wire: those waiting in the connection while the socket is over its high water
+   * mark, plus those the socket buffers. A sender that produces faster than the peer reads can watch it.
+   */
+  get bufferedAmount() {
+    return this.#outbox?.bufferedAmount ?? 0;
+  }
+
   /** The serializer in use: `banana` or `msgpack`. */
   get serializer() {
     return this.#broker.serializer.name;
@@ -98,18 +109,22 @@ function frameBytes(data) {
  * Options: `serializer` (`'banana'`, the default, or `'msgpack'`); `WebSocket` (the implementation, required
  * where there is no global one: in Node, `WebSocket` from the `ws` package); `copies` (a CopyRegistry; default
  * the one `registerCopy`/`registerCache` fill); `limits` (overrides of DEFAULT_LIMITS); `timeout` (ms to wait
- * for the socket to open, default 30000); `onWarning` (receives what the connection ignored; default none).
+ * for the socket to open, default 30000); `onWarning` (receives what the connection ignored; default none);
+ * `highWaterMark` and `lowWaterMark` (bytes, default 4 MiB and 2 MiB: while the socket buffers more than the
+ * high mark, messages wait in the connection, in order, until it has drained to the low mark).
  */
 export function connect(url, options = {}) {
   const {
     serializer: serializerName = 'banana', WebSocket: Impl = globalThis.WebSocket, copies = defaultRegistry,
-    limits: limitOverrides, timeout = 30000, onWarning = () => {},
+    limits: limitOverrides, timeout = 30000, onWarning = () => {}, highWaterMark, lowWaterMark,
   } = options;
   let serializer;
   let limits;
+  let marks;
   try {
     serializer = serializerNamed(serializerName);
     limits = makeLimits(limitOverrides);
+    marks = waterMarks(highWaterMark, lowWaterMark);
     if (typeof Impl !== 'function') {
       throw new TypeError('no WebSocket implementation: in Node, pass { WebSocket } from the "ws" package');
     }
@@ -126,6 +141,7 @@ export function connect(url, options = {}) {
     }
     ws.binaryType = 'arraybuffer';
     let broker = null;
+    let outbox = null;
     let error = null;
     const timer = setTimeout(() => {
       reject(new ConnectionLostError(`no connection to ${url} within ${timeout} ms`));
@@ -149,18 +165,27 @@ export function connect(url, options = {}) {
           + ` (it chose '${ws.protocol}')`));
         return;
       }
+      // a frame the socket threw on while it waited has no caller to fail: the connection is lost instead
+      outbox = new Outbox(ws, marks, (e) => {
+        broker.connectionLost(e);
+        closeSocket(1000, 'send failed');
+      });
       broker = new Broker({
         link: {
-          send: (bytes) => ws.send(bytes),
-          close: (code, reason) => closeSocket(code, reason),
+          send: (bytes) => outbox.send(bytes),
+          close: (code, reason) => {
+            outbox.close();
+            closeSocket(code, reason);
+          },
         },
         serializer, registry: copies, limits, onWarning,
       });
       broker.sendVersion();
       resolve(new Connection(broker, () => {
+        outbox.close();
         broker.connectionLost(null);
         closeSocket(1000, 'closed');
-      }, url));
+      }, url, outbox));
     };
     ws.onmessage = (event) => {
       if (broker === null) {
@@ -180,6 +205,7 @@ export function connect(url, options = {}) {
       if (broker === null) {
         reject(new ConnectionLostError(`cannot connect to ${url}: ${cause.message}`, { cause }));
       } else {
+        outbox.close();
         broker.connectionLost(cause);
       }
     };

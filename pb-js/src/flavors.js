@@ -63,11 +63,27 @@ export function remoteMethodOf(target, name) {
   return fn === null ? null : { fn, self: target };
 }
 
+/** A number per broker, so that {@link RemoteReference#key} tells connections apart. */
+const brokerSerials = new WeakMap();
+let lastBrokerSerial = 0;
+
+function brokerSerial(broker) {
+  let serial = brokerSerials.get(broker);
+  if (serial === undefined) {
+    serial = ++lastBrokerSerial;
+    brokerSerials.set(broker, serial);
+  }
+  return serial;
+}
+
 /**
- * A reference to one of the peer's objects. `callRemote(name, ...args)` calls its method and resolves to the
- * answer; give keyword arguments last with `kw({...})`. Every reference received counts: `release()` tells the
- * peer this side is done with it (one `decref` per time it was received); an unreachable reference is released
- * by the garbage collector as a fallback. Made by the connection only.
+ * A handle on one of the peer's objects. `callRemote(name, ...args)` calls its method and resolves to the
+ * answer; give keyword arguments last with `kw({...})`. Every reference received is a handle of its own, so
+ * the same object received twice gives two handles: they are not `===` but {@link RemoteReference#equals}
+ * each other and share {@link RemoteReference#key}. `release()` lets go of this handle only, so code that
+ * releases what it was given cannot break another holder; when the last handle of an object is released (or
+ * collected: the garbage collector releases an unreachable handle as a fallback), the peer is told, one
+ * `decref` per time the object was received. Made by the connection only.
  */
 export class RemoteReference {
   constructor(binding) {
@@ -93,14 +109,39 @@ export class RemoteReference {
     bindings.get(this).broker.dontNotifyOnDisconnect(callback, this);
   }
 
-  /** Tells the peer this side no longer uses the object; idempotent. Later calls reject. */
+  /**
+   * Lets go of this handle; idempotent. Later calls through it reject with DeadReferenceError; other handles of
+   * the same object keep working, and the peer is told once the last of them is released.
+   */
   release() {
     bindings.get(this).release?.();
   }
 
-  /** Whether {@link release} was called. */
+  /** Whether this handle was released, or (a received reference) its connection closed. */
   get released() {
     return bindings.get(this).released === true;
+  }
+
+  /**
+   * Whether `other` is a handle on the same remote object: the same connection and the same object id. Handles
+   * are compared this way, never with `===`, since every reference received is a new handle.
+   */
+  equals(other) {
+    if (!(other instanceof RemoteReference)) {
+      return false;
+    }
+    const mine = bindings.get(this);
+    const theirs = bindings.get(other);
+    return theirs !== undefined && mine.broker === theirs.broker && mine.id === theirs.id;
+  }
+
+  /**
+   * A string naming the remote object, the same for every handle that {@link equals} this one and different for
+   * any other (another connection's included): a key for a Map or a Set of remote objects.
+   */
+  get key() {
+    const { broker, id } = bindings.get(this);
+    return `${brokerSerial(broker)}:${id}`;
   }
 
   /** Whether the connection this reference belongs to is open. */

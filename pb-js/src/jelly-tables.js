@@ -61,6 +61,10 @@ export class JellyTables {
     if (binding === undefined || binding.broker !== this.broker) {
       throw new TypeError('a RemoteReference can only go back to the connection it came from');
     }
+    if (binding.released) {
+      // the peer may have dropped the object already: naming it would be a protocol error there
+      throw new DeadReferenceError(`cannot send a released reference to object ${binding.id}`);
+    }
     return binding.id;
   }
 

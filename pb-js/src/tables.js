@@ -1,7 +1,7 @@
 /**
  * A connection's tables, one class per job: the objects this side exports (with reference counts), the peer's
- * objects it holds references to (counting the tokens received), the cacheables the peer observes, the
- * replicas of the peer's cacheables, and the calls waiting for an answer.
+ * objects it holds references to (counting the tokens received and the handles open), the cacheables the peer
+ * observes, the replicas of the peer's cacheables, and the calls waiting for an answer.
  */
 import { LimitExceededError, ProtocolError } from './errors.js';
 import { RemoteReference } from './flavors.js';
@@ -86,78 +86,76 @@ export class LocalObjectTable {
 }
 
 /**
- * The peer's objects this side holds references to: one live RemoteReference per luid, counting the
- * `(remote N)` tokens received for it, because the peer expects one `decref` per token. Releasing the reference,
- * or the garbage collector finding it unreachable, sends them.
+ * The peer's objects this side holds references to. Each `(remote luid)` token received gives its receiver a
+ * handle of its own (a new RemoteReference) onto one shared entry per luid, which counts the tokens, because the
+ * peer expects one `decref` per token, and keeps the handles still open. Releasing a handle, or the garbage
+ * collector finding it unreachable, lets go of that handle only; when the last handle of an entry goes, the
+ * entry's decrefs are sent and the entry is forgotten. So code that releases the reference it was given cannot
+ * kill the same reference held by a call still in flight.
  */
 export class ImportTable {
-  #live = new Map();
-  #finalizers = new Finalizers((state) => state.release());
+  /** luid → `{ luid, tokens, handles }`; an entry is here exactly while it has a handle open. */
+  #entries = new Map();
+  #finalizers = new Finalizers((handle) => handle.release());
   #closed = false;
 
   constructor(broker) {
     this.broker = broker;
   }
 
-  /** One more `(remote luid)` token: the live reference for it, or a new one. */
+  /** One more `(remote luid)` token: a new handle onto the entry for it. */
   importRemote(luid) {
-    const existing = this.#live.get(luid)?.deref();
-    if (existing !== undefined) {
-      const state = this.broker.bindingOf(existing);
-      if (!state.released) {
-        state.tokens++;
-        return existing;
-      }
+    let entry = this.#entries.get(luid);
+    if (entry === undefined) {
+      entry = { luid, tokens: 0, handles: new Set() };
+      this.#entries.set(luid, entry);
     }
+    entry.tokens++;
     const table = this;
-    const state = {
+    // the handle's state, also what the finalizer receives: it never points back to the RemoteReference
+    const handle = {
       broker: this.broker,
       id: luid,
-      tokens: 1,
       released: false,
       release() {
         if (this.released) {
           return;
         }
         this.released = true;
-        table.#released(this);
+        table.#released(entry, this);
       },
     };
-    const reference = new RemoteReference(state);
-    this.#live.set(luid, new Weak(reference));
-    this.#finalizers.register(reference, state, state);
+    entry.handles.add(handle);
+    const reference = new RemoteReference(handle);
+    this.#finalizers.register(reference, handle, handle);
     return reference;
   }
 
-  #released(state) {
-    this.#finalizers.unregister(state);
-    const current = this.#live.get(state.id)?.deref();
-    if (current === undefined || this.broker.bindingOf(current) === state) {
-      this.#live.delete(state.id);
+  #released(entry, handle) {
+    this.#finalizers.unregister(handle);
+    entry.handles.delete(handle);
+    if (entry.handles.size > 0 || this.#closed) {
+      return;
     }
-    if (!this.#closed) {
-      this.broker.sendCounted('decref', state.id, state.tokens);
-    }
+    this.#entries.delete(entry.luid);
+    this.broker.sendCounted('decref', entry.luid, entry.tokens);
   }
 
+  /** Distinct remote objects held (each with at least one open handle). */
   get size() {
-    let live = 0;
-    for (const weak of this.#live.values()) {
-      if (weak.deref() !== undefined) live++;
-    }
-    return live;
+    return this.#entries.size;
   }
 
-  /** The connection is gone: nothing is sent for references released from now on. */
+  /** The connection is gone: every handle is dead, and nothing is sent for them. */
   close() {
     this.#closed = true;
-    for (const weak of this.#live.values()) {
-      const reference = weak.deref();
-      if (reference !== undefined) {
-        this.broker.bindingOf(reference).released = true;
+    for (const entry of this.#entries.values()) {
+      for (const handle of entry.handles) {
+        handle.released = true;
+        this.#finalizers.unregister(handle);
       }
     }
-    this.#live.clear();
+    this.#entries.clear();
   }
 }
 

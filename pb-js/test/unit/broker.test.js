@@ -149,25 +149,110 @@ describe('the wire a JS broker writes', () => {
 });
 
 describe('references', () => {
-  test('one decref per (remote N) received; the owner forgets the object at zero', async () => {
+  test('one decref per (remote N) received, sent with the last handle released; the owner forgets it', async () => {
     const target = new Target();
     const pair = brokerPair({ root: target });
     const root = await pair.connection.getRootObject();
     const a = await root.callRemote('getRef');
     const b = await root.callRemote('getRef');
-    assert.equal(a, b, 'one live reference per object');
+    assert.notEqual(a, b, 'every reference received is a handle of its own');
+    assert.ok(a.equals(b) && b.equals(a), 'handles of one object are equal');
+    assert.equal(a.key, b.key);
     assert.equal(await a.callRemote('ping'), 'pong');
     assert.equal(pair.server.stats().localObjects, 1);
+    assert.equal(pair.client.stats().remoteReferences, 1, 'one entry for both handles');
     const before = pair.clientLink.sent.length;
     a.release();
     a.release();
-    const decrefs = (readMessages('banana', pair.clientLink.sent.slice(before))).filter((m) => m.kind === 'decref');
+    assert.equal(pair.clientLink.sent.length, before, 'nothing is sent while another handle is open');
+    assert.equal(a.released, true);
+    assert.equal(b.released, false);
+    await assert.rejects(a.callRemote('ping'), DeadReferenceError);
+    assert.equal(await b.callRemote('ping'), 'pong', 'the other handle keeps working');
+    const beforeLast = pair.clientLink.sent.length;
+    b.release();
+    b.release();
+    const decrefs = (readMessages('banana', pair.clientLink.sent.slice(beforeLast))).filter((m) => m.kind === 'decref');
     assert.equal(decrefs.length, 2, 'two tokens, two decrefs, however often release is called');
+    assert.equal(pair.clientLink.sent.length, beforeLast + 2);
     await settle();
     assert.equal(pair.server.stats().localObjects, 0);
-    await assert.rejects(a.callRemote('ping'), DeadReferenceError);
+    await assert.rejects(b.callRemote('ping'), DeadReferenceError);
     await assertBaseline(pair);
     pair.connection.close();
+  });
+
+  test('a callee that releases the reference it was given does not kill one held elsewhere', async () => {
+    const mine = new Referenceable({ ping: () => 'mine' });
+    let kept = null;
+    const pair = brokerPair({
+      root: new Referenceable({
+        keep(ref) {
+          kept = ref;
+        },
+        async useAndRelease(ref) {
+          try {
+            return await ref.callRemote('ping');
+          } finally {
+            ref.release();
+          }
+        },
+        callKept: () => kept.callRemote('ping'),
+      }),
+    });
+    const root = await pair.connection.getRootObject();
+    await root.callRemote('keep', mine);
+    assert.equal(await root.callRemote('useAndRelease', mine), 'mine');
+    await settle();
+    assert.equal(pair.client.stats().localObjects, 1, 'the server still holds one handle');
+    assert.equal(await root.callRemote('callKept'), 'mine');
+    kept.release();
+    await assertBaseline(pair);
+    pair.connection.close();
+  });
+
+  test('equals and key: same connection and object id; another connection or object differs', async () => {
+    const one = brokerPair({ root: new Target() });
+    const two = brokerPair({ root: new Target() });
+    const rootOne = await one.connection.getRootObject();
+    const rootTwo = await two.connection.getRootObject();
+    const a = await rootOne.callRemote('getRef');
+    const b = await rootTwo.callRemote('getRef');
+    assert.equal(String(a), String(b), 'the same object id on both connections');
+    assert.equal(a.equals(b), false);
+    assert.notEqual(a.key, b.key);
+    assert.equal(a.equals(rootOne), false);
+    assert.notEqual(a.key, rootOne.key);
+    assert.ok(rootOne.equals(await one.connection.getRootObject()));
+    assert.equal(rootOne.equals(rootTwo), false);
+    for (const other of [null, undefined, {}, a.key]) {
+      assert.equal(a.equals(other), false, String(other));
+    }
+    assert.equal(typeof a.key, 'string');
+    const c = await rootOne.callRemote('getRef');
+    const byKey = new Map([[a.key, 'a']]);
+    assert.equal(byKey.get(c.key), 'a', 'a later handle finds the same Map entry');
+    a.release();
+    assert.ok(a.equals(c), 'a released handle still names the same object');
+    c.release();
+    b.release();
+    await assertBaseline(one);
+    await assertBaseline(two);
+    one.connection.close();
+    two.connection.close();
+  });
+
+  test('closing the connection makes every handle dead', async () => {
+    const pair = brokerPair({ root: new Target() });
+    const root = await pair.connection.getRootObject();
+    const a = await root.callRemote('getRef');
+    const b = await root.callRemote('getRef');
+    pair.connection.close();
+    await settle();
+    assert.equal(a.released, true);
+    assert.equal(b.released, true);
+    await assert.rejects(b.callRemote('ping'), DeadReferenceError);
+    a.release(); // nothing to send any more
   });
 
   test('a reference sent back is (local N): the owner gets its own object', async () => {
@@ -453,7 +538,7 @@ describe('limits and protocol violations', () => {
     pair.connection.close();
   });
 
-  test('tuples of references keep one luid per object and count each token', async () => {
+  test('tuples of references keep one luid per object, count each token and give a handle per token', async () => {
     const pair = brokerPair({ root: new Target() });
     const root = await pair.connection.getRootObject();
     const mine = new Referenceable({ ping: () => 'mine' });
@@ -461,9 +546,14 @@ describe('limits and protocol violations', () => {
     assert.equal(back[0], mine);
     assert.equal(back[1], mine);
     const held = pair.server.localObject('root').calls.at(-1)[0];
-    assert.equal(held[0], held[1], 'one RemoteReference per object on the receiving side');
+    assert.notEqual(held[0], held[1], 'a handle per token on the receiving side');
+    assert.ok(held[0].equals(held[1]), 'of one remote object');
+    assert.equal(pair.server.stats().remoteReferences, 1);
     assert.equal(pair.client.stats().localObjects, 1);
     held[0].release();
+    await settle();
+    assert.equal(pair.client.stats().localObjects, 1, 'the other handle still holds the object');
+    held[1].release();
     await assertBaseline(pair);
     pair.connection.close();
   });
@@ -483,6 +573,15 @@ describe('limits and protocol violations', () => {
 });
 
 if (typeof globalThis.gc === 'function') {
+  /** Collects garbage until `done()`, for up to five seconds. */
+  async function collectUntil(done) {
+    const deadline = Date.now() + 5000;
+    while (!done() && Date.now() < deadline) {
+      globalThis.gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   test('an unreachable reference is released by the garbage collector', async () => {
     const pair = brokerPair({ root: new Target() });
     const root = await pair.connection.getRootObject();
@@ -490,13 +589,26 @@ if (typeof globalThis.gc === 'function') {
       await root.callRemote('getRef');
     })();
     assert.equal(pair.server.stats().localObjects, 1);
-    const deadline = Date.now() + 5000;
-    while (pair.server.stats().localObjects !== 0 && Date.now() < deadline) {
-      globalThis.gc();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await collectUntil(() => pair.server.stats().localObjects === 0);
     assert.equal(pair.server.stats().localObjects, 0);
     pair.connection.close();
   });
-}
 
+  test('an unreachable handle is released by the garbage collector; the decrefs wait for the last handle', async () => {
+    const pair = brokerPair({ root: new Target() });
+    const root = await pair.connection.getRootObject();
+    await (async () => {
+      await root.callRemote('getRef'); // a handle nobody keeps
+    })();
+    const kept = await root.callRemote('getRef');
+    await settle();
+    const before = pair.clientLink.sent.length;
+    kept.release(); // the unreachable handle still holds the entry, unless it was already collected
+    await collectUntil(() => pair.server.stats().localObjects === 0);
+    assert.equal(pair.server.stats().localObjects, 0, 'the collected handle was the last one');
+    const decrefs = readMessages('banana', pair.clientLink.sent.slice(before)).filter((m) => m.kind === 'decref');
+    assert.equal(decrefs.length, 2, 'one decref per token, both handles counted');
+    assert.equal(pair.client.stats().remoteReferences, 0);
+    pair.connection.close();
+  });
+}

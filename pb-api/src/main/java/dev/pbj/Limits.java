@@ -1,5 +1,7 @@
 package dev.pbj;
 
+import java.time.Duration;
+
 /**
  * The limits of one connection, immutable. Receiving, a value over a limit closes the connection before its
  * body is buffered; sending, it fails only that call and nothing is written. Defaults are Twisted's own where
@@ -16,6 +18,11 @@ public final class Limits {
   private final int maxDepth;
   private final int maxLocalObjects;
   private final int maxMessageLength;
+  private final int outboundHighWaterMark;
+  private final int outboundLowWaterMark;
+  private final long maxUnreadOutput;
+  private final Duration unreadOutputGrace;
+  private final int maxPendingCalls;
 
   private Limits(Builder b) {
     this.maxPrefixLength = b.maxPrefixLength;
@@ -24,11 +31,25 @@ public final class Limits {
     this.maxDepth = b.maxDepth;
     this.maxLocalObjects = b.maxLocalObjects;
     this.maxMessageLength = b.maxMessageLength;
+    if (b.outboundLowWaterMark > b.outboundHighWaterMark) {
+      throw new IllegalArgumentException("outboundLowWaterMark (" + b.outboundLowWaterMark
+          + ") must not be above outboundHighWaterMark (" + b.outboundHighWaterMark + ")");
+    }
+    if (b.maxUnreadOutput < b.outboundHighWaterMark) {
+      throw new IllegalArgumentException("maxUnreadOutput (" + b.maxUnreadOutput
+          + ") must not be below outboundHighWaterMark (" + b.outboundHighWaterMark + ")");
+    }
+    this.outboundHighWaterMark = b.outboundHighWaterMark;
+    this.outboundLowWaterMark = b.outboundLowWaterMark;
+    this.maxUnreadOutput = b.maxUnreadOutput;
+    this.unreadOutputGrace = b.unreadOutputGrace;
+    this.maxPendingCalls = b.maxPendingCalls;
   }
 
   /**
    * Twisted's limits: 64 prefix bytes, 640 KiB strings and lists, 1024 exported objects; and PBJ's own: depth
-   * 1000, 16 MiB framed messages.
+   * 1000, 16 MiB framed messages, output water marks of 4 and 2 MiB, 64 MiB of unread output for 30 s at most,
+   * 2048 pending calls.
    */
   public static Limits defaults() {
     return DEFAULTS;
@@ -46,6 +67,11 @@ public final class Limits {
     b.maxDepth = maxDepth;
     b.maxLocalObjects = maxLocalObjects;
     b.maxMessageLength = maxMessageLength;
+    b.outboundHighWaterMark = outboundHighWaterMark;
+    b.outboundLowWaterMark = outboundLowWaterMark;
+    b.maxUnreadOutput = maxUnreadOutput;
+    b.unreadOutputGrace = unreadOutputGrace;
+    b.maxPendingCalls = maxPendingCalls;
     return b;
   }
 
@@ -83,11 +109,49 @@ public final class Limits {
     return maxMessageLength;
   }
 
+  /**
+   * Unwritten output (bytes sent to the peer and not yet taken by it) above which the connection stops reading
+   * that peer's input, until the output drains below {@link #outboundLowWaterMark()} (4 MiB): a peer that does not
+   * read its answers stops being served instead of filling this process's memory.
+   */
+  public int outboundHighWaterMark() {
+    return outboundHighWaterMark;
+  }
+
+  /** Unwritten output below which a connection paused by {@link #outboundHighWaterMark()} reads again (2 MiB). */
+  public int outboundLowWaterMark() {
+    return outboundLowWaterMark;
+  }
+
+  /**
+   * Unwritten output that, held for longer than {@link #unreadOutputGrace()}, closes the connection with a
+   * {@link LimitExceededException} (64 MiB): output the peer's own calls did not cause (cache updates it observes,
+   * calls this side makes) is not stopped by pausing its input.
+   */
+  public long maxUnreadOutput() {
+    return maxUnreadOutput;
+  }
+
+  /** How long unwritten output may stay above {@link #maxUnreadOutput()} before the connection closes (30 s). */
+  public Duration unreadOutputGrace() {
+    return unreadOutputGrace;
+  }
+
+  /**
+   * The peer's calls one connection holds at a time, queued or running (2048); at the limit the connection stops
+   * reading that peer until some are answered.
+   */
+  public int maxPendingCalls() {
+    return maxPendingCalls;
+  }
+
   @Override
   public String toString() {
     return "Limits{maxPrefixLength=" + maxPrefixLength + ", maxStringLength=" + maxStringLength
         + ", maxListLength=" + maxListLength + ", maxDepth=" + maxDepth + ", maxLocalObjects=" + maxLocalObjects
-        + ", maxMessageLength=" + maxMessageLength + '}';
+        + ", maxMessageLength=" + maxMessageLength + ", outboundHighWaterMark=" + outboundHighWaterMark
+        + ", outboundLowWaterMark=" + outboundLowWaterMark + ", maxUnreadOutput=" + maxUnreadOutput
+        + ", unreadOutputGrace=" + unreadOutputGrace + ", maxPendingCalls=" + maxPendingCalls + '}';
   }
 
   /** Builds {@link Limits}; starts from the defaults. */
@@ -98,8 +162,49 @@ public final class Limits {
     private int maxDepth = 1000;
     private int maxLocalObjects = 1024;
     private int maxMessageLength = 16 * 1024 * 1024;
+    private int outboundHighWaterMark = 4 * 1024 * 1024;
+    private int outboundLowWaterMark = 2 * 1024 * 1024;
+    private long maxUnreadOutput = 64L * 1024 * 1024;
+    private Duration unreadOutputGrace = Duration.ofSeconds(30);
+    private int maxPendingCalls = 2048;
 
     private Builder() {}
+
+    /** See {@link Limits#outboundHighWaterMark()}; checked against the low mark when built. */
+    public Builder outboundHighWaterMark(int bytes) {
+      this.outboundHighWaterMark = positive("outboundHighWaterMark", bytes);
+      return this;
+    }
+
+    /** See {@link Limits#outboundLowWaterMark()}; checked against the high mark when built. */
+    public Builder outboundLowWaterMark(int bytes) {
+      this.outboundLowWaterMark = positive("outboundLowWaterMark", bytes);
+      return this;
+    }
+
+    /** See {@link Limits#maxUnreadOutput()}. */
+    public Builder maxUnreadOutput(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxUnreadOutput: " + bytes + " (expected: > 0)");
+      }
+      this.maxUnreadOutput = bytes;
+      return this;
+    }
+
+    /** See {@link Limits#unreadOutputGrace()}. */
+    public Builder unreadOutputGrace(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("unreadOutputGrace: " + grace + " (expected: not negative)");
+      }
+      this.unreadOutputGrace = grace;
+      return this;
+    }
+
+    /** See {@link Limits#maxPendingCalls()}. */
+    public Builder maxPendingCalls(int calls) {
+      this.maxPendingCalls = positive("maxPendingCalls", calls);
+      return this;
+    }
 
     public Builder maxMessageLength(int value) {
       this.maxMessageLength = positive("maxMessageLength", value);

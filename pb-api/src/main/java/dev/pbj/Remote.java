@@ -24,8 +24,9 @@ public @interface Remote {
   String value() default "";
 
   /**
-   * Whether the method may run directly on the transport's I/O thread: only for methods that never block.
-   * Saves a thread hand-off per call.
+   * Whether the method may run in its connection's serial context (never an I/O thread) instead of on the
+   * executor: only for methods that never block, and never wait for an answer of the same connection (it could not
+   * be read while the method waits). Saves a thread hand-off per call.
    */
   boolean nonBlocking() default false;
 }

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
  * A reference to an object that lives on the other side of a connection (Twisted's {@code RemoteReference}):
  * the root object, or a {@link Referenceable} the peer passed in a call or an answer.
  *
- * <p>Calls are asynchronous and never block the caller; futures complete off the transport's I/O threads, so
- * a callback that blocks does not stall the connection. Every future settles: with the answer, with a
+ * <p>Calls are asynchronous and never block the caller; futures complete on the executor, off the transport's
+ * I/O threads and the connection's own context, so a callback that blocks does not stall the connection.
+ * Cancelling a call's future, or a timeout completing it, forgets the call; its late answer is dropped. Every future settles: with the answer, with a
  * {@link RemoteException} raised by the peer, with {@link ConnectionLostException} when the connection drops
  * first, or at once with {@link DeadReferenceException} when the reference is already dead.
  *
@@ -51,7 +52,11 @@ public interface RemoteReference extends AutoCloseable {
   /** Removes a callback added by {@link #notifyOnDisconnect(Consumer)}; unknown callbacks are ignored. */
   void dontNotifyOnDisconnect(Consumer<? super RemoteReference> callback);
 
-  /** Releases the reference; idempotent. Later calls fail with {@link DeadReferenceException}. */
+  /**
+   * Releases this handle; idempotent. Later calls through it fail with {@link DeadReferenceException}. Each
+   * reference received is a handle of its own: other handles of the same remote object (received by other calls,
+   * and {@code equals} to this one) keep working, and the peer is told once the last of them is closed or collected.
+   */
   @Override
   void close();
 }

@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
  * without copying and reads a direct or read-only buffer through one reused scratch array. The first error (from
  * the decoder or from its sink) leaves the decoder failed: every later {@code feed} throws a
  * {@link ProtocolException} carrying it.
+ *
+ * <p>An implementation helper rather than contract: it is public here because both serializer modules use it and
+ * depend on pb-api alone, and one copy is better than two. Nothing in the SPI requires a decoder to extend it.
  */
 public abstract class ByteArrayDecoder implements MessageDecoder {
   private static final int SCRATCH_SIZE = 8192;

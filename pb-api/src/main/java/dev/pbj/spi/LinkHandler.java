@@ -13,6 +13,12 @@ public interface LinkHandler {
    */
   void onBytes(ByteBuffer bytes);
 
+  /**
+   * The link's unwritten output rose above the high water mark ({@code writable} false) or fell back below the
+   * low one (true). Called only on a change; the link starts writable.
+   */
+  default void onWritabilityChanged(boolean writable) {}
+
   /** The link closed; called exactly once. {@code cause} is {@code null} for an orderly close. */
   void onClosed(Throwable cause);
 }

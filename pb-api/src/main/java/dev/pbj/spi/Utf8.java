@@ -3,6 +3,9 @@ package dev.pbj.spi;
 /**
  * UTF-8 written straight into a byte array, with the same output as {@code String.getBytes(UTF_8)}: an unpaired
  * surrogate becomes {@code '?'}. For serializers: saves the temporary array per text token.
+ *
+ * <p>An implementation helper rather than contract: it is public here because both serializer modules use it and
+ * depend on pb-api alone, and one copy is better than two.
  */
 public final class Utf8 {
   private Utf8() {}

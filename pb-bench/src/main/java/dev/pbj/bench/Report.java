@@ -6,6 +6,7 @@ import dev.pbj.bench.report.Results;
 import dev.pbj.bench.report.ReportWriter;
 import dev.pbj.bench.report.RunInfo;
 import dev.pbj.bench.report.TwistedRun;
+import dev.pbj.bench.wire.ServerProcess;
 import dev.pbj.core.ProviderRegistry;
 import dev.pbj.spi.SerializerProvider;
 import dev.pbj.spi.TransportProvider;
@@ -45,12 +46,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *   --no-pinned      skip the pass pinned to one CPU
  *   --no-twisted     skip the Twisted PB reference
  *   --python PATH    the Python with Twisted (default: $PBJ_PYTHON, else /usr/bin/python3)
+ *   --pbj-jar PATH   the pbj.jar whose {@code serve} the wire client drives (default: pb-cli/target/pbj.jar of this
+ *                    source tree, else pb-cli's Main from this class path)
  *   jmh ARGS…        run JMH's own command line instead, e.g. {@code jmh -l} or {@code jmh CodecBenchmark -prof gc}
  * </pre>
  *
- * Three JMH passes with {@code -prof gc}: the codecs; the end-to-end benchmarks and their peers; and the key
- * end-to-end configurations again in a JVM pinned to CPU 0 ({@code taskset -c 0}). Then the Twisted script, then
- * {@code report.md} and the PNG charts.
+ * JMH passes with {@code -prof gc}: the codecs; the end-to-end benchmarks and their peers; the throughput floor
+ * (raw Netty, server in a process of its own) and the servers under the independent PB wire client ({@code pbj
+ * serve}, Twisted PB, a raw Netty echo, each in a process of its own); and the key configurations again in a JVM
+ * pinned to CPU 0 ({@code taskset -c 0}). Then the Twisted script, then {@code report.md} and the PNG charts.
  */
 public final class Report {
 
@@ -102,8 +106,9 @@ public final class Report {
    * @param pinned whether to run the pass pinned to one CPU (needs {@code taskset}; not in smoke runs)
    * @param twisted whether to run the Twisted reference
    * @param python the Python interpreter that has Twisted
+   * @param pbjJar the {@code pbj.jar} to serve from, or null to find it (see {@link ServerProcess#pbjServe()})
    */
-  public record Settings(Profile profile, Path out, boolean pinned, boolean twisted, String python) {
+  public record Settings(Profile profile, Path out, boolean pinned, boolean twisted, String python, Path pbjJar) {
   }
 
   /**
@@ -120,6 +125,8 @@ public final class Report {
   private static final List<String> TRANSPORTS = List.of("tcp", "ws");
   private static final String PBJ_E2E = "dev\\.pbj\\.bench\\.e2e\\..*";
   private static final String PEERS = "dev\\.pbj\\.bench\\.peers\\..*";
+  private static final String FLOOR = "dev\\.pbj\\.bench\\.wire\\.FloorThroughputBenchmark\\..*";
+  private static final String SERVERS = "dev\\.pbj\\.bench\\.wire\\.ServerThroughputBenchmark\\..*";
 
   private Report() {}
 
@@ -143,6 +150,7 @@ public final class Report {
     boolean pinned = true;
     boolean twisted = true;
     String python = System.getenv().getOrDefault("PBJ_PYTHON", "/usr/bin/python3");
+    Path pbjJar = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> profile = Profile.QUICK;
@@ -152,15 +160,17 @@ public final class Report {
         case "--no-twisted" -> twisted = false;
         case "--out" -> out = Paths.get(value(args, ++i, "--out"));
         case "--python" -> python = value(args, ++i, "--python");
+        case "--pbj-jar" -> pbjJar = Paths.get(value(args, ++i, "--pbj-jar"));
         case "-h", "--help" -> {
           System.out.println("usage: java -jar benchmarks.jar [--quick | --full | --smoke] [--out DIR] "
-              + "[--no-pinned] [--no-twisted] [--python PATH]\n       java -jar benchmarks.jar jmh [JMH options]");
+              + "[--no-pinned] [--no-twisted] [--python PATH] [--pbj-jar PATH]\n"
+              + "       java -jar benchmarks.jar jmh [JMH options]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
       }
     }
-    return new Settings(profile, out != null ? out : defaultOut(), pinned, twisted, python);
+    return new Settings(profile, out != null ? out : defaultOut(), pinned, twisted, python, pbjJar);
   }
 
   private static String value(String[] args, int index, String option) {
@@ -246,8 +256,28 @@ public final class Report {
     }
 
     ChainedOptionsBuilder peerPass = options(profile.peers, settings, "peers").include(PEERS);
-    described.add("Netty, gRPC, RMI end to end: " + profile.peers.describe());
+    described.add("Netty (latency), gRPC, RMI end to end: " + profile.peers.describe());
     results.add(run(peerPass), false);
+
+    // the throughput floor, and the byte echo beside it at 128 in flight
+    results.add(run(options(profile.peers, settings, "floor").include(FLOOR).param("echo", "frames")), false);
+    results.add(run(options(profile.peers, settings, "floor-bytes").include(FLOOR).param("echo", "bytes")
+        .param("inflight", "128")), false);
+    described.add("throughput floor (raw Netty, echo server in its own process): " + profile.peers.describe());
+    List<String> servers = new ArrayList<>(List.of("pbj", "netty"));
+    String noTwisted = settings.twisted() ? TwistedRun.unavailable(settings.python()) : "skipped (--no-twisted)";
+    if (noTwisted == null) {
+      servers.add(1, "twisted");
+    } else {
+      results.note("Twisted PB's server under the independent PB wire client: " + noTwisted);
+    }
+    Path pbjJar = settings.pbjJar() != null ? settings.pbjJar() : ServerProcess.pbjJar();
+    // pbj serve's JIT takes seconds to warm, as PBJ's does in the end-to-end pass: the longer look
+    results.add(run(options(profile.pinned, settings, "servers").include(SERVERS)
+        .param("server", servers.toArray(String[]::new))), false);
+    described.add("servers under the independent PB wire client (" + String.join(", ", servers) + "; `pbj serve` "
+        + (pbjJar != null ? "from " + pbjJar : "from this class path, pb-cli's Main") + "), each in its own "
+        + "process: " + profile.pinned.describe());
 
     List<String> pinnedSerializers = List.of();
     boolean pinned = settings.pinned() && profile != Profile.SMOKE && transports.contains("tcp");
@@ -274,21 +304,23 @@ public final class Report {
       ChainedOptionsBuilder pinnedPeers = options(profile.pinned, settings, "peers-pinned")
           .include("dev\\.pbj\\.bench\\.peers\\.PeerLatencyBenchmark\\..*")
           .jvm(jvm);
-      ChainedOptionsBuilder pinnedFloor = options(profile.pinned, settings, "floor-pinned")
-          .include("dev\\.pbj\\.bench\\.peers\\.PeerThroughputBenchmark\\..*")
-          .jvm(jvm);
+      ChainedOptionsBuilder pinnedFloor = options(profile.pinned, settings, "floor-pinned").include(FLOOR)
+          .param("echo", "frames").jvm(jvm);
       if (!all) {
         // the throughput target compares with the floor only
         pinnedPass.param("inflight", "128");
-        pinnedFloor.param("inflight", "128").param("peer", "netty");
+        pinnedFloor.param("inflight", "128");
       }
-      described.add("pinned to CPU 0 (`taskset -c 0`, the whole JVM): tcp/" + String.join(", tcp/",
-          pinnedSerializers) + " and the peers, latency and throughput" + (all ? "" : " at 128 in flight (the"
-          + " Netty floor's only)")
-          + ", " + profile.pinned.describe());
+      described.add("pinned to CPU 0 (`taskset -c 0`, the whole JVM and the floor's echo server): tcp/"
+          + String.join(", tcp/", pinnedSerializers) + " and the peers, latency and throughput" + (all ? ""
+          : " at 128 in flight (the Netty floor's only)") + ", " + profile.pinned.describe());
       results.add(run(pinnedPass), true);
       results.add(run(pinnedPeers), true);
       results.add(run(pinnedFloor), true);
+      if (all) {
+        results.add(run(options(profile.pinned, settings, "peers-throughput-pinned")
+            .include("dev\\.pbj\\.bench\\.peers\\.PeerThroughputBenchmark\\..*").jvm(jvm)), true);
+      }
     }
 
     if (settings.twisted()) {
@@ -301,7 +333,7 @@ public final class Report {
     long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     RunInfo info = new RunInfo(profile.name().toLowerCase(Locale.ROOT), described, serializers, transports,
-        pinnedSerializers, machine(), loadBefore, loadAfter, seconds,
+        pinnedSerializers, servers, machine(), loadBefore, loadAfter, seconds,
         started.truncatedTo(ChronoUnit.SECONDS).toString());
     List<String> missing = ReportWriter.write(results, info, settings.out());
     return new Outcome(settings.out().resolve("report.md"), missing, results.notes());
@@ -325,6 +357,21 @@ public final class Report {
     }
     if (settings.profile() == Profile.SMOKE) {
       options.verbosity(VerboseMode.SILENT);
+    }
+    // where the wire benchmarks find their servers: JMH's forks get them as arguments, an unforked run here
+    Path pbjJar = settings.pbjJar();
+    if (timing.forks() == 0) {
+      System.setProperty(ServerProcess.PYTHON_PROPERTY, settings.python());
+      if (pbjJar != null) {
+        System.setProperty(ServerProcess.PBJ_JAR_PROPERTY, pbjJar.toString());
+      }
+    } else {
+      List<String> properties = new ArrayList<>();
+      properties.add("-D" + ServerProcess.PYTHON_PROPERTY + "=" + settings.python());
+      if (pbjJar != null) {
+        properties.add("-D" + ServerProcess.PBJ_JAR_PROPERTY + "=" + pbjJar.toAbsolutePath());
+      }
+      options.jvmArgsAppend(properties.toArray(String[]::new)); // one call: a second would replace the first
     }
     return options;
   }

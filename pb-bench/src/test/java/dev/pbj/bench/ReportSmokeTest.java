@@ -23,13 +23,15 @@ class ReportSmokeTest {
   void everyBenchmarkRunsOnceAndTheReportIsWritten() throws Exception {
     Path out = Paths.get("target", "smoke-report");
     String python = System.getenv().getOrDefault("PBJ_PYTHON", "/usr/bin/python3");
-    Report.Outcome outcome = Report.run(new Report.Settings(Report.Profile.SMOKE, out, false, true, python));
+    Report.Outcome outcome = Report.run(new Report.Settings(Report.Profile.SMOKE, out, false, true, python,
+        null));
 
     assertThat(outcome.missing()).as("benchmarks without a result").isEmpty();
     String report = Files.readString(outcome.report());
     assertThat(report).contains("## Targets", "## Echo latency", "## Throughput", "## Codecs",
-        "Netty echo (floor)", "gRPC unary", "Java RMI", "PBJ tcp/banana");
-    for (String chart : new String[] {"latency", "throughput", "callbacks", "codecs"}) {
+        "## Servers under an independent PB wire client", "Netty echo, blocking caller (latency floor)",
+        "Netty echo, 2 processes (floor)", "`pbj serve`", "gRPC unary", "Java RMI", "PBJ tcp/banana");
+    for (String chart : new String[] {"latency", "throughput", "servers", "callbacks", "codecs"}) {
       BufferedImage image = ImageIO.read(out.resolve(chart + ".png").toFile());
       assertThat(image).as(chart + ".png").isNotNull();
       assertThat(image.getWidth()).isGreaterThan(100);

@@ -4,7 +4,7 @@ import dev.pbj.Broker;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
 import dev.pbj.core.internal.BrokerConfig;
-import dev.pbj.core.internal.Session;
+import dev.pbj.core.internal.Connection;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.spi.SerializerProvider;
 import java.net.URI;
@@ -35,6 +35,8 @@ public final class PbClient implements AutoCloseable {
   private final List<SerializerProvider> serializers;
   private final BrokerConfig config;
   private final ExecutorService ownedExecutor;
+  /** Runs the connections' contexts; always this object's own. */
+  private final ExecutorService connectionPool = Workers.newConnectionPool("pbj-client");
   private final List<Broker> brokers = new ArrayList<>();
   private boolean closed;
 
@@ -50,7 +52,8 @@ public final class PbClient implements AutoCloseable {
           + "(Twisted's format, needed to talk to Twisted) and/or dev.pbj:pb-serial-msgpack");
     }
     this.serializers = names.stream().map(registry::serializer).toList();
-    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, b.copies, b.root, null, names);
+    this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root, null,
+        names);
   }
 
   public static Builder builder() {
@@ -92,9 +95,9 @@ public final class PbClient implements AutoCloseable {
     transport.connect(uri, new dev.pbj.spi.LinkAcceptor() {
       @Override
       public dev.pbj.spi.LinkHandler accept(dev.pbj.spi.Link link) {
-        Session session = new Session(link, false, serializers, config, ready);
-        session.start();
-        return session;
+        Connection connection = new Connection(link, false, serializers, config, ready);
+        connection.start();
+        return connection;
       }
 
       @Override
@@ -148,9 +151,10 @@ public final class PbClient implements AutoCloseable {
     for (Broker broker : open) {
       broker.close();
     }
+    CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+    connectionPool.shutdown();
     if (ownedExecutor != null) {
-      CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
-          .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
       ownedExecutor.shutdown();
     }
   }

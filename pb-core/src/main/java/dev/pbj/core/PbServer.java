@@ -4,7 +4,7 @@ import dev.pbj.Broker;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
 import dev.pbj.core.internal.BrokerConfig;
-import dev.pbj.core.internal.Session;
+import dev.pbj.core.internal.Connection;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.cred.Portal;
 import dev.pbj.spi.LinkAcceptor;
@@ -44,6 +44,8 @@ public final class PbServer implements AutoCloseable {
   private final ProviderRegistry registry;
   private final List<SerializerProvider> serializers;
   private final ExecutorService ownedExecutor;
+  /** Runs the connections' contexts; always this object's own. */
+  private final ExecutorService connectionPool = Workers.newConnectionPool("pbj-server");
   private final Consumer<Broker> onConnect;
   private final List<TransportServer> listeners = new ArrayList<>();
   private final List<Broker> brokers = new ArrayList<>();
@@ -62,7 +64,8 @@ public final class PbServer implements AutoCloseable {
           + "(Twisted's format, needed to talk to Twisted) and/or dev.pbj:pb-serial-msgpack");
     }
     this.serializers = names.stream().map(registry::serializer).toList();
-    this.config = new BrokerConfig(executor, b.limits, b.unsafeTracebacks, b.copies, b.root, b.portal, names);
+    this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root,
+        b.portal, names);
     this.onConnect = b.onConnect;
     for (URI uri : listenUris) {
       registry.transport(uri.getScheme()); // fail at build, naming the module, rather than half-started
@@ -103,10 +106,10 @@ public final class PbServer implements AutoCloseable {
       @Override
       public LinkHandler accept(dev.pbj.spi.Link link) {
         CompletableFuture<Broker> ready = new CompletableFuture<>();
-        Session session = new Session(link, true, serializers, config, ready);
+        Connection connection = new Connection(link, true, serializers, config, ready);
         ready.thenAccept(PbServer.this::connected);
-        session.start();
-        return session;
+        connection.start();
+        return connection;
       }
 
       @Override
@@ -184,9 +187,10 @@ public final class PbServer implements AutoCloseable {
     for (Broker broker : open) {
       broker.close();
     }
+    CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+    connectionPool.shutdown();
     if (ownedExecutor != null) {
-      CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
-          .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
       ownedExecutor.shutdown();
     }
   }
@@ -281,7 +285,7 @@ public final class PbServer implements AutoCloseable {
       return this;
     }
 
-    /** Called with each connection once its dialect is chosen, on its I/O thread: must not block. */
+    /** Called with each connection once its dialect is chosen, on the executor. */
     public Builder onConnect(Consumer<Broker> listener) {
       this.onConnect = listener;
       return this;

@@ -259,13 +259,20 @@ abstract class JavaClientToTwistedServerTest {
     RemoteReference counter = (RemoteReference) call(broker.rootObject(), "counter");
     assertThat(call(counter, "increment")).isEqualTo(1L);
     assertThat(call(counter, "increment", 5)).isEqualTo(6L);
-    // the counter comes back twice more in one answer: one Java reference holding three tokens
+    // the counter comes back twice more in one answer: three handles, equal, on one entry holding three tokens
     List<?> twice = (List<?>) call(broker.rootObject(), "echo", List.of(counter, counter));
-    assertThat(twice.get(0)).isSameAs(counter);
+    assertThat(twice.get(0)).isEqualTo(counter).isNotSameAs(counter).isEqualTo(twice.get(1));
+    assertThat(broker.stats().remoteReferences()).isEqualTo(1);
     assertThat(call(broker.rootObject(), "identity", counter, counter)).isEqualTo(true);
     assertThat(call(broker.rootObject(), "exported")).isEqualTo(1L);
     counter.close();
-    // one decref per token received: fewer would leak on Twisted, more would make it drop the connection
+    ((RemoteReference) twice.get(0)).close();
+    // a handle still open keeps the object: nothing is sent yet
+    assertThat(call((RemoteReference) twice.get(1), "increment")).isEqualTo(7L);
+    assertThat(call(broker.rootObject(), "exported")).isEqualTo(1L);
+    ((RemoteReference) twice.get(1)).close();
+    // one decref per token received, once the last handle goes: fewer would leak on Twisted, more would make it
+    // drop the connection
     assertThat(call(broker.rootObject(), "exported")).isEqualTo(0L);
     assertThat(broker.stats().remoteReferences()).isZero();
     assertThat(broker.isConnected()).isTrue();

@@ -10,6 +10,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -20,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One provider's I/O threads and the channel types that match them: NIO, whose sockets take direct writes, or
- * epoll when asked for and its native library loads. Created on the provider's first connect or listen; immutable
- * afterwards.
+ * One provider's I/O threads and the channel types that match them: Netty's plain NIO channels, or its epoll
+ * channels when asked for and the native library loads. Each channel lives on one of the threads, which runs its
+ * whole pipeline: every read, every write (other threads' writes reach it as tasks) and every callback. Created
+ * on the provider's first connect or listen; immutable afterwards.
  */
 final class EventLoops {
 
@@ -53,7 +56,7 @@ final class EventLoops {
     log.debug("TCP transport: {} with {} I/O threads", epoll ? "epoll" : "NIO", group.executorCount());
     return epoll
         ? new EventLoops(group, EpollSocketChannel::new, EpollServerSocketChannel::new)
-        : new EventLoops(group, DirectNioSocketChannel::new, DirectNioServerSocketChannel::new);
+        : new EventLoops(group, NioSocketChannel::new, NioServerSocketChannel::new);
   }
 
   private static boolean epollAvailable() {

@@ -6,27 +6,24 @@ import dev.pbj.spi.LinkHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelOutboundHandler;
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,62 +31,70 @@ import org.slf4j.LoggerFactory;
  * One TCP connection as a {@link Link}, and the last handler of its channel's pipeline, which feeds the
  * {@link LinkHandler} the acceptor gave it.
  *
- * <p>Threading: {@link #send} and {@link #close} may be called from any thread. Sent arrays are queued and
- * written by the channel's I/O thread in queue order, several per flush when they pile up, so messages go out
- * in the order {@code send} was called even when the I/O thread itself sends. On a {@link DirectNioSocketChannel}
- * a thread other than the I/O thread writes its message to the socket itself when nothing is queued or held by
- * Netty and no more is announced; one lock ({@code writing}) keeps those writes and the I/O thread's apart. Every
- * pipeline callback, and so every {@link LinkHandler} call, runs on that one I/O thread.
+ * <p>Threading: every write goes through the Netty pipeline ({@code channel.write}), so handlers added in front
+ * of this one (TLS, idle detection, metrics) see every message. {@link #send} may be called from any thread;
+ * Netty hands a write made off the I/O thread to that thread as a task, in order. A send on the I/O thread is
+ * written at once, unless a send of another thread is still waiting in the I/O thread's task queue: then it is
+ * queued behind it, so that a sender whose calls move between threads (a serial context that sometimes runs on
+ * the I/O thread) keeps its order. {@code send(m, true)} writes without flushing; the {@code send(m, false)} that
+ * ends the run flushes it all with one system call. Every pipeline callback, and so every {@link LinkHandler}
+ * call, runs on the one I/O thread.
  *
- * <p>Closing: {@link #close} stops reading, writes what was queued, then closes the socket; if the peer does
- * not take the queued bytes within the provider's close grace the socket is closed anyway and the handler is
- * told why. The handler's {@link LinkHandler#onClosed} runs exactly once, when the channel goes inactive.
+ * <p>Netty's {@code FlushConsolidationHandler} is left out: the {@code moreToCome} hint already makes one flush
+ * per run of sends, and that handler holds a flush made while a read is under way until the read loop ends, which
+ * delays the answer to a request handled inline by the rest of the loop's reads (and would add the netty-handler
+ * dependency for nothing measured).
+ *
+ * <p>Back-pressure: the channel's write buffer water marks are the connection's
+ * {@linkplain dev.pbj.Limits#outboundHighWaterMark() outbound water marks}, and each change of Netty's
+ * writability is passed to {@link LinkHandler#onWritabilityChanged}; a send on the I/O thread that crosses the
+ * high mark gets that call before it returns. {@link #unwrittenBytes()} is Netty's count of pending outbound
+ * bytes: messages in the channel's outbound buffer (written or flushed but not yet taken by the socket) and
+ * writes of other threads still waiting in the I/O thread's task queue, each with Netty's small per-message
+ * overhead (96 bytes in the buffer, 32 as a task); bytes the kernel holds are not counted. A producer on another
+ * thread learns of a crossing only once the I/O thread gets to it, so it may overshoot the high mark by what it
+ * sends meanwhile; {@code unwrittenBytes()} is current at once. {@link #pauseReading} and {@link #resumeReading}
+ * switch the channel's auto-read, on the I/O thread.
+ *
+ * <p>Closing: {@link #close} stops reading, flushes what was written, then closes the socket; if the peer does not
+ * take those bytes within the provider's close grace the socket is closed anyway and the handler is told why.
+ * The handler's {@link LinkHandler#onClosed} runs exactly once, when the channel goes inactive.
  */
-final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
+final class TcpLink extends ChannelDuplexHandler implements Link {
 
   private static final Logger log = LoggerFactory.getLogger(TcpLink.class);
-
-  /** Writes per drain task, so that a sender that never pauses cannot keep the I/O thread from its sockets. */
-  private static final int WRITES_PER_DRAIN = 1_024;
 
   private final Channel channel;
   private final LinkAcceptor acceptor;
   /** The client's connect future, completed once the acceptor ran; {@code null} for accepted links. */
   private final CompletableFuture<Link> connected;
-  /** How long a closing link waits for its queued bytes to reach the socket before it closes regardless. */
+  /** How long a closing link waits for its written bytes to reach the socket before it closes regardless. */
   private final long closeGraceMillis;
 
-  private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  /** Set when other threads may write to the socket themselves (see {@link #send}); null otherwise. */
-  private final DirectNioSocketChannel direct;
   /**
-   * Whether sending threads may write to the socket themselves: a direct channel whose pipeline has no outbound
-   * handler (one, such as TLS, would be bypassed). Set when the channel becomes active.
+   * Sends handed to the pipeline that have not reached {@link #write} yet: those of other threads still in the
+   * I/O thread's task queue. While there are any, the I/O thread's own sends queue behind them.
    */
-  private volatile boolean writeThrough;
-  /** Held by whoever puts bytes on a direct channel's socket: a sending thread, or the I/O thread's drain. */
-  private final AtomicBoolean writing = new AtomicBoolean();
-  // Guarded by writing.
-  /** Whether Netty may still hold bytes a drain gave it (the socket did not take them all yet). */
-  private boolean nettyHolds;
-  /** What a direct write left when the socket filled up; it goes out before anything queued. */
-  private ByteBuffer leftover;
+  private final AtomicInteger writesOnTheirWay = new AtomicInteger();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
+  /** What {@link #pauseReading} and {@link #resumeReading} last asked for; {@link #applyReading} makes it so. */
+  private volatile boolean readingWanted = true;
   private volatile SocketAddress localAddress;
   private volatile SocketAddress remoteAddress;
 
   // Touched on the I/O thread only.
+  private ChannelHandlerContext context;
   private LinkHandler handler;
   private Throwable failure;
   private boolean closeReported;
+  /** The writability last reported to the handler; a link starts writable. */
+  private boolean reportedWritable = true;
 
   TcpLink(Channel channel, LinkAcceptor acceptor, CompletableFuture<Link> connected, long closeGraceMillis) {
     this.channel = channel;
     this.acceptor = acceptor;
     this.connected = connected;
     this.closeGraceMillis = closeGraceMillis;
-    this.direct = channel instanceof DirectNioSocketChannel ? (DirectNioSocketChannel) channel : null;
   }
 
   @Override
@@ -97,74 +102,46 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     send(message, false);
   }
 
-  /**
-   * From a thread other than the I/O thread, when nothing else is waiting to be written and no more is known to
-   * follow, a message is written to the socket by the sending thread itself: this spares waking the I/O thread,
-   * a hand-off that costs more than the write. Otherwise it is queued, and the I/O thread writes the queue many
-   * messages to a system call.
-   */
   @Override
   public void send(byte[] message, boolean moreToCome) {
     Objects.requireNonNull(message, "message");
     if (closeRequested.get()) {
       return;
     }
-    if (writeThrough && !moreToCome && outbound.isEmpty() && !channel.eventLoop().inEventLoop()
-        && writing.compareAndSet(false, true)) {
-      boolean written;
+    ByteBuf bytes = Unpooled.wrappedBuffer(message);
+    EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop() && writesOnTheirWay.get() > 0) {
+      // Written now, it would overtake a send of another thread that happened before this one.
+      writesOnTheirWay.incrementAndGet();
       try {
-        written = writeDirectly(message);
-      } finally {
-        writing.set(false);
+        loop.execute(() -> writeToPipeline(bytes, moreToCome));
+      } catch (RejectedExecutionException e) {
+        bytes.release(); // the provider is closed; so is the channel
       }
-      if (written) {
-        return;
-      }
+      return;
     }
-    outbound.add(message);
-    scheduleDrain();
+    writesOnTheirWay.incrementAndGet();
+    writeToPipeline(bytes, moreToCome);
   }
 
   /**
-   * With {@link #writing} held, off the I/O thread: writes {@code message} to the socket here, which spares the
-   * wake-up of the I/O thread, unless something sent earlier has not reached the socket yet. Returns false if it
-   * must be queued instead. What the socket does not take now is left for the I/O thread to write first.
+   * Hands {@code bytes} to the pipeline, flushing unless more is to come. Off the I/O thread Netty queues it as a
+   * task (counting its bytes as pending at once). The void promise reports a failed write to
+   * {@link #exceptionCaught}, without a future per message.
    */
-  private boolean writeDirectly(byte[] message) {
-    if (nettyHolds || leftover != null || !outbound.isEmpty()) {
-      return false;
-    }
-    if (closeRequested.get()) {
-      return true; // sent after close(): dropped, as queued messages would be
-    }
-    ByteBuffer bytes = ByteBuffer.wrap(message);
-    try {
-      direct.writeNow(bytes);
-    } catch (IOException e) {
-      // The connection is broken; the I/O thread closes the link with this cause.
-      channel.pipeline().fireExceptionCaught(e);
-      return true;
-    }
-    if (bytes.hasRemaining()) {
-      leftover = bytes;
-      scheduleDrain();
-    }
-    return true;
-  }
-
-  /** On the I/O thread: waits out a sending thread's direct write, a system call that does not block. */
-  private void lockWrites() {
-    if (direct != null) {
-      while (!writing.compareAndSet(false, true)) {
-        Thread.yield();
-      }
+  private void writeToPipeline(ByteBuf bytes, boolean moreToCome) {
+    if (moreToCome) {
+      channel.write(bytes, channel.voidPromise());
+    } else {
+      channel.writeAndFlush(bytes, channel.voidPromise());
     }
   }
 
-  private void unlockWrites() {
-    if (direct != null) {
-      writing.set(false);
-    }
+  /** On the I/O thread: a sent message enters the pipeline. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    writesOnTheirWay.decrementAndGet();
+    ctx.write(msg, promise);
   }
 
   @Override
@@ -177,6 +154,50 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     } catch (RejectedExecutionException e) {
       // The provider shut its threads down, which closed the channel already.
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On the I/O thread (inside {@code onBytes}) the read loop stops after the current read; from another thread
+   * the pause takes effect on the I/O thread after the tasks queued before it, so a read under way may still
+   * deliver.
+   */
+  @Override
+  public void pauseReading() {
+    readingWanted = false;
+    applyReading();
+  }
+
+  @Override
+  public void resumeReading() {
+    readingWanted = true;
+    applyReading();
+  }
+
+  /**
+   * Sets auto-read to the reading last asked for, on the I/O thread. Netty's setter is thread-safe, but from
+   * another thread epoll's leaves a read armed, and a pause set there could land after a later resume made on the
+   * I/O thread; each call queues (or runs) one application of the latest wish instead, so the last call wins.
+   */
+  private void applyReading() {
+    EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop()) {
+      // After close() reading stays off: closeAfterFlush switched it off for good.
+      channel.config().setAutoRead(readingWanted && !closeRequested.get());
+      return;
+    }
+    try {
+      loop.execute(this::applyReading);
+    } catch (RejectedExecutionException e) {
+      // The provider shut its threads down, which closed the channel already.
+    }
+  }
+
+  @Override
+  public long unwrittenBytes() {
+    ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer(); // null once the channel is closed
+    return pending == null ? 0 : pending.totalPendingWriteBytes();
   }
 
   @Override
@@ -194,95 +215,20 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     return "TcpLink[" + localAddress + " <-> " + remoteAddress + "]";
   }
 
-  /** Whether sending threads write to the socket themselves, for tests. */
-  boolean writesThrough() {
-    return writeThrough;
-  }
-
   /** The Netty channel, for tests that check which transport carried it. */
   Channel channel() {
     return channel;
   }
 
-  private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      try {
-        channel.eventLoop().execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        outbound.clear(); // the provider is closed; so is the channel
-      }
-    }
-  }
-
-  /** On the I/O thread: writes up to {@link #WRITES_PER_DRAIN} queued messages with one flush. */
-  private void drain() {
-    drainScheduled.set(false); // first, so that a send racing this drain schedules the next one
-    if (!channel.isActive()) {
-      outbound.clear();
-      return;
-    }
-    // Back-pressure would go here: while !channel.isWritable(), leave the queue alone, resume from
-    // channelWritabilityChanged, and tell the handler so the layer above stops producing.
-    lockWrites();
-    try {
-      int written = 0;
-      if (leftover != null) {
-        channel.write(Unpooled.wrappedBuffer(leftover), channel.voidPromise());
-        leftover = null;
-        written++;
-      }
-      byte[] message;
-      while (written < WRITES_PER_DRAIN && (message = outbound.poll()) != null) {
-        // The void promise reports a failed write to exceptionCaught, without a future per message.
-        channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
-        written++;
-      }
-      if (written > 0) {
-        channel.flush();
-        if (direct != null) {
-          watchNettyWrites();
-        }
-      }
-    } finally {
-      unlockWrites();
-    }
-    if (!outbound.isEmpty()) {
-      scheduleDrain();
-    }
-  }
-
   /**
-   * On the I/O thread, with {@link #writing} held, after a flush: while Netty still holds bytes (the socket was
-   * full) sending threads must queue; an empty write, which completes after the ones before it, says when they
-   * may write directly again.
+   * On the I/O thread, after every send that happened before {@link #close} (their writes were queued before this
+   * task): stop reading, flush, close once flushed (or the grace ends).
    */
-  private void watchNettyWrites() {
-    ChannelOutboundBuffer held = channel.unsafe().outboundBuffer();
-    nettyHolds = held != null && !held.isEmpty();
-    if (nettyHolds) {
-      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-        lockWrites();
-        try {
-          ChannelOutboundBuffer still = channel.unsafe().outboundBuffer();
-          nettyHolds = still != null && !still.isEmpty();
-        } finally {
-          unlockWrites();
-        }
-        if (!outbound.isEmpty()) {
-          scheduleDrain();
-        }
-      });
-    }
-  }
-
-  /** On the I/O thread: stop reading, write everything queued, close once it is written (or the grace ends). */
   private void closeAfterFlush() {
     channel.config().setAutoRead(false);
-    do {
-      drain(); // also what a direct write left over
-    } while (!outbound.isEmpty() && channel.isActive());
-    // Writes complete in order, so this one completes after everything queued before it.
-    ChannelFuture flushed = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    // From this handler's context, so it bypasses write() and its count. Writes complete in order, so this one
+    // completes after everything written before it.
+    ChannelFuture flushed = context.writeAndFlush(Unpooled.EMPTY_BUFFER);
     ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
       if (failure == null) {
         failure = new IOException("closed with unsent bytes: the peer did not read them within "
@@ -297,10 +243,14 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    context = ctx;
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
     localAddress = channel.localAddress();
     remoteAddress = channel.remoteAddress();
-    writeThrough = direct != null && noOutboundHandler(ctx.pipeline());
     if (connected != null && connected.isDone()) { // the caller cancelled the connect
       ctx.close();
       return;
@@ -322,15 +272,6 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
     }
   }
 
-  private static boolean noOutboundHandler(ChannelPipeline pipeline) {
-    for (Map.Entry<String, ChannelHandler> handler : pipeline) {
-      if (handler.getValue() instanceof ChannelOutboundHandler) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf bytes = (ByteBuf) msg;
@@ -340,9 +281,7 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
         deliver(bytes);
       }
     } catch (RuntimeException | Error e) {
-      log.debug("LinkHandler failed on {}; closing the link", this, e);
-      failure = e;
-      close(); // after the flush: what the handler sent before failing still goes out
+      handlerFailed(e);
     } finally {
       bytes.release();
     }
@@ -359,6 +298,29 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    boolean writable = channel.isWritable();
+    // Netty may fire this late (for a write queued by another thread), after writability flipped back.
+    if (handler == null || closeReported || writable == reportedWritable) {
+      return;
+    }
+    reportedWritable = writable;
+    try {
+      handler.onWritabilityChanged(writable);
+    } catch (RuntimeException | Error e) {
+      handlerFailed(e);
+    }
+  }
+
+  private void handlerFailed(Throwable e) {
+    log.debug("LinkHandler failed on {}; closing the link", this, e);
+    if (failure == null) {
+      failure = e;
+    }
+    close(); // after the flush: what the handler sent before failing still goes out
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof ClosedChannelException) {
       return; // a write that raced a close; the close carries its own cause
@@ -372,10 +334,6 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    outbound.clear();
-    lockWrites();
-    leftover = null;
-    unlockWrites();
     if (handler == null || closeReported) {
       return;
     }
@@ -388,7 +346,7 @@ final class TcpLink extends ChannelInboundHandlerAdapter implements Link {
   }
 
   /**
-   * Closes every link of {@code channels} after its queued writes, and waits until they are closed, forcing
+   * Closes every link of {@code channels} after its written bytes, and waits until they are closed, forcing
    * the stragglers after {@code closeGraceMillis}; from an I/O thread it does not wait (each link still closes
    * within its grace).
    */

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A listening TCP socket; each connection it accepts becomes a {@link TcpLink} whose handler the acceptor gives,
  * on that link's I/O thread.
  *
- * <p>Thread-safe. {@link #close()} stops accepting, then closes every link it accepted after their queued writes
+ * <p>Thread-safe. {@link #close()} stops accepting, then closes every link it accepted after their written bytes
  * (forcing any that take longer than the provider's close grace); it waits for that unless called on an I/O
  * thread, and is idempotent.
  */
@@ -54,6 +55,7 @@ final class TcpServer implements TransportServer {
         .group(loops.group)
         .channelFactory(loops.serverChannels)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, TcpTransportProvider.waterMarks(acceptor))
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {

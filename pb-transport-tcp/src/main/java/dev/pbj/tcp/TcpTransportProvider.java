@@ -1,5 +1,6 @@
 package dev.pbj.tcp;
 
+import dev.pbj.Limits;
 import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.TransportProvider;
@@ -9,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -22,11 +24,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code tcp://host:port} transport, on Netty. NIO by default: its sockets take a write from any thread, so a
- * message sent off the I/O thread when nothing else waits is written by the sending thread, which saves waking the
- * I/O thread (see {@link TcpLink}); Netty's epoll transport where the system property {@value #EPOLL_PROPERTY} is
- * {@code true} or the builder asks for it, and its native library loads. Found through
- * {@link java.util.ServiceLoader}; {@link #builder()} sets the number of I/O threads, epoll, and the close grace.
+ * The {@code tcp://host:port} transport, on Netty: its NIO channels by default, its epoll channels where the system
+ * property {@value #EPOLL_PROPERTY} is {@code true} or the builder asks for it, and the native library loads.
+ * Found through {@link java.util.ServiceLoader}; {@link #builder()} sets the number of I/O threads, epoll, and the
+ * close grace.
+ *
+ * <p>Every write goes through the channel's pipeline (see {@link TcpLink}), so handlers for TLS, idle detection or
+ * metrics can be put in front of the link's own. Each connection's write buffer water marks are the
+ * {@linkplain Limits#outboundHighWaterMark() outbound water marks} of the {@link LinkAcceptor#limits() limits}
+ * its acceptor gives.
  *
  * <p>Construction is cheap: the I/O threads (daemons named {@code pbj-tcp-io-N}) start on the first
  * {@link #connect} or {@link #listen}. Each link lives on one of them, and every {@link dev.pbj.spi.LinkAcceptor}
@@ -34,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * I/O thread too: their callbacks must not block. Host names are resolved with the JDK resolver, on an I/O
  * thread for {@code connect} and on the caller's for {@code listen}.
  *
- * <p>Thread-safe. {@link #close()} closes the servers and the client links it made (after their queued writes, for
+ * <p>Thread-safe. {@link #close()} closes the servers and the client links it made (after their written bytes, for
  * at most the {@linkplain Builder#closeGrace close grace}), then stops its threads; afterwards {@code connect}
  * and {@code listen} fail with {@link IllegalStateException}. Links and servers can also be closed on their own.
  */
@@ -87,9 +93,11 @@ public final class TcpTransportProvider implements TransportProvider {
     Objects.requireNonNull(acceptor, "acceptor");
     EventLoops loops;
     InetSocketAddress address;
+    WriteBufferWaterMark marks;
     try {
       // Left unresolved for Netty, which resolves it on the I/O thread with the JDK resolver.
       address = InetSocketAddress.createUnresolved(host(uri), port(uri));
+      marks = waterMarks(acceptor);
       loops = eventLoops();
     } catch (IllegalArgumentException | IllegalStateException e) {
       return CompletableFuture.failedFuture(e);
@@ -100,6 +108,7 @@ public final class TcpTransportProvider implements TransportProvider {
         .group(loops.group)
         .channelFactory(loops.socketChannels)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
@@ -140,7 +149,7 @@ public final class TcpTransportProvider implements TransportProvider {
   }
 
   /**
-   * Closes this provider's servers and client links, waiting up to the close grace for their queued writes, then
+   * Closes this provider's servers and client links, waiting up to the close grace for their written bytes, then
    * stops its I/O threads and waits for them (unless called on one of them). Idempotent.
    */
   @Override
@@ -167,6 +176,12 @@ public final class TcpTransportProvider implements TransportProvider {
   public String toString() {
     return "TcpTransportProvider[ioThreads=" + (ioThreads == 0 ? "default" : ioThreads)
         + (epoll ? ", epoll" : "") + "]";
+  }
+
+  /** Netty's write buffer water marks for the connections of {@code acceptor}, from its limits. */
+  static WriteBufferWaterMark waterMarks(LinkAcceptor acceptor) {
+    Limits limits = acceptor.limits();
+    return new WriteBufferWaterMark(limits.outboundLowWaterMark(), limits.outboundHighWaterMark());
   }
 
   /** The I/O threads, started on first use. */
@@ -231,7 +246,7 @@ public final class TcpTransportProvider implements TransportProvider {
     /**
      * Whether to use Netty's epoll transport where its native library loads (NIO where it does not); defaults to
      * the system property {@value TcpTransportProvider#EPOLL_PROPERTY} as it was when
-     * {@link TcpTransportProvider#builder()} was called. Epoll links queue every message for their I/O thread.
+     * {@link TcpTransportProvider#builder()} was called. Both write every message through the channel's pipeline.
      */
     public Builder epoll(boolean epoll) {
       this.epoll = epoll;

@@ -1,6 +1,7 @@
 package dev.pbj.tcp;
 
 import io.netty.channel.Channel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** The transport contract on NIO, forced where epoll would load. */
 class NioTcpTransportTest extends TcpTransportContract {
@@ -12,6 +13,6 @@ class NioTcpTransportTest extends TcpTransportContract {
 
   @Override
   Class<? extends Channel> expectedChannelType() {
-    return DirectNioSocketChannel.class;
+    return NioSocketChannel.class;
   }
 }

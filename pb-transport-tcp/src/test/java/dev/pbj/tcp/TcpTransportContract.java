@@ -5,9 +5,13 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pbj.Limits;
 import dev.pbj.spi.Link;
+import dev.pbj.spi.LinkAcceptor;
+import dev.pbj.spi.LinkHandler;
 import dev.pbj.spi.TransportServer;
 import io.netty.channel.Channel;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -15,8 +19,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,9 +78,6 @@ abstract class TcpTransportContract {
 
       assertThat(((TcpLink) client).channel()).isInstanceOf(expectedChannelType());
       assertThat(((TcpLink) peer.link()).channel()).isInstanceOf(expectedChannelType());
-      boolean direct = DirectNioSocketChannel.class.isAssignableFrom(expectedChannelType());
-      assertThat(((TcpLink) client).writesThrough()).isEqualTo(direct);
-      assertThat(((TcpLink) peer.link()).writesThrough()).isEqualTo(direct);
       assertThat(client.remoteAddress()).isEqualTo(server.localAddress());
       assertThat(peer.link().remoteAddress()).isEqualTo(client.localAddress());
       assertThat(client.negotiatedSerializer()).isNull();
@@ -401,7 +406,233 @@ abstract class TcpTransportContract {
     server.close(); // harmless after the provider closed it
   }
 
+  // --- flow control
+
+  @Test
+  void writeBufferWaterMarksComeFromTheAcceptorsLimitsOnBothSides() throws Exception {
+    TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"),
+        acceptor(SMALL_MARKS, link -> {
+          var handler = new RecordingHandler();
+          accepted.add(new Accepted(link, handler));
+          return handler;
+        })).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try (server) {
+      Link client = provider.connect(uri(server), acceptor(SMALL_MARKS, link -> new RecordingHandler()))
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Accepted peer = nextAccepted();
+      for (Link link : new Link[] {client, peer.link()}) {
+        var config = ((TcpLink) link).channel().config();
+        assertThat(config.getWriteBufferHighWaterMark()).isEqualTo(HIGH_MARK);
+        assertThat(config.getWriteBufferLowWaterMark()).isEqualTo(LOW_MARK);
+        assertThat(link.unwrittenBytes()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aPeerThatDoesNotReadMakesTheLinkUnwritableUntilItReadsAgain() throws Exception {
+    int chunk = 64 * 1024;
+    int maxChunks = 1_000; // far more than the kernel's buffers and the high mark hold
+    try (var peer = new ServerSocket()) {
+      peer.setReceiveBufferSize(64 * 1024); // no autotuning: the kernel holds little for a peer that does not read
+      peer.bind(new InetSocketAddress("127.0.0.1", 0));
+      var handler = new RecordingHandler();
+      Link link = provider.connect(URI.create("tcp://127.0.0.1:" + peer.getLocalPort()),
+          acceptor(SMALL_MARKS, handler::attach)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      try (Socket slowReader = peer.accept()) {
+        int sent = 0;
+        // Output may cross the marks both ways while the kernel's buffers still take bytes; once they are full it
+        // stays above the high mark. Writes of this thread wait in the I/O thread's queue, counted at once, and
+        // the change is reported when that thread gets to it: past the mark, let it catch up before sending more.
+        while (sent < maxChunks) {
+          if (link.unwrittenBytes() > HIGH_MARK) {
+            ((TcpLink) link).channel().eventLoop().submit(() -> {}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!handler.lastWritability() && link.unwrittenBytes() > HIGH_MARK) {
+              break;
+            }
+          }
+          byte[] message = new byte[chunk];
+          Arrays.fill(message, (byte) sent++);
+          link.send(message);
+        }
+        assertThat(sent).as("64 KiB messages sent before the link stayed unwritable").isLessThan(maxChunks);
+        assertThat(handler.lastWritability()).isFalse();
+        assertThat(handler.writabilityChanges()).first().isEqualTo(false);
+        // Reported only while unwritable, so never below the low mark, however late Netty fired it.
+        assertThat(handler.unwrittenAtChanges().get(0)).isGreaterThanOrEqualTo(LOW_MARK);
+        assertThat(link.unwrittenBytes()).isGreaterThan(HIGH_MARK);
+
+        CompletableFuture<byte[]> read = readToTheEnd(slowReader);
+        handler.awaitWritability(true);
+        List<Boolean> changes = handler.writabilityChanges();
+        for (int i = 0; i < changes.size(); i++) {
+          assertThat(changes.get(i)).as("change %d of %s", i, changes).isEqualTo(i % 2 == 1);
+        }
+        link.close();
+        byte[] received = read.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(received).hasSize(sent * chunk);
+        for (int i = 0; i < received.length; i += chunk) {
+          int message = i / chunk;
+          assertThat(Arrays.copyOfRange(received, i, i + chunk)).as("message %d", message)
+              .containsOnly((byte) message);
+        }
+        assertThat(handler.awaitClosed()).isNull();
+        assertThat(link.unwrittenBytes()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void pauseReadingStopsDeliveryAndResumeReadingDeliversEverythingInOrder() throws Exception {
+    try (TransportServer server = listen(); SocketChannel peer = SocketChannel.open(server.localAddress())) {
+      Accepted served = nextAccepted();
+      writeFully(peer, ascii("hello"));
+      assertThat(served.handler().awaitBytes(5)).asString(US_ASCII).isEqualTo("hello");
+
+      served.link().pauseReading();
+      served.link().pauseReading();
+      // A read the I/O thread had under way may still deliver; a task queued after the pause runs after it.
+      ((TcpLink) served.link()).channel().eventLoop().submit(() -> {}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      int before = served.handler().receivedSoFar().length;
+
+      var sent = new ByteArrayOutputStream();
+      sent.write(served.handler().receivedSoFar());
+      peer.configureBlocking(false);
+      var random = new Random(11);
+      // Until the socket buffers are full (the write would block), or a cap the kernel could in theory hold.
+      while (sent.size() < 32 << 20) {
+        byte[] chunk = new byte[64 * 1024];
+        random.nextBytes(chunk);
+        ByteBuffer out = ByteBuffer.wrap(chunk);
+        int written = peer.write(out);
+        sent.write(chunk, 0, written);
+        if (out.hasRemaining()) {
+          break;
+        }
+      }
+      assertThat(sent.size()).isGreaterThan(before);
+      assertThat(served.handler().bytesArriveWithin(before + 1, Duration.ofMillis(300)))
+          .as("bytes delivered while paused").isFalse();
+
+      served.link().resumeReading();
+      served.link().resumeReading();
+      assertThat(served.handler().awaitBytes(sent.size())).isEqualTo(sent.toByteArray());
+    }
+  }
+
+  @Test
+  void resumeReadingAfterCloseDoesNotReadAgain() throws Exception {
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      client.pauseReading();
+      client.close();
+      client.resumeReading();
+
+      assertThat(clientHandler.awaitClosed()).isNull();
+      assertThat(((TcpLink) client).channel().config().isAutoRead()).isFalse();
+      assertThat(peer.handler().awaitClosed()).isNull();
+    }
+  }
+
+  @Test
+  void aRunOfSendsEndedByMoreToComeFalseArrivesWholeAndInOrder() throws Exception {
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+
+      client.send(ascii("first,"), true);
+      client.send(ascii("second,"), true);
+      client.send(ascii("last"), false);
+      assertThat(peer.handler().awaitBytes(17)).asString(US_ASCII).isEqualTo("first,second,last");
+
+      // The same from the I/O thread, which writes without the hand-off.
+      ((TcpLink) peer.link()).channel().eventLoop().execute(() -> {
+        peer.link().send(ascii("one,"), true);
+        peer.link().send(ascii("two"), false);
+      });
+      assertThat(clientHandler.awaitBytes(7)).asString(US_ASCII).isEqualTo("one,two");
+    }
+  }
+
+  @Test
+  void aSendOnTheIoThreadStaysBehindAnEarlierSendOfAnotherThread() throws Exception {
+    byte[] first = randomBytes(256 * 1024, 12);
+    byte[] second = ascii("second");
+    TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> new LinkHandler() {
+      @Override
+      public void onBytes(ByteBuffer bytes) {
+        bytes.position(bytes.limit());
+        // While this I/O thread is busy here, another thread's send waits in its task queue; the join orders
+        // that send before the next one, as a serial context moving between threads would.
+        Thread other = new Thread(() -> link.send(first), "other-sender");
+        other.start();
+        try {
+          other.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        link.send(second);
+      }
+
+      @Override
+      public void onClosed(Throwable cause) {}
+    }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try (server) {
+      var clientHandler = new RecordingHandler();
+      Link client = connect(server, clientHandler);
+      client.send(ascii("go"));
+
+      byte[] received = clientHandler.awaitBytes(first.length + second.length);
+      assertThat(Arrays.copyOfRange(received, first.length, received.length)).as("the last bytes")
+          .asString(US_ASCII).isEqualTo("second");
+      assertThat(Arrays.equals(received, 0, first.length, first, 0, first.length))
+          .as("the other thread's 256 KiB came first").isTrue();
+    }
+  }
+
   // --- helpers
+
+  static final int HIGH_MARK = 256 * 1024;
+  static final int LOW_MARK = 64 * 1024;
+  static final Limits SMALL_MARKS =
+      Limits.builder().outboundHighWaterMark(HIGH_MARK).outboundLowWaterMark(LOW_MARK).build();
+
+  /** An acceptor with {@code limits} whose handlers {@code handlers} makes. */
+  static LinkAcceptor acceptor(Limits limits, Function<Link, LinkHandler> handlers) {
+    return new LinkAcceptor() {
+      @Override
+      public LinkHandler accept(Link link) {
+        return handlers.apply(link);
+      }
+
+      @Override
+      public Limits limits() {
+        return limits;
+      }
+    };
+  }
+
+  /** Reads {@code socket} until the peer closes, on a thread of its own. */
+  static CompletableFuture<byte[]> readToTheEnd(Socket socket) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return socket.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, command -> new Thread(command, "reader").start());
+  }
+
+  static void writeFully(SocketChannel channel, byte[] bytes) throws IOException {
+    ByteBuffer out = ByteBuffer.wrap(bytes);
+    while (out.hasRemaining()) {
+      channel.write(out);
+    }
+  }
 
   TransportServer listen() throws Exception {
     return provider.listen(URI.create("tcp://127.0.0.1:0"), link -> {

@@ -11,7 +11,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * One provider's client threads: the JDK {@link HttpClient} its WebSockets come from, the pool that client and the
- * links' {@link SerialExecutor}s run on (daemons named {@code pbj-ws-client-N}), and one timer thread
+ * links' {@link dev.pbj.spi.SerialExecutor}s run on (daemons named {@code pbj-ws-client-N}), and one timer thread
  * ({@code pbj-ws-timer}) for keepalive and close grace. Started on the provider's first {@code connect}.
  *
  * <p>On Java 17 an {@code HttpClient} cannot be closed: its selector thread ends once the client is unreachable,

@@ -3,6 +3,7 @@ package dev.pbj.websocket;
 import dev.pbj.ProtocolException;
 import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkAcceptor;
+import dev.pbj.spi.SerialExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -23,13 +24,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client's side of one WebSocket: a {@link WebSocketLink} over the JDK's {@link WebSocket}, and the
  * {@link WebSocket.Listener} that feeds it. The link's event thread is a {@link SerialExecutor} on the provider's
- * client pool; the JDK's listener calls enter it on their own thread when it is free.
+ * client pool; the JDK's listener calls enter it on their own thread when it is free, and the stage each returns
+ * completes once the call has run there (the JDK then reuses its buffer).
  *
  * <p>Opening: the serializers the acceptor names are offered as subprotocols, in order. In {@code onOpen} the
  * server's choice becomes {@link #negotiatedSerializer()} (a server that chose none, or one not offered, fails
  * the connect), then the acceptor runs, then the first message is requested, then the connect future completes.
  * Each binary message, however the JDK splits it, reaches the handler as one {@code onBytes}; the next is
  * requested once the handler returns.
+ *
+ * <p>Flow control: the JDK reads the socket only as far as this side requests, one part at a time, so pausing
+ * withholds the next {@code request(1)} (a part already requested still comes) and resuming makes it. A message
+ * counts as unwritten until the JDK's {@code sendBinary} completes, which it does once the message is handed to
+ * the socket; the JDK takes one message at a time.
  *
  * <p>The JDK reserves some close codes for itself (see {@link CloseStatus#forClient()}): this side closes with
  * 1008 (policy violation) where the server would use 1002, 1003 or 1009. {@link #localAddress()} is {@code null}:
@@ -48,11 +55,14 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
   private final CompletableFuture<Link> connected = new CompletableFuture<>();
   private volatile WebSocket webSocket;
   private volatile SocketAddress remoteAddress;
-  private boolean sending; // event thread only: a binary message is being written
+  // Event thread only.
+  private boolean sending; // a binary message is being written
+  private boolean receiving; // the link wants input: suspendReceiving and resumeReceiving set it
+  private boolean requestOwed = true; // the next part has not been requested, because reading was paused
 
   private JdkClientLink(ClientRuntime runtime, Settings settings, Endpoint endpoint, List<String> offered,
       LinkAcceptor acceptor, Set<JdkClientLink> openLinks) {
-    super(settings);
+    super(settings, acceptor.limits());
     this.runtime = runtime;
     this.events = new SerialExecutor(runtime.pool);
     this.endpoint = endpoint;
@@ -120,45 +130,45 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
   @Override
   public void onOpen(WebSocket webSocket) {
     this.webSocket = webSocket;
-    events.runHere(this::opened);
+    runHere(this::opened);
   }
 
   @Override
   public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
     // The stage completes once the part is consumed, which is when the JDK may reuse its buffer.
-    return events.runHere(() -> {
+    return runHere(() -> {
       binaryPart(data, last);
-      webSocket.request(1);
+      requestNext();
     });
   }
 
   @Override
   public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-    return events.runHere(() -> {
+    return runHere(() -> {
       textArrived();
-      webSocket.request(1); // on to the server's answer to our close frame
+      requestNext(); // on to the server's answer to our close frame
     });
   }
 
   @Override
   public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-    return events.runHere(() -> { // the JDK answers with a pong by itself
+    return runHere(() -> { // the JDK answers with a pong by itself
       heard();
-      webSocket.request(1);
+      requestNext();
     });
   }
 
   @Override
   public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-    return events.runHere(() -> {
+    return runHere(() -> {
       heard();
-      webSocket.request(1);
+      requestNext();
     });
   }
 
   @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-    return events.runHere(() -> {
+    return runHere(() -> {
       if (statusCode == CloseStatus.ABNORMAL) { // the JDK's word for a connection that ended without a frame
         terminated();
       } else {
@@ -169,7 +179,7 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
 
   @Override
   public void onError(WebSocket webSocket, Throwable error) {
-    events.runHere(() -> {
+    runHere(() -> {
       connected.completeExceptionally(error);
       failed(error);
     });
@@ -187,7 +197,7 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
               + offered);
       connected.completeExceptionally(refused);
       beginClose(CloseStatus.of(CloseStatus.POLICY_VIOLATION, "no serializer agreed"), refused, true);
-      ws.request(1); // on to the server's answer
+      startReading(); // on to the server's answer
       return;
     }
     agreedOn(chosen);
@@ -198,7 +208,7 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
       return;
     }
     RuntimeException refused = open(acceptor, CloseStatus.GOING_AWAY);
-    ws.request(1);
+    startReading(); // unless the acceptor paused it; a refused link reads on to the server's answer
     if (refused != null) {
       connected.completeExceptionally(refused);
       return;
@@ -207,6 +217,31 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
     whenTerminated().whenComplete((ignored, error) -> openLinks.remove(this));
     if (!connected.complete(this)) {
       close(); // cancelled while the acceptor ran
+    }
+  }
+
+  /**
+   * Runs {@code task} on the event thread, here if it is idle; the stage completes once the task has run, which is
+   * when a listener call's buffer is consumed.
+   */
+  private CompletionStage<?> runHere(Runnable task) {
+    CompletableFuture<Void> ran = new CompletableFuture<>();
+    events.executeHere(() -> {
+      try {
+        task.run();
+      } finally {
+        ran.complete(null);
+      }
+    });
+    return ran;
+  }
+
+  /** After a listener call: asks the JDK for the next part, or owes it while reading is paused. */
+  private void requestNext() {
+    if (receiving) {
+      webSocket.request(1);
+    } else {
+      requestOwed = true;
     }
   }
 
@@ -233,6 +268,11 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
   }
 
   @Override
+  boolean inEventThread() {
+    return events.inContext();
+  }
+
+  @Override
   Runnable schedule(Runnable task, long delayMillis) {
     try {
       ScheduledFuture<?> timer = runtime.timer.schedule(() -> events.execute(task), delayMillis, TimeUnit.MILLISECONDS);
@@ -250,6 +290,7 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
     sending = true;
     webSocket.sendBinary(ByteBuffer.wrap(message), true).whenComplete((ws, error) -> events.execute(() -> {
       sending = false;
+      writeFinished(message);
       if (error != null) {
         failed(error);
       } else {
@@ -262,6 +303,20 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
   @Override
   boolean writeIdle() {
     return !sending;
+  }
+
+  @Override
+  void suspendReceiving() {
+    receiving = false;
+  }
+
+  @Override
+  void resumeReceiving() {
+    receiving = true;
+    if (requestOwed) {
+      requestOwed = false;
+      webSocket.request(1);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.pbj.websocket;
 
+import dev.pbj.Limits;
 import dev.pbj.spi.LinkAcceptor;
 import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.StreamSourceFrameChannel;
@@ -21,6 +22,11 @@ import org.xnio.XnioIoThread;
  * The server's side of one WebSocket: a {@link WebSocketLink} over Undertow's {@link WebSocketChannel}. Its event
  * thread is the connection's XNIO I/O thread, where Undertow calls every listener: frames are read there, one
  * message (with its continuation frames) at a time, and the link's timers run there too.
+ *
+ * <p>Flow control: a message counts as unwritten until Undertow reports its frame flushed to the socket; at most
+ * {@value #MAX_IN_FLIGHT} are handed to Undertow at a time. Pausing suspends Undertow's receives, which lets a
+ * frame under way finish and then stops parsing frames, so a message is never cut: a single-frame message is read
+ * to its end (and held), a fragmented one waits between fragments for the resume.
  */
 final class UndertowLink extends WebSocketLink {
 
@@ -39,8 +45,8 @@ final class UndertowLink extends WebSocketLink {
   private boolean readingMessage; // I/O thread only
   private int inFlight; // I/O thread only: messages handed to Undertow and not yet written
 
-  UndertowLink(WebSocketChannel channel, String serializer, Settings settings) {
-    super(settings);
+  UndertowLink(WebSocketChannel channel, String serializer, Settings settings, Limits limits) {
+    super(settings, limits);
     this.channel = channel;
     this.ioThread = channel.getIoThread();
     this.localAddress = channel.getDestinationAddress();
@@ -59,7 +65,7 @@ final class UndertowLink extends WebSocketLink {
       log.warn("LinkAcceptor failed for {}; closing the connection", this, refused);
     }
     channel.getReceiveSetter().set(ws -> receive());
-    channel.resumeReceives();
+    startReading();
   }
 
   @Override
@@ -85,6 +91,11 @@ final class UndertowLink extends WebSocketLink {
   }
 
   @Override
+  boolean inEventThread() {
+    return Thread.currentThread() == ioThread;
+  }
+
+  @Override
   Runnable schedule(Runnable task, long delayMillis) {
     XnioExecutor.Key key = ioThread.executeAfter(task, delayMillis, TimeUnit.MILLISECONDS);
     return key::remove;
@@ -100,16 +111,29 @@ final class UndertowLink extends WebSocketLink {
       @Override
       public void complete(WebSocketChannel ws, Void context) {
         inFlight--;
+        writeFinished(message);
         drain();
       }
 
       @Override
       public void onError(WebSocketChannel ws, Void context, Throwable error) {
         inFlight--;
+        writeFinished(message);
         failed(error);
       }
     });
     return true;
+  }
+
+  @Override
+  void suspendReceiving() {
+    channel.suspendReceives();
+  }
+
+  @Override
+  void resumeReceiving() {
+    // Also wakes the receive listener for frames Undertow read from the socket before the pause.
+    channel.resumeReceives();
   }
 
   @Override

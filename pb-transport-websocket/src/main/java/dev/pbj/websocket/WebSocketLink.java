@@ -1,5 +1,6 @@
 package dev.pbj.websocket;
 
+import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
 import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkAcceptor;
@@ -7,6 +8,7 @@ import dev.pbj.spi.LinkHandler;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +30,22 @@ import org.slf4j.LoggerFactory;
  * a close frame, a ping; drop the connection). {@link UndertowLink} is the server side, {@link JdkClientLink} the
  * client side.
  *
- * <p>Threading: each link has one event thread at a time (an XNIO I/O thread on the server, a {@link SerialExecutor}
- * on the client), reached through {@link #execute}. Everything below {@code send} and {@code close} runs there,
- * including every handler call, so the state needs no locks. {@link #send} and {@link #close} may be called from any
- * thread: sent arrays are queued and written by the event thread in queue order.
+ * <p>Threading: each link has one event thread at a time (an XNIO I/O thread on the server, a
+ * {@link dev.pbj.spi.SerialExecutor} on the client), reached through {@link #execute}. Everything below the
+ * {@link Link} methods runs there, including every handler call, so the state needs no locks. The {@link Link}
+ * methods may be called from any thread: sent arrays are queued and written by the event thread in queue order.
+ *
+ * <p>Flow control, outbound: {@link #unwrittenBytes()} counts the bytes queued here plus those handed to the
+ * implementation and not yet written to the socket. After each drain the event thread compares it with the
+ * connection's {@link Limits#outboundHighWaterMark()} and {@link Limits#outboundLowWaterMark()} and calls
+ * {@link LinkHandler#onWritabilityChanged} on a crossing; the queue itself is unbounded, so stopping is up to the
+ * layer above. The {@code moreToCome} hint of {@code send} is not needed: a drain writes whatever is queued.
+ *
+ * <p>Flow control, inbound: {@link #pauseReading()} takes effect for the handler at once (a message that completes
+ * after it is held, copied, until {@link #resumeReading()}) and for the implementation on the event thread, which
+ * stops reading at the next message boundary, so at most about one message is held. While paused the keepalive
+ * rests (the peer's pongs are not read, and its silence proves nothing). A closing link reads again whatever its
+ * pause, for the peer's close frame; what it reads is dropped, and so are the held messages.
  *
  * <p>Closing: {@link #close} stops taking messages, writes what was queued, then sends close 1000 and waits for the
  * peer's close frame; a failure (handler exception 1002, text frame 1003, oversized message 1009) does the same with
@@ -50,8 +65,13 @@ abstract class WebSocketLink implements Link {
   final Settings settings;
   final MessageAssembler inbound;
   private final Keepalive keepalive;
+  private final long highWaterMark;
+  private final long lowWaterMark;
 
   private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
+  /** Bytes in {@link #outbound} plus bytes being written; raised by any sender, lowered on the event thread. */
+  private final AtomicLong unwritten = new AtomicLong();
+  private final AtomicBoolean readingPaused = new AtomicBoolean();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -68,9 +88,16 @@ abstract class WebSocketLink implements Link {
   private Runnable cancelGrace;
   private boolean draining;
   private boolean done;
+  private long writingBytes; // handed to writeBinary and not yet reported by writeFinished
+  private boolean writable = true;
+  private boolean started; // the implementation may be told to read: startReading ran
+  private boolean reading; // the implementation is reading
+  private final ArrayDeque<byte[]> held = new ArrayDeque<>(); // complete messages that arrived while paused
 
-  WebSocketLink(Settings settings) {
+  WebSocketLink(Settings settings, Limits limits) {
     this.settings = settings;
+    this.highWaterMark = limits.outboundHighWaterMark();
+    this.lowWaterMark = limits.outboundLowWaterMark();
     this.inbound = new MessageAssembler(settings.maxFrameSize());
     this.keepalive = new Keepalive(settings.pingIntervalMillis(), settings.idleTimeoutMillis(), this::schedule,
         new Keepalive.Peer() {
@@ -91,14 +118,27 @@ abstract class WebSocketLink implements Link {
   /** Runs {@code task} on the event thread, after the tasks handed over before it; from any thread. */
   abstract void execute(Runnable task);
 
+  /** Whether the calling thread is the event thread, running the link's tasks now. */
+  abstract boolean inEventThread();
+
   /** Runs {@code task} on the event thread after {@code delayMillis}; returns what cancels it. */
   abstract Runnable schedule(Runnable task, long delayMillis);
 
   /**
    * Starts writing {@code message} as one binary message; {@code false} if a write is still under way, in which
-   * case the implementation calls {@link #drain} again when it can take the next.
+   * case the implementation calls {@link #drain} again when it can take the next. A message taken is reported to
+   * {@link #writeFinished} once written, or failed.
    */
   abstract boolean writeBinary(byte[] message);
+
+  /**
+   * Stops reading at the next message boundary (a message under way may finish); the peer's further frames wait in
+   * the network. Not called again before {@link #resumeReceiving}.
+   */
+  abstract void suspendReceiving();
+
+  /** Reads (again): the first call starts reading the connection; alternates with {@link #suspendReceiving}. */
+  abstract void resumeReceiving();
 
   /** Whether nothing is being written, so that a close frame queued now follows every message. */
   abstract boolean writeIdle();
@@ -122,13 +162,50 @@ abstract class WebSocketLink implements Link {
     if (closeRequested.get()) {
       return;
     }
+    unwritten.addAndGet(message.length); // before it is queued: a drain that finds it must not count below zero
     outbound.add(message);
     scheduleDrain();
   }
 
   @Override
+  public final long unwrittenBytes() {
+    return unwritten.get();
+  }
+
+  /**
+   * Stops {@code onBytes} at once; the event thread then stops the reading (right away when called there, as from
+   * {@code onBytes}).
+   */
+  @Override
+  public final void pauseReading() {
+    if (readingPaused.compareAndSet(false, true)) {
+      if (inEventThread()) {
+        updateReading();
+      } else {
+        executeOrGiveUp(this::updateReading);
+      }
+    }
+  }
+
+  /** Delivers the held messages, then reads again; always as a task of its own, never inside a handler call. */
+  @Override
+  public final void resumeReading() {
+    if (readingPaused.compareAndSet(true, false)) {
+      executeOrGiveUp(this::resumeHeld);
+    }
+  }
+
+  @Override
   public final void close() {
     closeWith(CloseStatus.NORMAL_CLOSURE);
+  }
+
+  /** Closes with 1002 (protocol error), the code a failing handler gets, reporting {@code cause} to the handler. */
+  @Override
+  public final void close(Throwable cause) {
+    if (closeRequested.compareAndSet(false, true)) {
+      executeOrGiveUp(() -> beginClose(CloseStatus.of(CloseStatus.PROTOCOL_ERROR, describe(cause)), cause, true));
+    }
   }
 
   /** Closes as {@link #close()} does, with 1001: the server or the provider is shutting down. */
@@ -172,7 +249,15 @@ abstract class WebSocketLink implements Link {
     try {
       execute(task);
     } catch (RejectedExecutionException e) {
-      outbound.clear(); // the provider stopped its threads, which dropped the connection
+      clearOutbound(); // the provider stopped its threads, which dropped the connection
+    }
+  }
+
+  /** Drops the queued messages, and their bytes from the count; from any thread. */
+  private void clearOutbound() {
+    byte[] message;
+    while ((message = outbound.poll()) != null) {
+      unwritten.addAndGet(-message.length);
     }
   }
 
@@ -219,8 +304,49 @@ abstract class WebSocketLink implements Link {
       beginClose(CloseStatus.of(refusal, "not accepted: " + describe(e)), e, true);
       return e;
     }
-    keepalive.start();
     return null;
+  }
+
+  /**
+   * Starts reading (unless the acceptor paused it; a refused link reads for the peer's close frame) and the
+   * keepalive; once, after {@link #open}.
+   */
+  final void startReading() {
+    started = true;
+    updateReading();
+  }
+
+  /**
+   * Brings the implementation's reading, and the keepalive, in line with {@link #pauseReading}: read unless paused,
+   * and always while closing. Runs no handler code, so it may run inside a handler call.
+   */
+  private void updateReading() {
+    if (!started || done) {
+      return;
+    }
+    boolean read = !readingPaused.get() || closeRequested.get();
+    if (read == reading) {
+      return;
+    }
+    reading = read;
+    if (read) {
+      if (closing == null) {
+        keepalive.start();
+      }
+      resumeReceiving();
+    } else {
+      keepalive.stop();
+      suspendReceiving();
+    }
+  }
+
+  /** After {@link #resumeReading}: hands over what arrived while paused, in order, then reads again. */
+  private void resumeHeld() {
+    byte[] message;
+    while (!readingPaused.get() && (message = held.poll()) != null) {
+      deliver(ByteBuffer.wrap(message));
+    }
+    updateReading();
   }
 
   /**
@@ -233,31 +359,65 @@ abstract class WebSocketLink implements Link {
     }
     drainScheduled.set(false); // first, so that a send racing this drain schedules the next one
     if (closeFrameQueued || done) {
-      outbound.clear();
+      clearOutbound();
       return;
     }
     draining = true;
     try {
-      // Back-pressure would go on from here: when writeBinary refuses, tell the layer above to stop producing.
-      int written = 0;
-      byte[] message;
-      while ((message = outbound.peek()) != null) {
-        if (written == WRITES_PER_DRAIN) {
-          scheduleDrain();
-          return;
-        }
-        if (!writeBinary(message)) {
-          return;
-        }
-        outbound.poll();
-        written++;
-      }
-      if (closing != null && writeIdle() && !closeFrameQueued && !done) {
-        closeFrameQueued = true;
-        writeClose(closing);
-      }
+      writeQueued();
     } finally {
       draining = false;
+    }
+    // Every send is followed by a drain, and every write's end too: the one place to see the count cross a mark.
+    updateWritability();
+  }
+
+  private void writeQueued() {
+    int written = 0;
+    byte[] message;
+    while ((message = outbound.peek()) != null) {
+      if (written == WRITES_PER_DRAIN) {
+        scheduleDrain();
+        return;
+      }
+      writingBytes += message.length; // before the call: the write may finish inside it
+      if (!writeBinary(message)) {
+        writingBytes -= message.length;
+        return;
+      }
+      outbound.poll();
+      written++;
+    }
+    if (closing != null && writeIdle() && !closeFrameQueued && !done) {
+      closeFrameQueued = true;
+      writeClose(closing);
+    }
+  }
+
+  /** A message {@link #writeBinary} took is written (or failed): its bytes no longer count as unwritten. */
+  final void writeFinished(byte[] message) {
+    if (done) {
+      return; // terminated() took them off
+    }
+    writingBytes -= message.length;
+    unwritten.addAndGet(-message.length);
+  }
+
+  /** Tells the handler when the unwritten bytes have crossed a water mark since it last heard. */
+  private void updateWritability() {
+    if (handler == null || done) {
+      return;
+    }
+    long bytes = unwritten.get();
+    if (writable ? bytes <= highWaterMark : bytes > lowWaterMark) {
+      return;
+    }
+    writable = !writable;
+    try {
+      handler.onWritabilityChanged(writable);
+    } catch (RuntimeException | Error e) {
+      log.debug("LinkHandler.onWritabilityChanged failed on {}; closing the link", this, e);
+      beginClose(CloseStatus.of(CloseStatus.PROTOCOL_ERROR, describe(e)), e, true);
     }
   }
 
@@ -277,8 +437,10 @@ abstract class WebSocketLink implements Link {
     closing = status;
     this.awaitPeerClose = awaitPeerClose;
     keepalive.stop();
+    held.clear(); // never delivered, like everything that arrives from now on
+    updateReading(); // a paused link reads again, for the peer's close frame
     if (!awaitPeerClose) {
-      outbound.clear();
+      clearOutbound();
     }
     cancelGrace = schedule(this::graceExpired, settings.closeGraceMillis());
     drain();
@@ -341,6 +503,19 @@ abstract class WebSocketLink implements Link {
     if (closeRequested.get() || handler == null) {
       return;
     }
+    if (readingPaused.get() || !held.isEmpty()) { // behind the held ones, if a resume has not delivered them yet
+      byte[] copy = new byte[message.remaining()];
+      message.get(copy);
+      held.add(copy);
+      return;
+    }
+    deliver(message);
+  }
+
+  private void deliver(ByteBuffer message) {
+    if (closeRequested.get()) {
+      return;
+    }
     try {
       handler.onBytes(message);
     } catch (RuntimeException | Error e) {
@@ -378,7 +553,8 @@ abstract class WebSocketLink implements Link {
     }
     peerClose = status;
     closeRequested.set(true);
-    outbound.clear(); // the peer reads no more messages
+    held.clear();
+    clearOutbound(); // the peer reads no more messages
     if (closing == null) {
       closing = status.echo();
       awaitPeerClose = true;
@@ -417,7 +593,10 @@ abstract class WebSocketLink implements Link {
     }
     done = true;
     closeRequested.set(true);
-    outbound.clear();
+    clearOutbound();
+    unwritten.addAndGet(-writingBytes); // writes under way end with the connection
+    writingBytes = 0;
+    held.clear();
     keepalive.stop();
     if (cancelGrace != null) {
       cancelGrace.run();
@@ -431,6 +610,11 @@ abstract class WebSocketLink implements Link {
     } finally {
       terminated.complete(null);
     }
+  }
+
+  /** Messages held since a pause, waiting for a resume; for tests. */
+  final int heldMessages() {
+    return held.size();
   }
 
   /** The failure this link closed for, if any; for the client's connect future. */

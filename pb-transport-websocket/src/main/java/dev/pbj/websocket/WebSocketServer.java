@@ -1,5 +1,6 @@
 package dev.pbj.websocket;
 
+import dev.pbj.Limits;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.TransportServer;
 import io.undertow.UndertowOptions;
@@ -69,11 +70,12 @@ final class WebSocketServer implements TransportServer {
       List<String> serializers, Set<WebSocketServer> openServers) throws IOException {
     Set<UndertowLink> links = ConcurrentHashMap.newKeySet();
     AtomicBoolean closed = new AtomicBoolean();
-    Settings linkSettings = settings.withMaxFrameSize(acceptor.limits().maxMessageLength());
+    Limits limits = acceptor.limits();
+    Settings linkSettings = settings.withMaxFrameSize(limits.maxMessageLength());
     WebSocketConnectionCallback onConnect = (exchange, channel) -> {
       String chosen = channel.getSubProtocol();
       UndertowLink link = new UndertowLink(channel,
-          chosen == null || chosen.isEmpty() ? serializers.get(0) : chosen, linkSettings);
+          chosen == null || chosen.isEmpty() ? serializers.get(0) : chosen, linkSettings, limits);
       // Added before the check so that close() either sees the link or this sees the flag.
       links.add(link);
       if (closed.get()) {

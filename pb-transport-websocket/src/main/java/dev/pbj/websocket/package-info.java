@@ -8,7 +8,7 @@
  * <p>A link is framed: one PB message is one binary WebSocket message, handed to the
  * {@link dev.pbj.spi.LinkHandler} whole, and the serializer is agreed in the opening handshake through
  * {@code Sec-WebSocket-Protocol}, whose names are the serializer names. Links know nothing of PB. The pieces:
- * {@code WebSocketLink} (queue, closing handshake, limits, keepalive, handler calls) with its two sides
+ * {@code WebSocketLink} (queue, flow control, closing handshake, limits, keepalive, handler calls) with its two sides
  * {@code UndertowLink} and {@code JdkClientLink}; {@code WebSocketServer}, {@code HttpRoutes} and
  * {@code UpgradeGate} (origin and subprotocol checks) on the server; {@code MessageAssembler}, {@code Keepalive}
  * and {@code CloseStatus} shared by both.

@@ -38,7 +38,24 @@ final class RawWebSocketServer implements AutoCloseable {
 
   /** As {@link #RawWebSocketServer(String)}, holding the answer to the upgrade until {@code answer} completes. */
   RawWebSocketServer(String subprotocol, CompletableFuture<Void> answer) throws IOException {
+    this(subprotocol, answer, 0);
+  }
+
+  /**
+   * As {@link #RawWebSocketServer(String)}, its connection's kernel receive buffer fixed at
+   * {@code receiveBufferSize} bytes (0: the system's, which may grow to many MiB), for tests of a server that does not
+   * read.
+   */
+  RawWebSocketServer(String subprotocol, int receiveBufferSize) throws IOException {
+    this(subprotocol, CompletableFuture.completedFuture(null), receiveBufferSize);
+  }
+
+  private RawWebSocketServer(String subprotocol, CompletableFuture<Void> answer, int receiveBufferSize)
+      throws IOException {
     listener = new ServerSocket();
+    if (receiveBufferSize > 0) {
+      listener.setReceiveBufferSize(receiveBufferSize); // before bind: accepted sockets inherit it
+    }
     listener.bind(new InetSocketAddress("127.0.0.1", 0));
     Thread acceptor = new Thread(() -> {
       try {

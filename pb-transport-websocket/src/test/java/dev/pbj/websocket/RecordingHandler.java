@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link LinkHandler} that keeps each message it gets (one {@code onBytes} is one message on this transport), for
- * tests to wait on. Optionally throws on the first message.
+ * A {@link LinkHandler} that keeps each message it gets (one {@code onBytes} is one message on this transport) and
+ * each writability change, for tests to wait on. Optionally throws on the first message.
  */
 final class RecordingHandler implements LinkHandler {
 
@@ -21,6 +21,7 @@ final class RecordingHandler implements LinkHandler {
   private final RuntimeException toThrow;
   private final List<byte[]> messages = new ArrayList<>(); // guarded by this
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // guarded by this
+  private final List<Boolean> writability = new ArrayList<>(); // guarded by this
   private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
   private final AtomicInteger closeCount = new AtomicInteger();
   private volatile String bytesThread;
@@ -46,6 +47,12 @@ final class RecordingHandler implements LinkHandler {
     message.get(copy);
     messages.add(copy);
     bytes.write(copy, 0, copy.length);
+    notifyAll();
+  }
+
+  @Override
+  public synchronized void onWritabilityChanged(boolean writable) {
+    writability.add(writable);
     notifyAll();
   }
 
@@ -85,6 +92,33 @@ final class RecordingHandler implements LinkHandler {
       throw new TimeoutException("received " + progress);
     }
     wait(left);
+  }
+
+  /**
+   * Waits until the last writability change reported is {@code writable} and returns every change so far; fails if
+   * the link closes first.
+   */
+  synchronized List<Boolean> awaitWritability(boolean writable) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (writability.isEmpty() || writability.get(writability.size() - 1) != writable) {
+      awaitMore(deadline, "writability changes " + writability + ", waiting for " + writable);
+    }
+    return new ArrayList<>(writability);
+  }
+
+  /** Whether no message arrives within {@code time} (waiting that long for one); fails if the link closes. */
+  synchronized boolean receivesNothingWithin(java.time.Duration time) throws InterruptedException {
+    int before = messages.size();
+    long deadline = System.nanoTime() + time.toNanos();
+    long left;
+    while (messages.size() == before && !closed.isDone()
+        && (left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) > 0) {
+      wait(left);
+    }
+    if (closed.isDone()) {
+      throw new AssertionError("link closed while waiting", closed.getNow(null));
+    }
+    return messages.size() == before;
   }
 
   synchronized List<byte[]> messagesSoFar() {

@@ -18,8 +18,8 @@ public interface EchoPeer extends AutoCloseable {
   void close();
 
   /**
-   * Starts {@code name}: {@code netty} (the floor), {@code grpc} or {@code rmi}; {@code maxInFlight} is the most
-   * calls {@link #send()} will be asked to keep outstanding.
+   * Starts {@code name}: {@code netty} (the latency floor), {@code grpc} or {@code rmi}; {@code maxInFlight} is the
+   * most calls {@link #send()} will be asked to keep outstanding.
    */
   static EchoPeer start(String name, int maxInFlight) throws Exception {
     return switch (name) {

@@ -32,10 +32,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The floor: a raw Netty echo of the very bytes PBJ sends for {@code echo("hello")} (banana), framed by a 4-byte
- * length, on the project's Netty with epoll when it loads, like pb-transport-tcp. The server writes each frame back
- * and flushes once per read; the client completes the oldest waiting future on its I/O thread. No serialization,
- * no dispatch: what is left is the sockets, the event loops and the thread hand-offs.
+ * The latency floor: a raw Netty echo of the very bytes PBJ sends for {@code echo("hello")} (banana), framed by a
+ * 4-byte length, server and client in this JVM, on the project's Netty with epoll when it loads, like
+ * pb-transport-tcp. The server writes each frame back and flushes once per read; the caller writes from its own
+ * thread and the client completes the oldest waiting future on its I/O thread. No serialization, no dispatch: what
+ * is left is the sockets, the event loops and the thread hand-offs of a blocking caller. (Driven with many calls in
+ * flight from a JMH thread it is no throughput floor: that is {@link dev.pbj.bench.wire.FloorThroughputBenchmark}.)
  */
 final class NettyEchoPeer implements EchoPeer {
   private static final int FRAME_LIMIT = 1 << 20;

@@ -23,10 +23,15 @@ public final class ReportWriter {
   static final String PEER_LATENCY = "PeerLatencyBenchmark.echo";
   static final String PEER_THROUGHPUT = "PeerThroughputBenchmark.call";
   static final String RMI_CALLBACK = "RmiCallbackBenchmark.callback";
+  static final String FLOOR = "FloorThroughputBenchmark.calls";
+  static final String SERVERS = "ServerThroughputBenchmark.calls";
   static final String CODEC = "CodecBenchmark.";
   static final List<String> PEERS = List.of("netty", "grpc", "rmi");
+  /** The peers whose throughput is measured the way PBJ's is (the raw Netty floor is measured its own way). */
+  static final List<String> THROUGHPUT_PEERS = List.of("grpc", "rmi");
   static final List<String> INFLIGHT = List.of("1", "16", "128");
   private static final String NONE = "—";
+  static final String FLOOR_LABEL = "Netty echo, 2 processes (floor)";
 
   private final Results results;
   private final RunInfo info;
@@ -65,8 +70,10 @@ public final class ReportWriter {
       line("- " + setting);
     }
     line("");
-    line("Everything runs over 127.0.0.1 with server and client in one JVM (JMH fork), so they share its cores; "
-        + "\"pinned\" runs that whole JVM on one CPU (`taskset -c 0`). Allocation is JMH's `-prof gc` "
+    line("Everything runs over 127.0.0.1 with server and client in one JVM (JMH fork), so they share its cores, "
+        + "except the throughput floor and the servers driven by the independent PB wire client, whose server is a "
+        + "process of its own; \"pinned\" runs that whole JVM (and any server process it starts) on one CPU "
+        + "(`taskset -c 0`). Allocation is JMH's `-prof gc` "
         + "`gc.alloc.rate.norm`: bytes allocated by all threads of the JVM per operation, so for a round trip it "
         + "counts client, server and transport together. **On a machine shared with other work these numbers "
         + "are noise; compare ratios within one run, and rerun with `--full` on a quiet machine before quoting "
@@ -81,6 +88,7 @@ public final class ReportWriter {
     if (pinnedExpected) {
       throughput(true);
     }
+    servers();
     flavors();
     codecs();
     twisted();
@@ -117,10 +125,16 @@ public final class ReportWriter {
           1.0, true, "µs");
       target("PBJ tcp/msgpack median echo below RMI's" + where, pbj, peerLatency("rmi", pinned), Figure::p50, 1.0,
           true, "µs");
-      target("PBJ tcp/msgpack calls/s with 128 in flight ≥ ½ raw Netty's" + where,
+      target("PBJ tcp/msgpack calls/s with 128 in flight ≥ ½ the raw Netty floor's" + where,
           results.find(THROUGHPUT, pinned, "transport", "tcp", "serializer", "msgpack", "inflight", "128"),
-          results.find(PEER_THROUGHPUT, pinned, "peer", "netty", "inflight", "128"), Figure::score, 0.5, false,
-          "calls/s");
+          floor("128", pinned), Figure::score, 0.5, false, "calls/s");
+    }
+    Optional<Figure> pbjServe = server("pbj", "128");
+    target("`pbj serve` calls/s with 128 in flight, independent PB wire client, ≥ ½ a raw Netty echo's (same "
+        + "client)", pbjServe, server("netty", "128"), Figure::score, 0.5, false, "calls/s");
+    if (info.servers().contains("twisted")) {
+      target("`pbj serve` calls/s with 128 in flight, independent PB wire client, ≥ 10× Twisted PB's server (same "
+          + "client)", pbjServe, server("twisted", "128"), Figure::score, 10, false, "calls/s");
     }
     Optional<Figure> kryo = codec("roundTrip", "kryo", Message.SMALL_CALL);
     for (String serializer : info.serializers()) {
@@ -172,14 +186,13 @@ public final class ReportWriter {
   private void latency(boolean pinned) {
     line("## Echo latency, one call at a time" + (pinned ? " — pinned to one CPU" : ""));
     line("");
-    line("The caller sends `echo(\"hello\")` and waits on the future. PBJ's `pool` is its default (remote methods "
-        + "on the server's executor; the waiting caller is handed the answer by the I/O thread); `no hand-off` "
-        + "runs the echo as a non-blocking method on the I/O thread and completes the future there. Over TCP a "
-        + "PBJ caller (and the server's worker) writes to the socket itself when nothing else is queued; the "
-        + "Netty floor's caller hands its write to an event loop. Both are woken by the I/O thread that reads "
-        + "the answer. An RMI caller does its blocking socket I/O on its own thread, with no hand-off at all: "
-        + "two thread switches per call where PBJ's default has four (caller, server I/O, server worker, client "
-        + "I/O) and its no-hand-off path three.");
+    line("The caller sends `echo(\"hello\")` and waits on the future. PBJ's `pool` is its default: each "
+        + "connection's I/O thread hands what it reads to the connection's serial context on a small pool, remote "
+        + "methods run on the server's executor, and the caller's future is completed on the client's executor; "
+        + "`no hand-off` runs the echo as a non-blocking method and completes the future without an executor. The "
+        + "latency floor is a raw Netty echo of PBJ's bytes in this JVM with a blocking caller, whose write is "
+        + "handed to an event loop and who is woken by the event loop that reads the answer. An RMI caller does "
+        + "its blocking socket I/O on its own thread, with no hand-off at all.");
     line("");
     line("| configuration | median µs | p99 µs | alloc B/op | median × floor | × gRPC | × RMI |");
     line("|---|---:|---:|---:|---:|---:|---:|");
@@ -217,34 +230,44 @@ public final class ReportWriter {
     line("## Throughput, calls per second with 1, 16 and 128 in flight" + (pinned ? " — pinned to one CPU" : ""));
     line("");
     line("One connection (PBJ, Netty, gRPC) answers in order; RMI makes each concurrent call on its own thread and "
-        + "connection.");
+        + "connection. PBJ, gRPC and RMI are driven alike: a JMH thread sends each call when a slot is free and the "
+        + "answer frees it. The floor is the most raw Netty does with the same bytes (PBJ's tcp/msgpack frame for "
+        + "`echo(\"hello\")`): the echo server in a process of its own writes each frame back as a message and "
+        + "flushes once per read; the client writes the next frames from its event loop as answers arrive, "
+        + "flushing once per read, and one JMH operation waits for 1,000 of its answers. The byte echo below it "
+        + "writes back each buffer as read, with no per-message work: with many calls in flight that is a "
+        + "byte-copying bound, not an RPC one. The floor's allocation counts its client only (the server is "
+        + "another process).");
     line("");
     line("| configuration | 1 | 16 | 128 | alloc B/op at 128 | 128 × floor |");
     line("|---|---:|---:|---:|---:|---:|");
-    Optional<Figure> floor = results.find(PEER_THROUGHPUT, pinned, "peer", "netty", "inflight", "128");
-    List<String[]> rows = new ArrayList<>();
+    Optional<Figure> floor = floor("128", pinned);
+    // label, benchmark, parameters; in flight values expected unpinned; whether 128 is expected pinned
+    List<ThroughputRow> rows = new ArrayList<>();
     for (String transport : transports(pinned)) {
       for (String serializer : serializers(pinned)) {
-        rows.add(new String[] {pbjLabel(transport, serializer), THROUGHPUT, "transport", transport, "serializer",
-            serializer});
+        rows.add(new ThroughputRow(pbjLabel(transport, serializer), THROUGHPUT, INFLIGHT, true, "transport",
+            transport, "serializer", serializer));
       }
     }
-    for (String peer : PEERS) {
-      rows.add(new String[] {peerLabel(peer), PEER_THROUGHPUT, "peer", peer});
+    rows.add(new ThroughputRow(FLOOR_LABEL, FLOOR, INFLIGHT, true, "echo", "frames"));
+    rows.add(new ThroughputRow("Netty byte echo, 2 processes (no per-message work)", FLOOR, List.of("128"), false,
+        "echo", "bytes"));
+    for (String peer : THROUGHPUT_PEERS) {
+      rows.add(new ThroughputRow(peerLabel(peer), PEER_THROUGHPUT, INFLIGHT, false, "peer", peer));
     }
-    for (String[] row : rows) {
-      StringBuilder cells = new StringBuilder("| " + row[0]);
+    for (ThroughputRow row : rows) {
+      if (pinned && !row.pinned128() && INFLIGHT.stream().allMatch(n -> row.find(results, n, pinned).isEmpty())) {
+        continue; // not part of this profile's pinned pass
+      }
+      StringBuilder cells = new StringBuilder("| " + row.label());
       Optional<Figure> at128 = Optional.empty();
       for (String inflight : INFLIGHT) {
-        String[] query = new String[row.length];
-        System.arraycopy(row, 2, query, 0, row.length - 2);
-        query[row.length - 2] = "inflight";
-        query[row.length - 1] = inflight;
-        Optional<Figure> f = results.find(row[1], pinned, query);
-        // the quick profile pins PBJ and the floor at 128 in flight; the full one everything
-        boolean pinnedAlways = "128".equals(inflight) && (row[1].equals(THROUGHPUT) || "netty".equals(row[3]));
-        if (!pinned || pinnedAlways || f.isPresent()) {
-          expect(f, row[0] + " throughput " + inflight + " in flight" + (pinned ? " (pinned)" : ""));
+        Optional<Figure> f = row.find(results, inflight, pinned);
+        // the quick profile pins PBJ and the floor at 128 in flight; the full one more
+        boolean expected = pinned ? row.pinned128() && "128".equals(inflight) : row.inflight().contains(inflight);
+        if (expected || f.isPresent()) {
+          expect(f, row.label() + " throughput " + inflight + " in flight" + (pinned ? " (pinned)" : ""));
         }
         cells.append(" | ").append(f.map(x -> fmt(x.score())).orElse(NONE));
         if ("128".equals(inflight)) {
@@ -253,6 +276,61 @@ public final class ReportWriter {
       }
       cells.append(" | ").append(at128.map(x -> fmt(x.allocPerOp())).orElse(NONE));
       cells.append(" | ").append(ratioOf(at128, floor, Figure::score)).append(" |");
+      line(cells.toString());
+    }
+    line("");
+  }
+
+  /** A row of the throughput table: a benchmark's figures at each number in flight. */
+  private record ThroughputRow(String label, String benchmark, List<String> inflight, boolean pinned128,
+      String... params) {
+    Optional<Figure> find(Results results, String calls, boolean pinned) {
+      String[] query = java.util.Arrays.copyOf(params, params.length + 2);
+      query[params.length] = "inflight";
+      query[params.length + 1] = calls;
+      return results.find(benchmark, pinned, query);
+    }
+  }
+
+  // ---- servers under the independent PB wire client ----
+
+  private void servers() {
+    line("## Servers under an independent PB wire client");
+    line("");
+    line("Each server runs in a process of its own and is driven by the same client, which shares no code with "
+        + "PBJ's: raw Netty, the dialect handshake done by hand (it picks `pb` from the server's list and sends "
+        + "`(version 6)`), then `(message <id> \"root\" \"echo\" 1 (tuple \"hello\") (dictionary))` in banana with "
+        + "ids counting up, written from its event loop as answers arrive (one flush per read), with a banana "
+        + "scanner of its own counting the `answer`s. The raw Netty echo writes each call back as a message (found "
+        + "as a top-level banana expression) and the client counts it as its answer: the same client work with "
+        + "almost no server work. Unpinned; calls per second.");
+    line("");
+    String twistedName = results.twisted() != null && results.twisted().error() == null
+        ? "Twisted PB " + results.twisted().version() + " (`pb.Root`, `remote_echo`)" : "Twisted PB (`pb.Root`, "
+        + "`remote_echo`)";
+    line("| server | 1 | 16 | 128 | 128 × raw Netty echo | 128 × Twisted |");
+    line("|---|---:|---:|---:|---:|---:|");
+    Optional<Figure> netty = server("netty", "128");
+    Optional<Figure> twisted = server("twisted", "128");
+    for (String name : List.of("pbj", "twisted", "netty")) {
+      String label = switch (name) {
+        case "pbj" -> "`pbj serve`";
+        case "twisted" -> twistedName;
+        default -> "raw Netty echo of banana messages";
+      };
+      if (!info.servers().contains(name)) {
+        line("| " + label + " | not measured (see below) | — | — | — | — |");
+        continue;
+      }
+      StringBuilder cells = new StringBuilder("| " + label);
+      for (String inflight : INFLIGHT) {
+        Optional<Figure> f = server(name, inflight);
+        expect(f, label + " under the wire client, " + inflight + " in flight");
+        cells.append(" | ").append(f.map(x -> fmt(x.score())).orElse(NONE));
+      }
+      Optional<Figure> at128 = server(name, "128");
+      cells.append(" | ").append(ratioOf(at128, netty, Figure::score));
+      cells.append(" | ").append(ratioOf(at128, twisted, Figure::score)).append(" |");
       line(cells.toString());
     }
     line("");
@@ -409,6 +487,16 @@ public final class ReportWriter {
           .map(f -> fmt(f.allocPerOp())).orElse(NONE) + " B.");
       count++;
     }
+    Optional<Figure> ownClient = results.find(THROUGHPUT, false, "transport", "tcp", "serializer", "banana",
+        "inflight", "128");
+    Optional<Figure> served = server("pbj", "128");
+    if (ownClient.isPresent() && served.isPresent()) {
+      line("- Client or server: at 128 in flight over tcp/banana, PBJ's own client and server in one JVM did "
+          + fmt(ownClient.get().score()) + " calls/s; `pbj serve` under the independent wire client (the server "
+          + "alone in its process) did " + fmt(served.get().score()) + " (" + ratio(served.get().score()
+          / ownClient.get().score()) + ").");
+      count++;
+    }
     if (count == 0) {
       line("- Nothing to compare: the figures needed are missing.");
     }
@@ -452,7 +540,10 @@ public final class ReportWriter {
           }
         }
       }
-      for (String peer : PEERS) {
+      for (String inflight : INFLIGHT) {
+        floor(inflight, pinned).ifPresent(f -> throughput.addValue(f.score(), inflight + " in flight", FLOOR_LABEL));
+      }
+      for (String peer : THROUGHPUT_PEERS) {
         for (String inflight : INFLIGHT) {
           results.find(PEER_THROUGHPUT, pinned, "peer", peer, "inflight", inflight)
               .ifPresent(f -> throughput.addValue(f.score(), inflight + " in flight", peerLabel(peer)));
@@ -461,6 +552,19 @@ public final class ReportWriter {
       chart(dir, "throughput" + suffix, "Echo calls per second" + (pinned ? " (pinned to one CPU)" : ""),
           "calls/s (higher is better)", throughput, false);
     }
+    DefaultCategoryDataset servers = new DefaultCategoryDataset();
+    for (String name : List.of("pbj", "twisted", "netty")) {
+      String label = switch (name) {
+        case "pbj" -> "pbj serve";
+        case "twisted" -> "Twisted PB";
+        default -> "raw Netty echo";
+      };
+      for (String inflight : INFLIGHT) {
+        server(name, inflight).ifPresent(f -> servers.addValue(f.score(), inflight + " in flight", label));
+      }
+    }
+    chart(dir, "servers", "Servers under an independent PB wire client", "calls/s, log scale (higher is better)",
+        servers, true);
     DefaultCategoryDataset flavors = new DefaultCategoryDataset();
     for (String transport : info.transports()) {
       for (String serializer : info.serializers()) {
@@ -523,6 +627,16 @@ public final class ReportWriter {
     return results.find(LATENCY, pinned, "transport", transport, "serializer", serializer, "handoff", handoff);
   }
 
+  /** The throughput floor: raw Netty echoing PBJ's frames, server in a process of its own. */
+  private Optional<Figure> floor(String inflight, boolean pinned) {
+    return results.find(FLOOR, pinned, "echo", "frames", "inflight", inflight);
+  }
+
+  /** A server under the independent PB wire client (unpinned). */
+  private Optional<Figure> server(String name, String inflight) {
+    return results.find(SERVERS, false, "server", name, "inflight", inflight);
+  }
+
   private Optional<Figure> peerLatency(String peer, boolean pinned) {
     return results.find(PEER_LATENCY, pinned, "peer", peer);
   }
@@ -543,7 +657,7 @@ public final class ReportWriter {
 
   static String peerLabel(String peer) {
     return switch (peer) {
-      case "netty" -> "Netty echo (floor)";
+      case "netty" -> "Netty echo, blocking caller (latency floor)";
       case "grpc" -> "gRPC unary";
       case "rmi" -> "Java RMI";
       default -> peer;

@@ -55,16 +55,9 @@ public final class TwistedRun {
         Files.createDirectories(workDir);
         Files.write(script, in.readAllBytes());
       }
-      Process check = new ProcessBuilder(python, "-c", "import twisted").redirectErrorStream(true).start();
-      check.getOutputStream().close();
-      if (!check.waitFor(30, TimeUnit.SECONDS)) {
-        check.destroyForcibly();
-        return Outcome.failed(python + " did not answer within 30 s");
-      }
-      if (check.exitValue() != 0) {
-        return Outcome.failed(python + " cannot import twisted (install Debian's python3-twisted, or set "
-            + "PBJ_PYTHON / --python): " + new String(check.getInputStream().readAllBytes(),
-                StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse(""));
+      String missing = unavailable(python);
+      if (missing != null) {
+        return Outcome.failed(missing);
       }
       List<String> command = new ArrayList<>(List.of(python, script.toString()));
       command.addAll(arguments);
@@ -90,6 +83,29 @@ public final class TwistedRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Outcome.failed("interrupted");
+    }
+  }
+
+  /** Why {@code python} cannot run Twisted, or null when it can import it. */
+  public static String unavailable(String python) {
+    try {
+      Process check = new ProcessBuilder(python, "-c", "import twisted").redirectErrorStream(true).start();
+      check.getOutputStream().close();
+      if (!check.waitFor(30, TimeUnit.SECONDS)) {
+        check.destroyForcibly();
+        return python + " did not answer within 30 s";
+      }
+      if (check.exitValue() != 0) {
+        return python + " cannot import twisted (install Debian's python3-twisted, or set PBJ_PYTHON / --python): "
+            + new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().lines()
+                .reduce((a, b) -> b).orElse("");
+      }
+      return null;
+    } catch (IOException e) {
+      return "cannot run " + python + ": " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 

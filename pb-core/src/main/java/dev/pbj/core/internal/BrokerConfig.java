@@ -12,7 +12,9 @@ import java.util.function.Function;
  * What every broker of a client or server shares: where remote methods and callbacks run, the limits, the
  * serializers it may speak and the root object it serves.
  *
- * @param executor runs remote methods, answers' completions and disconnect callbacks
+ * @param executor runs remote methods, answers' completions and disconnect callbacks: user code
+ * @param connections runs the connections' contexts (decoding, tables, dispatch, encoding): never blocked by a
+ *     remote method, so an answer can always be read
  * @param limits receiver-side limits of each connection
  * @param unsafeTracebacks whether failures sent to the peer carry the Java stack trace
  * @param copies what received copies and caches become, and the names copies are sent under
@@ -20,6 +22,6 @@ import java.util.function.Function;
  * @param portal logs peers in through the root (null: no login)
  * @param serializers serializer names this side accepts, in preference order
  */
-public record BrokerConfig(Executor executor, Limits limits, boolean unsafeTracebacks, CopyRegistry copies,
+public record BrokerConfig(Executor executor, Executor connections, Limits limits, boolean unsafeTracebacks, CopyRegistry copies,
     Function<Broker, ?> root, Portal portal, List<String> serializers) {
 }

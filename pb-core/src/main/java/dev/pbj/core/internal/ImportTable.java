@@ -1,100 +1,102 @@
 package dev.pbj.core.internal;
 
 import java.lang.ref.Cleaner;
-import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The peer's objects this side holds references to: one live {@link RemoteReferenceImpl} per luid, counting the
- * {@code (remote N)} tokens received for it, because the peer expects one {@code decref} per token. Closing the
- * reference, or the garbage collector finding it unreachable, sends them. Thread-safe.
+ * The peer's objects this side holds references to. Each {@code (remote luid)} token received gives its receiver a
+ * handle of its own ({@link RemoteReferenceImpl}) onto one shared entry per luid, which counts the tokens, because
+ * the peer expects one {@code decref} per token. Closing a handle, or the garbage collector finding it unreachable,
+ * lets go of that handle only; when the last handle of an entry goes, the entry's decrefs are sent. So a method
+ * that closes the reference it was given cannot kill the same reference held by a call still in flight.
+ *
+ * <p>The entries belong to the connection's context: tokens are counted there as messages are read, and a handle
+ * let go of on any thread (or by the cleaner) posts its release there, so nothing is encoded on the caller's or
+ * the cleaner's thread. Sizes may be read from any thread.
  */
 final class ImportTable {
   private static final Cleaner CLEANER = Cleaner.create();
 
-  private final Map<Long, WeakReference<RemoteReferenceImpl>> live = new HashMap<>();
   private final BrokerImpl broker;
+  private final Map<Long, Entry> entries = new HashMap<>();
   private boolean closed;
 
   ImportTable(BrokerImpl broker) {
     this.broker = broker;
   }
 
-  /** One more {@code (remote luid)} token: the live reference for it, or a new one. */
-  synchronized RemoteReferenceImpl importRemote(long luid) {
-    WeakReference<RemoteReferenceImpl> weak = live.get(luid);
-    RemoteReferenceImpl existing = weak == null ? null : weak.get();
-    if (existing != null && existing.state.addToken()) {
-      return existing;
+  /** In the context: one more {@code (remote luid)} token, and the new handle that holds it. */
+  RemoteReferenceImpl importRemote(long luid) {
+    Entry entry;
+    synchronized (this) {
+      entry = entries.computeIfAbsent(luid, Entry::new);
+      entry.tokens++;
+      entry.handles++;
     }
-    Import state = new Import(luid, this);
-    RemoteReferenceImpl reference = new RemoteReferenceImpl(broker, luid, state);
-    live.put(luid, new WeakReference<>(reference));
-    CLEANER.register(reference, state);
+    Handle handle = new Handle(this, entry);
+    RemoteReferenceImpl reference = new RemoteReferenceImpl(broker, luid, handle);
+    CLEANER.register(reference, handle);
     return reference;
   }
 
+  /** Distinct remote objects held. */
   synchronized int size() {
-    return live.size();
+    return entries.size();
   }
 
-  /** The connection is gone: nothing is sent for references released from now on. */
+  /** In the context: the connection is gone; nothing is sent for handles let go of from now on. */
   synchronized void close() {
     closed = true;
-    live.clear();
+    entries.clear();
   }
 
-  private void released(Import state, int tokens) {
+  /** In the context: a handle of {@code entry} was let go of; the last one sends the entry's decrefs. */
+  private void released(Entry entry) {
+    int tokens;
     synchronized (this) {
-      WeakReference<RemoteReferenceImpl> weak = live.get(state.luid);
-      RemoteReferenceImpl current = weak == null ? null : weak.get();
-      if (current == null || current.state == state) {
-        live.remove(state.luid);
-      }
-      if (closed) {
+      if (closed || --entry.handles > 0) {
         return;
       }
+      entries.remove(entry.luid, entry);
+      tokens = entry.tokens;
     }
-    broker.sendDecrefs(state.luid, tokens);
+    broker.sendDecrefs(entry.luid, tokens);
   }
 
-  /** The bookkeeping of one imported reference; also its cleanup action, so it never points back to it. */
-  static final class Import implements Runnable {
+  /** One remote object: the tokens received for it and the handles still open. Guarded by the table. */
+  private static final class Entry {
     final long luid;
-    private final ImportTable table;
-    private int tokens = 1;
-    private boolean released;
+    int tokens;
+    int handles;
 
-    Import(long luid, ImportTable table) {
+    Entry(long luid) {
       this.luid = luid;
+    }
+  }
+
+  /** One handle's state, and its cleanup action: it never points back to the handle. */
+  static final class Handle implements Runnable {
+    private final ImportTable table;
+    private final Entry entry;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Handle(ImportTable table, Entry entry) {
       this.table = table;
+      this.entry = entry;
     }
 
-    synchronized boolean addToken() {
-      if (released) {
-        return false;
-      }
-      tokens++;
-      return true;
+    boolean isReleased() {
+      return released.get();
     }
 
-    synchronized boolean isReleased() {
-      return released;
-    }
-
-    /** Releases every token once; later calls do nothing. */
+    /** Lets go of this handle once, on any thread (the cleaner's included); later calls do nothing. */
     @Override
     public void run() {
-      int count;
-      synchronized (this) {
-        if (released) {
-          return;
-        }
-        released = true;
-        count = tokens;
+      if (released.compareAndSet(false, true)) {
+        table.broker.postAsync(() -> table.released(entry));
       }
-      table.released(this, count);
     }
   }
 }

@@ -11,27 +11,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.pbj.spi.SerialExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the peer's {@code message}s and {@code cachemessage}s: finds the target and method, runs it in arrival
- * order on the connection's serial executor (the calls of one read start together, when it is done), and answers
- * with its result or failure. The answer is written on behalf of the target's perspective (the avatar called, or
- * the avatar a view point belongs to).
+ * Serves the peer's {@code message}s and {@code cachemessage}s. The connection's context finds the target and
+ * method and binds the arguments; the call then runs in arrival order in the connection's call lane, a serial
+ * context on the executor (the next call starts when the previous returns; a method returning a
+ * {@code CompletionStage} answers when it completes and does not hold up the next). A method declared
+ * {@code @Remote(nonBlocking = true)} runs in the connection's context itself when the lane is idle, sparing the
+ * hand-off. Whatever a method throws, {@link Error}s included, its caller gets an answer and the connection goes
+ * on. The answer is written on behalf of the target's perspective (the avatar called, or the avatar a view point
+ * belongs to). The peer's calls queued or running count against {@link dev.pbj.Limits#maxPendingCalls()}: at the
+ * limit the connection stops reading that peer.
  */
 final class InboundCalls {
   private static final Logger log = LoggerFactory.getLogger(InboundCalls.class);
 
   private final BrokerImpl broker;
-  private final SerialExecutor executor;
+  private final SerialExecutor lane;
+  private final ReadGate gate;
+  private final int maxPending;
+  private final AtomicInteger pending = new AtomicInteger();
 
-  InboundCalls(BrokerImpl broker, SerialExecutor executor) {
+  InboundCalls(BrokerImpl broker, Executor executor, ReadGate gate, int maxPending) {
     this.broker = broker;
-    this.executor = executor;
+    this.lane = new SerialExecutor(executor);
+    this.gate = gate;
+    this.maxPending = maxPending;
   }
 
-  /** Called on the I/O thread for each call message. */
+  /** In the context, for each call message. */
   void receive(ReceivedMessage message) {
     long requestId = message.longField(0, "request id");
     Object answerField = message.fields[3];
@@ -52,11 +65,19 @@ final class InboundCalls {
     }
     call.requestId = requestId;
     call.answerRequired = answerRequired;
-    if (call.invocation.method().nonBlocking) {
-      executor.executeInlineIfIdle(call);
-    } else {
-      executor.executeDeferred(call); // started when the read is done (BrokerImpl.readDone)
+    if (pending.incrementAndGet() >= maxPending) {
+      gate.close(ReadGate.CALLS);
     }
+    if (call.invocation.method().nonBlocking) {
+      lane.executeHere(call); // the context is no I/O thread: an idle lane runs it right here
+    } else {
+      lane.execute(call);
+    }
+  }
+
+  /** The peer's calls queued or running. */
+  int pendingCount() {
+    return pending.get();
   }
 
   /** A resolved call, the perspective its answer is written for, and where the answer goes; runs it. */
@@ -73,7 +94,11 @@ final class InboundCalls {
 
     @Override
     public void run() {
-      invoke(this, requestId, answerRequired);
+      if (!broker.isConnected()) {
+        done(); // nobody is left to answer
+        return;
+      }
+      invoke(this);
     }
   }
 
@@ -153,19 +178,22 @@ final class InboundCalls {
     return names;
   }
 
-  private void invoke(Call call, long requestId, boolean answerRequired) {
+  private void invoke(Call call) {
     Object result;
     try {
       result = call.invocation.invoke();
     } catch (Throwable e) {
-      finish(call, requestId, answerRequired, null, e);
+      finish(call, null, e);
       return;
     }
     if (result instanceof CompletionStage) {
-      ((CompletionStage<?>) result).whenComplete((value, error) ->
-          finish(call, requestId, answerRequired, value, unwrap(error)));
+      try {
+        ((CompletionStage<?>) result).whenComplete((value, error) -> finish(call, value, unwrap(error)));
+      } catch (Throwable e) {
+        finish(call, null, e);
+      }
     } else {
-      finish(call, requestId, answerRequired, result, null);
+      finish(call, result, null);
     }
   }
 
@@ -176,24 +204,34 @@ final class InboundCalls {
     return error;
   }
 
-  private void finish(Call call, long requestId, boolean answerRequired, Object value, Throwable error) {
-    Dispatcher.Invocation invocation = call.invocation;
-    if (error != null && !(error instanceof PbError) && !(error instanceof Failures.PythonError)
-        && !(error instanceof RemoteException)) {
-      log.warn("remote method {}.{} failed, the peer receives it as a remote error: {}",
-          invocation.target().getClass().getName(), invocation.method().javaName, error.toString());
-      log.debug("failure of {}", invocation.method().javaName, error);
+  private void finish(Call call, Object value, Throwable error) {
+    try {
+      Dispatcher.Invocation invocation = call.invocation;
+      if (error instanceof VirtualMachineError) {
+        log.error("remote method {}.{} failed with {}; the peer receives it as a remote error",
+            invocation.target().getClass().getName(), invocation.method().javaName, error.toString(), error);
+      } else if (error != null && !(error instanceof PbError) && !(error instanceof Failures.PythonError)
+          && !(error instanceof RemoteException)) {
+        log.warn("remote method {}.{} failed, the peer receives it as a remote error: {}",
+            invocation.target().getClass().getName(), invocation.method().javaName, error.toString());
+        log.debug("failure of {}", invocation.method().javaName, error);
+      }
+      if (!call.answerRequired) {
+        return;
+      }
+      if (error != null) {
+        broker.sendFailure(call.requestId, error);
+      } else {
+        broker.sendAnswer(call.requestId, value, call.perspective, invocation.method().javaName);
+      }
+    } finally {
+      done();
     }
-    if (error instanceof Error && !(error instanceof AssertionError)) {
-      throw (Error) error;
-    }
-    if (!answerRequired) {
-      return;
-    }
-    if (error != null) {
-      broker.sendFailure(requestId, error);
-    } else {
-      broker.sendAnswer(requestId, value, call.perspective, invocation.method().javaName);
+  }
+
+  private void done() {
+    if (pending.decrementAndGet() < maxPending) {
+      gate.open(ReadGate.CALLS);
     }
   }
 }

@@ -82,7 +82,12 @@ final class JellyTables implements Exporter, Importer {
   @Override
   public Object localIdOf(RemoteReference reference) {
     if (reference instanceof RemoteReferenceImpl && ((RemoteReferenceImpl) reference).broker == broker) {
-      return ((RemoteReferenceImpl) reference).id;
+      RemoteReferenceImpl handle = (RemoteReferenceImpl) reference;
+      if (handle.state != null && handle.state.isReleased()) {
+        // the peer may have dropped the object already: naming it would be a protocol error there
+        throw new dev.pbj.DeadReferenceException("cannot send " + reference + ": this reference was closed");
+      }
+      return handle.id;
     }
     throw new IllegalArgumentException("cannot send " + reference + " over " + broker
         + ": a reference can only go back to the connection it came from");

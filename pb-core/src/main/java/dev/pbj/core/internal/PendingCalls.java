@@ -2,21 +2,26 @@ package dev.pbj.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The calls this side sent that wait for an answer: request id → future. Request ids count up per connection.
- * Once {@link #closeAll()} has run no call can be added, so none is left behind by a lost connection. Thread-safe
- * without a lock on the hot path: callers register and the I/O thread takes answers concurrently.
+ * A call whose future completes some other way (cancelled, timed out) is forgotten at once, and its late answer is
+ * recognised as such. Once {@link #closeAll()} has run no call can be added, so none is left behind by a lost
+ * connection. Thread-safe: callers register on their threads, answers are taken in the connection's context.
  */
 final class PendingCalls {
-  private final ConcurrentHashMap<Long, CallFuture<Object>> calls = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private volatile boolean closed;
 
-  /** Allocates a request id; if {@code future} is given it waits for the answer. Null once closed. */
-  Long register(CallFuture<Object> future) {
+  /**
+   * Allocates a request id; if {@code future} is given it waits for the answer until it completes, however it
+   * completes. Null once closed.
+   */
+  Long register(CompletableFuture<Object> future) {
     if (closed) {
       return null;
     }
@@ -27,13 +32,19 @@ final class PendingCalls {
         // closeAll ran between the check and the put and did not see this call
         return null;
       }
+      future.whenComplete((value, error) -> calls.remove(id, future));
     }
     return id;
   }
 
   /** Removes and returns the call waiting under {@code id}, or null. */
-  CallFuture<Object> take(long id) {
+  CompletableFuture<Object> take(long id) {
     return calls.remove(id);
+  }
+
+  /** Whether {@code id} was handed out: an answer for it that nobody waits for was given up, not made up. */
+  boolean wasIssued(long id) {
+    return id > 0 && id < nextId.get();
   }
 
   /** Forgets a call whose message could not be sent. */
@@ -42,11 +53,11 @@ final class PendingCalls {
   }
 
   /** Refuses new calls and returns those still waiting. */
-  List<CallFuture<Object>> closeAll() {
+  List<CompletableFuture<Object>> closeAll() {
     closed = true;
-    List<CallFuture<Object>> waiting = new ArrayList<>();
+    List<CompletableFuture<Object>> waiting = new ArrayList<>();
     for (Long id : new ArrayList<>(calls.keySet())) {
-      CallFuture<Object> future = calls.remove(id);
+      CompletableFuture<Object> future = calls.remove(id);
       if (future != null) {
         waiting.add(future);
       }

@@ -45,7 +45,7 @@ final class PortalRoot implements Referenceable, Delegating {
 
   @Remote
   public CompletionStage<Avatar> loginAnonymous(Object mind) {
-    return broker.startSession(portal.login(Anonymous.INSTANCE, mind(mind)));
+    return broker.trackLogin(portal.login(Anonymous.INSTANCE, mind(mind)));
   }
 
   private static RemoteReference mind(Object mind) {
@@ -73,7 +73,7 @@ final class PortalRoot implements Referenceable, Delegating {
             "malformed response: expected 16 bytes"));
       }
       ChallengeResponse credentials = new ChallengeResponse(username, challenge, ((Bytes) response).toByteArray());
-      return broker.startSession(portal.login(credentials, mind(mind)));
+      return broker.trackLogin(portal.login(credentials, mind(mind)));
     }
   }
 }

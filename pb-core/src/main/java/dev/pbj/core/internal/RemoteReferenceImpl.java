@@ -8,17 +8,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A reference to one of the peer's objects: its luid, or the name {@code "root"} for the root object, which is
- * never counted nor released.
+ * A handle on one of the peer's objects: its luid, or the name {@code "root"} for the root object, which is never
+ * counted nor released. Each reference received is a handle of its own (see {@link ImportTable}); handles of one
+ * remote object are equal, and closing one leaves the others working.
  */
 final class RemoteReferenceImpl implements RemoteReference {
   final BrokerImpl broker;
   /** A {@code Long} luid or the {@code String} name. */
   final Object id;
   /** Null for named objects. */
-  final ImportTable.Import state;
+  final ImportTable.Handle state;
 
-  RemoteReferenceImpl(BrokerImpl broker, Object id, ImportTable.Import state) {
+  RemoteReferenceImpl(BrokerImpl broker, Object id, ImportTable.Handle state) {
     this.broker = broker;
     this.id = id;
     this.state = state;
@@ -29,7 +30,7 @@ final class RemoteReferenceImpl implements RemoteReference {
     Objects.requireNonNull(method, "method");
     if (state != null && state.isReleased()) {
       return CompletableFuture.failedFuture(new DeadReferenceException(
-          "reference to remote object " + id + " was closed"));
+          "this reference to remote object " + id + " was closed"));
     }
     return broker.call(id, method, args, true);
   }
@@ -53,12 +54,12 @@ final class RemoteReferenceImpl implements RemoteReference {
   public void callRemoteNoAnswer(String method, Object... args) {
     Objects.requireNonNull(method, "method");
     if (state != null && state.isReleased()) {
-      throw new DeadReferenceException("reference to remote object " + id + " was closed");
+      throw new DeadReferenceException("this reference to remote object " + id + " was closed");
     }
-    try {
-      broker.call(id, method, args, false).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+    // Not waited for: the message is encoded in the connection's context, which may be the caller's own.
+    CompletableFuture<Object> sent = broker.call(id, method, args, false);
+    if (sent.isCompletedExceptionally()) {
+      sent.join(); // throws the CompletionException that says why
     }
   }
 

@@ -1,30 +1,50 @@
 package dev.pbj.core.internal;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default executor for remote methods and completions: threads are made on demand and reused, up to a
- * bound, so a method that blocks does not hold up other connections. When every thread is busy the task runs on
- * the submitting thread rather than being lost.
+ * The thread pools a client or server makes for itself when the user gives none. Both are bounded and queue what
+ * they cannot start yet: nothing ever runs on the submitting thread (an I/O thread, often), and nothing is lost.
  */
 public final class Workers {
-  private static final int MAX_THREADS = 256;
+  /** Remote methods that block each hold a thread; a connection's calls run one at a time (see InboundCalls). */
+  private static final int MAX_WORKERS = 256;
+  private static final long IDLE_SECONDS = 30;
 
   private Workers() {}
 
+  /**
+   * Where remote methods, answers' completions and callbacks run: threads made as work arrives, up to 256, each
+   * let go after 30 idle seconds. Beyond that, work waits in the queue.
+   */
   public static ExecutorService newDefault(String name) {
+    return pool(name, MAX_WORKERS);
+  }
+
+  /**
+   * Where connections' contexts run (decoding, tables, dispatch, encoding): work that never waits on a remote
+   * method, so a pool the size of the machine keeps up; separate from {@link #newDefault}, so that remote methods
+   * blocking every worker cannot keep an answer they wait for from being read.
+   */
+  public static ExecutorService newConnectionPool(String name) {
+    return pool(name + "-connection", Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
+  }
+
+  private static ExecutorService pool(String name, int threads) {
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory = task -> {
       Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };
-    return new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), factory,
-        new ThreadPoolExecutor.CallerRunsPolicy());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), factory);
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }

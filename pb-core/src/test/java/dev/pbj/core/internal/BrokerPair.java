@@ -45,7 +45,7 @@ final class BrokerPair implements AutoCloseable {
   static List<Setup> setups() {
     ProviderRegistry registry = ProviderRegistry.getDefault();
     List<String> transports = new ArrayList<>(List.of(MEMORY));
-    registry.transports().forEach(t -> t.schemes().stream().filter(s -> !s.equals("wss")).forEach(transports::add));
+    registry.transports().forEach(t -> t.schemes().forEach(transports::add)); // wss with TestTls's certificate
     List<Setup> setups = new ArrayList<>();
     for (String transport : transports) {
       for (SerializerProvider serializer : registry.serializers()) {
@@ -53,6 +53,11 @@ final class BrokerPair implements AutoCloseable {
       }
     }
     return setups;
+  }
+
+  /** The providers a real-transport setup uses: for wss, a WebSocket transport that trusts the test's certificate. */
+  static ProviderRegistry registry(Setup setup) throws Exception {
+    return setup.transport().equals("wss") ? TestTls.registry() : ProviderRegistry.getDefault();
   }
 
   final BrokerImpl client;
@@ -71,21 +76,24 @@ final class BrokerPair implements AutoCloseable {
       clientLink.trickle = trickle;
       serverLink.trickle = trickle;
       ExecutorService executor = Workers.newDefault("test-broker");
+      ExecutorService connections = Workers.newConnectionPool("test-broker");
       resources.add(() -> {
         executor.shutdown();
+        connections.shutdown();
         assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(connections.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
       });
       List<SerializerProvider> serializers = List.of(setup.serializer());
       List<String> names = List.of(setup.serializer().name());
-      BrokerConfig serverConfig = new BrokerConfig(executor, limits, unsafeTracebacks, copies, broker -> root, portal,
-          names);
-      BrokerConfig clientConfig = new BrokerConfig(executor, limits, false, copies, null, null, names);
+      BrokerConfig serverConfig = new BrokerConfig(executor, connections, limits, unsafeTracebacks, copies,
+          broker -> root, portal, names);
+      BrokerConfig clientConfig = new BrokerConfig(executor, connections, limits, false, copies, null, null, names);
       CompletableFuture<Broker> serverReady = new CompletableFuture<>();
       CompletableFuture<Broker> clientReady = new CompletableFuture<>();
-      Session serverSession = new Session(serverLink, true, serializers, serverConfig, serverReady);
-      Session clientSession = new Session(clientLink, false, serializers, clientConfig, clientReady);
-      clientLink.open(clientSession, clientSession::start);
-      serverLink.open(serverSession, serverSession::start);
+      Connection serverConnection = new Connection(serverLink, true, serializers, serverConfig, serverReady);
+      Connection clientConnection = new Connection(clientLink, false, serializers, clientConfig, clientReady);
+      clientLink.open(clientConnection, clientConnection::start);
+      serverLink.open(serverConnection, serverConnection::start);
       client = (BrokerImpl) clientReady.get(10, TimeUnit.SECONDS);
       server = (BrokerImpl) serverReady.get(10, TimeUnit.SECONDS);
       return;
@@ -96,7 +104,9 @@ final class BrokerPair implements AutoCloseable {
     clientLink = null;
     serverLink = null;
     CompletableFuture<Broker> serverSide = new CompletableFuture<>();
-    PbServer.Builder builder = PbServer.builder().rootFactory(broker -> (Referenceable) root).limits(limits)
+    ProviderRegistry registry = registry(setup);
+    PbServer.Builder builder = PbServer.builder().registry(registry).rootFactory(broker -> (Referenceable) root)
+        .limits(limits)
         .unsafeTracebacks(unsafeTracebacks).copies(copies).serializers(setup.serializer().name())
         .onConnect(serverSide::complete).listen(setup.transport() + "://127.0.0.1:0/pb");
     if (portal != null) {
@@ -104,7 +114,8 @@ final class BrokerPair implements AutoCloseable {
     }
     PbServer pbServer = builder.build().start();
     resources.add(pbServer);
-    PbClient pbClient = PbClient.builder().limits(limits).copies(copies).serializers(setup.serializer().name())
+    PbClient pbClient = PbClient.builder().registry(registry).limits(limits).copies(copies)
+        .serializers(setup.serializer().name())
         .build();
     resources.add(0, pbClient);
     client = (BrokerImpl) pbClient.connect(pbServer.uri(0)).get(10, TimeUnit.SECONDS);
@@ -141,8 +152,25 @@ final class BrokerPair implements AutoCloseable {
     eventually(() -> client.stats().equals(BrokerStats.AT_REST) && server.stats().equals(BrokerStats.AT_REST));
   }
 
+  /**
+   * Checks that both sides' tables are at rest (every test is to leave them so), then closes the pair, whatever the
+   * check found.
+   */
   @Override
   public void close() throws Exception {
+    try {
+      assertBaseline();
+    } finally {
+      closeWithoutCheck();
+    }
+  }
+
+  /** Closes the pair whatever its tables hold: for tests of what a dropped connection releases. */
+  void drop() throws Exception {
+    closeWithoutCheck();
+  }
+
+  private void closeWithoutCheck() throws Exception {
     client.close();
     client.closeFuture().get(10, TimeUnit.SECONDS);
     server.closeFuture().get(10, TimeUnit.SECONDS);

@@ -28,9 +28,9 @@ public class TestRoot implements Referenceable {
     return x;
   }
 
-  /** Wrong on purpose: a method on the I/O thread that waits for an answer only that thread can read. */
-  @Remote(nonBlocking = true)
-  public Object askBackOnIoThread(RemoteReference caller) {
+  /** A method that blocks until the caller answers a call it makes back: the connection reads on meanwhile. */
+  @Remote
+  public Object askBack(RemoteReference caller) {
     return caller.callRemote("echo", "back").join();
   }
 
@@ -104,6 +104,93 @@ public class TestRoot implements Referenceable {
   @Remote
   public Object unsendable() {
     return new Object();
+  }
+
+  /** Raises the {@link Error} named; {@code "StackOverflowError"} by a real runaway recursion. */
+  @Remote
+  public Object raise(String error) {
+    switch (error) {
+      case "StackOverflowError" -> {
+        return recurse(0);
+      }
+      case "LinkageError" -> throw new NoClassDefFoundError("com/example/Missing");
+      case "ExceptionInInitializerError" -> throw new ExceptionInInitializerError(new IllegalStateException("init"));
+      case "AssertionError" -> throw new AssertionError("broken invariant");
+      case "OutOfMemoryError" -> throw new OutOfMemoryError("Java heap space (thrown by the test)");
+      default -> throw new IllegalArgumentException(error);
+    }
+  }
+
+  private static long recurse(long depth) {
+    return recurse(depth + 1) + 1;
+  }
+
+  /** Released by the tests: what {@link #blockUntilReleased} waits for. */
+  final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+  final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Holds its worker thread until the test releases it. */
+  @Remote
+  public long blockUntilReleased(long n) throws InterruptedException {
+    blocked.incrementAndGet();
+    if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("not released");
+    }
+    return n;
+  }
+
+  /** Completed by the tests: when {@link #callAfterGate} calls its reference. */
+  final CompletableFuture<Object> callGate = new CompletableFuture<>();
+
+  /** Answers, once the test opens {@link #callGate}, with what {@code ref.echo("late")} answers. */
+  @Remote
+  public CompletionStage<Object> callAfterGate(RemoteReference ref) {
+    return callGate.thenCompose(ignored -> ref.callRemote("echo", "late"))
+        .whenComplete((answer, error) -> ref.close());
+  }
+
+  /** Closes the reference it was given, as the demo's callback does once done. */
+  @Remote
+  public String closeIt(RemoteReference ref) {
+    ref.close();
+    return "closed";
+  }
+
+  /** A copy whose state getter calls back into the connection it is being sent over. */
+  public static final class Chatty implements dev.pbj.Copyable {
+    final RemoteReference caller;
+    final CompletableFuture<Object> calledBack = new CompletableFuture<>();
+
+    Chatty(RemoteReference caller) {
+      this.caller = caller;
+    }
+
+    @Override
+    public String typeToCopy() {
+      return "test.Chatty";
+    }
+
+    @Override
+    public Object getStateToCopy() {
+      // runs while the answer carrying this copy is encoded: the call goes out right after it, nobody waits
+      caller.callRemote("echo", "from the getter").whenComplete((answer, error) -> {
+        caller.close();
+        if (error != null) {
+          calledBack.completeExceptionally(error);
+        } else {
+          calledBack.complete(answer);
+        }
+      });
+      return java.util.Map.of("note", "copied");
+    }
+  }
+
+  volatile Chatty lastChatty;
+
+  @Remote
+  public Chatty chatty(RemoteReference caller) {
+    lastChatty = new Chatty(caller);
+    return lastChatty;
   }
 
   /** A Referenceable with a counter, as in the demo contract. */

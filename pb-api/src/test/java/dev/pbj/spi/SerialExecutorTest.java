@@ -1,0 +1,164 @@
+package dev.pbj.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    pool.shutdownNow();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void runsTasksOneAtATimeInSubmissionOrderFromManyThreads() throws Exception {
+    SerialExecutor serial = new SerialExecutor(pool);
+    List<Integer> seen = new ArrayList<>(); // unsynchronized on purpose: the context is the only writer
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    int perThread = 5_000;
+    Thread[] submitters = new Thread[3];
+    for (int t = 0; t < submitters.length; t++) {
+      int base = t * perThread;
+      submitters[t] = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          int n = base + i;
+          Runnable task = () -> {
+            if (running.incrementAndGet() > 1) {
+              overlaps.incrementAndGet();
+            }
+            seen.add(n);
+            running.decrementAndGet();
+          };
+          if (n % 2 == 0) {
+            serial.execute(task);
+          } else {
+            serial.executeHere(task);
+          }
+        }
+      });
+      submitters[t].start();
+    }
+    for (Thread submitter : submitters) {
+      submitter.join(10_000);
+    }
+    CompletableFuture<List<Integer>> done = new CompletableFuture<>();
+    serial.execute(() -> done.complete(new ArrayList<>(seen)));
+    List<Integer> all = done.get(10, TimeUnit.SECONDS);
+    assertThat(overlaps).hasValue(0);
+    assertThat(all).hasSize(perThread * submitters.length);
+    for (int t = 0; t < submitters.length; t++) { // each thread's tasks ran in the order it submitted them
+      int base = t * perThread;
+      assertThat(all.stream().filter(n -> n >= base && n < base + perThread).toList())
+          .isSorted();
+    }
+  }
+
+  @Test
+  void aTaskThatThrowsAnErrorDoesNotWedgeTheContext() throws Exception {
+    SerialExecutor serial = new SerialExecutor(pool);
+    serial.execute(() -> {
+      throw new StackOverflowError("thrown by the test");
+    });
+    serial.execute(() -> {
+      throw new OutOfMemoryError("thrown by the test");
+    });
+    CompletableFuture<String> after = new CompletableFuture<>();
+    serial.execute(() -> after.complete("ran"));
+    assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
+  }
+
+  @Test
+  void executeHereRunsOnTheCallerWhenIdleAndQueuesWhenBusy() throws Exception {
+    SerialExecutor serial = new SerialExecutor(pool);
+    Thread me = Thread.currentThread();
+    AtomicInteger here = new AtomicInteger();
+    serial.executeHere(() -> {
+      assertThat(serial.inContext()).isTrue();
+      if (Thread.currentThread() == me) {
+        here.incrementAndGet();
+      }
+    });
+    assertThat(here).hasValue(1);
+    assertThat(serial.inContext()).isFalse();
+
+    CountDownLatch hold = new CountDownLatch(1);
+    serial.execute(() -> {
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+    serial.executeHere(() -> ranOn.complete(Thread.currentThread())); // busy: queued, returns at once
+    assertThat(ranOn).isNotDone();
+    hold.countDown();
+    assertThat(ranOn.get(10, TimeUnit.SECONDS)).isNotSameAs(me);
+  }
+
+  @Test
+  void whenIdleRunsInTheContextOnceTheQueueEmpties() throws Exception {
+    List<String> events = new ArrayList<>();
+    CountDownLatch idled = new CountDownLatch(1);
+    SerialExecutor serial = new SerialExecutor(pool, () -> {
+      events.add("idle");
+      idled.countDown();
+    });
+    CountDownLatch hold = new CountDownLatch(1);
+    serial.execute(() -> {
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      events.add("a");
+    });
+    serial.execute(() -> events.add("b"));
+    hold.countDown();
+    assertThat(idled.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<List<String>> seen = new CompletableFuture<>();
+    serial.execute(() -> seen.complete(new ArrayList<>(events)));
+    assertThat(seen.get(10, TimeUnit.SECONDS)).startsWith("a", "b", "idle");
+  }
+
+  @Test
+  void aBusyContextGivesItsThreadBackAfterABatch() throws Exception {
+    ExecutorService one = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch hold = new CountDownLatch(1);
+      one.execute(() -> {
+        try {
+          hold.await(10, TimeUnit.SECONDS); // until both contexts have queued their work
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      SerialExecutor busy = new SerialExecutor(one);
+      AtomicInteger ran = new AtomicInteger();
+      for (int i = 0; i < 10_000; i++) {
+        busy.execute(ran::incrementAndGet);
+      }
+      // another context on the same single thread gets a turn before the busy one has run everything
+      SerialExecutor other = new SerialExecutor(one);
+      CompletableFuture<Integer> seenByOther = new CompletableFuture<>();
+      other.execute(() -> seenByOther.complete(ran.get()));
+      hold.countDown();
+      assertThat(seenByOther.get(10, TimeUnit.SECONDS)).isLessThan(10_000);
+    } finally {
+      one.shutdownNow();
+    }
+  }
+}

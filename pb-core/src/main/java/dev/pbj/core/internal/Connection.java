@@ -1,0 +1,268 @@
+package dev.pbj.core.internal;
+
+import dev.pbj.Broker;
+import dev.pbj.ConnectionLostException;
+import dev.pbj.ProtocolException;
+import dev.pbj.spi.Link;
+import dev.pbj.spi.LinkHandler;
+import dev.pbj.spi.MessageDecoder;
+import dev.pbj.spi.SerialExecutor;
+import dev.pbj.spi.SerializerProvider;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection as the transport sees it, and its serial context. The I/O thread only hands over: each chunk of
+ * bytes is copied and posted to the context, where the dialect is negotiated (or taken from the transport), the
+ * chosen serializer decodes, and the {@link BrokerImpl} handles what was decoded. Everything the connection owns
+ * lives in that context, so none of it needs a lock, and no user code (copy constructors, state getters, root
+ * factories) runs on the I/O thread.
+ *
+ * <p>Flow control: reading stops while the link's output is above its high water mark, while the bytes handed over
+ * and not yet decoded pass it too, or while the peer has {@link dev.pbj.Limits#maxPendingCalls()} calls pending
+ * (see {@link ReadGate}). A protocol violation closes this connection only and is logged once.
+ */
+public final class Connection implements LinkHandler {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  private final Link link;
+  private final boolean server;
+  private final BrokerConfig config;
+  /** Dialect name → serializer, in this side's preference order. */
+  private final Map<String, SerializerProvider> dialects;
+  private final CompletableFuture<Broker> ready;
+  private final SerialExecutor context;
+  private final ReadGate gate;
+  /** The thread that delivers this link's events: posts from it never run the context in place. */
+  private volatile Thread ioThread;
+
+  // In the context only.
+  private DialectHandshake.Reader handshake;
+  private BrokerImpl broker;
+  private MessageDecoder decoder;
+  /** Whether the transport delimits messages itself (one message per frame). */
+  private boolean framed;
+  /** Why this side is closing the link, reported in place of the link's own cause. */
+  private Throwable failure;
+  private boolean closed;
+
+  /**
+   * @param serializers the serializers this side accepts, preferred first
+   * @param ready completes (on the executor) with the broker once the dialect is chosen, or fails if the
+   *     connection ends first
+   */
+  public Connection(Link link, boolean server, List<SerializerProvider> serializers, BrokerConfig config,
+      CompletableFuture<Broker> ready) {
+    this.link = link;
+    this.server = server;
+    this.config = config;
+    this.ready = ready;
+    this.dialects = new LinkedHashMap<>();
+    for (SerializerProvider provider : serializers) {
+      for (String dialect : provider.dialects()) {
+        dialects.putIfAbsent(dialect, provider);
+      }
+    }
+    this.context = new SerialExecutor(config.connections(), this::idle);
+    this.gate = new ReadGate(link, config.limits().outboundHighWaterMark());
+  }
+
+  /** Starts the connection: a server offers its dialects; a framed link starts with its agreed serializer. */
+  public void start() {
+    ioThread = Thread.currentThread();
+    context.execute(this::begin);
+  }
+
+  @Override
+  public void onBytes(ByteBuffer bytes) {
+    ioThread = Thread.currentThread();
+    int length = bytes.remaining();
+    if (length == 0) {
+      return;
+    }
+    byte[] copy = new byte[length];
+    bytes.get(copy);
+    gate.inboxChanged(length);
+    context.execute(() -> read(copy));
+  }
+
+  @Override
+  public void onWritabilityChanged(boolean writable) {
+    gate.set(ReadGate.OUTPUT, !writable);
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    context.execute(() -> closed(cause));
+  }
+
+  /** Runs {@code task} in this connection's context: here if the caller may and the context is idle. */
+  void post(Runnable task) {
+    if (context.inContext() || Thread.currentThread() == ioThread) {
+      context.execute(task);
+    } else {
+      context.executeHere(task);
+    }
+  }
+
+  /** Runs {@code task} in this connection's context, always handed over (never on the calling thread). */
+  void postAsync(Runnable task) {
+    context.execute(task);
+  }
+
+  ReadGate gate() {
+    return gate;
+  }
+
+  /** In the context: closes the link because of {@code cause}, which the broker reports as the reason. */
+  void fail(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      if (cause instanceof ProtocolException) {
+        log.warn("closing connection with {}: {}", link.remoteAddress(), cause.getMessage());
+      } else {
+        log.warn("closing connection with {}: {}", link.remoteAddress(), cause.toString());
+      }
+    }
+    link.close(cause);
+  }
+
+  // ---- in the context from here on
+
+  private void begin() {
+    String agreed = link.negotiatedSerializer();
+    try {
+      if (agreed != null) {
+        SerializerProvider provider = dialects.values().stream().filter(p -> p.name().equals(agreed)).findFirst()
+            .orElseThrow(() -> new ProtocolException("the transport agreed on serializer '" + agreed
+                + "', which this side does not accept"));
+        framed = true;
+        speak(provider, provider.dialects().get(0));
+        return;
+      }
+      handshake = new DialectHandshake.Reader(!server);
+      if (server) {
+        link.send(DialectHandshake.offer(new ArrayList<>(dialects.keySet())));
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void read(byte[] bytes) {
+    try {
+      if (failure == null && !closed) {
+        decode(ByteBuffer.wrap(bytes));
+      }
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    } finally {
+      gate.inboxChanged(-bytes.length);
+    }
+  }
+
+  private void decode(ByteBuffer bytes) {
+    if (broker == null) {
+      if (handshake == null) {
+        throw new ProtocolException("bytes received before the connection started");
+      }
+      List<String> names = handshake.feed(bytes);
+      if (names == null) {
+        return;
+      }
+      handshake = null;
+      if (server) {
+        accept(names.get(0));
+      } else {
+        choose(names);
+      }
+    }
+    if (bytes.hasRemaining()) {
+      decoder.feed(bytes);
+    }
+    if (framed && (decoder.inMessage() || broker.inMessage())) {
+      // on a framed link one frame is one whole message: a frame that stops inside one is broken, not split
+      throw new ProtocolException("a frame ended in the middle of a message (one message per frame)");
+    }
+  }
+
+  private void accept(String dialect) {
+    SerializerProvider provider = dialects.get(dialect);
+    if (provider == null) {
+      throw new ProtocolException("the client chose dialect '" + dialect + "', which was not offered "
+          + dialects.keySet());
+    }
+    speak(provider, dialect);
+  }
+
+  private void choose(List<String> offered) {
+    for (String dialect : offered) {
+      SerializerProvider provider = dialects.get(dialect);
+      if (provider != null) {
+        link.send(DialectHandshake.choice(dialect));
+        speak(provider, dialect);
+        return;
+      }
+    }
+    ProtocolException refused = new ProtocolException("the server offers dialects " + offered
+        + "; this client accepts only " + dialects.keySet() + " (PbClient.builder().serializers(...))");
+    completeLater(() -> ready.completeExceptionally(refused));
+    throw refused;
+  }
+
+  private void speak(SerializerProvider provider, String dialect) {
+    BrokerImpl made = new BrokerImpl(this, link, provider.name(), dialect,
+        provider.newEncoder(dialect, config.limits()), config);
+    decoder = provider.newDecoder(dialect, config.limits(), made.tokenSink());
+    broker = made;
+    log.debug("{}: speaking {} (dialect {})", link.remoteAddress(), provider.name(), dialect);
+    made.sendVersion();
+    made.flush(); // the version goes out before anyone is told the broker is ready
+    completeLater(() -> ready.complete(made));
+  }
+
+  /** When the context runs out of work: what it produced goes out together. */
+  private void idle() {
+    if (broker != null) {
+      broker.flush();
+    }
+  }
+
+  private void closed(Throwable cause) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Throwable reason = failure != null ? failure : cause;
+    if (failure == null && cause instanceof ProtocolException) {
+      log.warn("closed connection with {}: {}", link.remoteAddress(), cause.getMessage());
+    } else if (failure == null && cause != null) {
+      log.debug("connection with {} failed", link.remoteAddress(), cause);
+    } else if (cause == null && decoder != null && (decoder.inMessage() || broker.inMessage())) {
+      log.warn("connection with {} closed in the middle of a message", link.remoteAddress());
+    }
+    if (broker == null) {
+      ConnectionLostException lost = new ConnectionLostException("connection with " + link.remoteAddress()
+          + " closed before the dialect was chosen" + (reason == null ? "" : ": " + reason), reason);
+      completeLater(() -> ready.completeExceptionally(lost));
+    } else {
+      broker.connectionLost(reason);
+    }
+  }
+
+  /** Completes a future on the executor: its callbacks are user code and must not run in the context. */
+  private void completeLater(Runnable completion) {
+    try {
+      config.executor().execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.pbj.core.internal;
+
+import dev.pbj.spi.Link;
+
+/**
+ * Whether a connection reads its peer: closed while any reason to wait holds (its output is above the high water
+ * mark, too many of the peer's calls are pending, too many bytes read are not decoded yet), open once none does.
+ * The link is told only when the whole answer changes. Thread-safe: reasons come from the I/O thread, the
+ * connection's context and the workers answering calls.
+ */
+final class ReadGate {
+  /** The peer is not taking its output. */
+  static final int OUTPUT = 1;
+  /** {@link dev.pbj.Limits#maxPendingCalls()} of the peer's calls are queued or running. */
+  static final int CALLS = 2;
+  /** Bytes read and not yet decoded passed the high water mark. */
+  static final int INBOX = 4;
+  /** Held closed by whoever owns the connection until they open it (a test's peer that never reads, say). */
+  static final int HELD = 8;
+
+  private final Link link;
+  private final long inboxLimit;
+  private int reasons;
+  /** Bytes read and not yet decoded. */
+  private long inbox;
+
+  ReadGate(Link link, long inboxLimit) {
+    this.link = link;
+    this.inboxLimit = inboxLimit;
+  }
+
+  /**
+   * Counts bytes read ({@code delta} above 0) or decoded (below): counted and checked under one lock, so a pause
+   * for bytes already decoded cannot slip in after the resume.
+   */
+  synchronized void inboxChanged(long delta) {
+    inbox += delta;
+    if (inbox > inboxLimit) {
+      close(INBOX);
+    } else {
+      open(INBOX);
+    }
+  }
+
+  /** Stops reading for {@code reason} (until {@link #open} with the same reason). */
+  synchronized void close(int reason) {
+    int before = reasons;
+    reasons |= reason;
+    if (before == 0) {
+      link.pauseReading();
+    }
+  }
+
+  /** Drops {@code reason}; reading resumes if it was the last. */
+  synchronized void open(int reason) {
+    if ((reasons & reason) == 0) {
+      return;
+    }
+    reasons &= ~reason;
+    if (reasons == 0) {
+      link.resumeReading();
+    }
+  }
+
+  /** Sets or drops {@code reason}. */
+  void set(int reason, boolean waiting) {
+    if (waiting) {
+      close(reason);
+    } else {
+      open(reason);
+    }
+  }
+
+  synchronized boolean isOpen() {
+    return reasons == 0;
+  }
+}
