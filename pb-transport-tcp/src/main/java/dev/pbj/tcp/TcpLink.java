@@ -23,7 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,26 +34,23 @@ import org.slf4j.LoggerFactory;
  * {@link LinkHandler} the acceptor gave it.
  *
  * <p>Threading: every write goes through the Netty pipeline ({@code channel.write}), so handlers added in front
- * of this one (TLS, idle detection, metrics) see every message. {@link #send} may be called from any thread;
- * Netty hands a write made off the I/O thread to that thread as a task, in order. A send on the I/O thread is
- * written at once, unless a send of another thread is still waiting in the I/O thread's task queue: then it is
- * queued behind it, so that a sender whose calls move between threads (a serial context that sometimes runs on
- * the I/O thread) keeps its order. {@code send(m, true)} writes without flushing; the {@code send(m, false)} that
- * ends the run flushes it all with one system call. Every pipeline callback, and so every {@link LinkHandler}
- * call, runs on the one I/O thread.
+ * of this one (TLS, idle detection, metrics) see every message. {@link #send} may be called from any thread: the
+ * message joins the link's queue, and one task on the I/O thread writes everything queued by the time it runs
+ * into the pipeline and flushes once. So sends of many threads (workers answering, callers calling) that arrive
+ * while a write is pending go out together, one system call and one wake-up of the I/O thread for the lot, and
+ * every message goes out in the order of its {@code send}. Every pipeline callback, and so every
+ * {@link LinkHandler} call, runs on the one I/O thread.
  *
- * <p>Netty's {@code FlushConsolidationHandler} is left out: the {@code moreToCome} hint already makes one flush
- * per run of sends, and that handler holds a flush made while a read is under way until the read loop ends, which
- * delays the answer to a request handled inline by the rest of the loop's reads (and would add the netty-handler
- * dependency for nothing measured).
+ * <p>Netty's {@code FlushConsolidationHandler} is left out: the queue already makes one flush per drain, and that
+ * handler holds a flush made while a read is under way until the read loop ends, which delays the answer to a
+ * request handled inline by the rest of the loop's reads (and would add the netty-handler dependency).
  *
  * <p>Back-pressure: the channel's write buffer water marks are the connection's
  * {@linkplain dev.pbj.Limits#outboundHighWaterMark() outbound water marks}, and each change of Netty's
  * writability is passed to {@link LinkHandler#onWritabilityChanged}; a send on the I/O thread that crosses the
- * high mark gets that call before it returns. {@link #unwrittenBytes()} is Netty's count of pending outbound
- * bytes: messages in the channel's outbound buffer (written or flushed but not yet taken by the socket) and
- * writes of other threads still waiting in the I/O thread's task queue, each with Netty's small per-message
- * overhead (96 bytes in the buffer, 32 as a task); bytes the kernel holds are not counted. A producer on another
+ * high mark gets that call before it returns. {@link #unwrittenBytes()} counts the link's queue and Netty's
+ * pending outbound bytes (messages in the channel's outbound buffer, written or flushed but not yet taken by the
+ * socket, each with Netty's small per-message overhead); bytes the kernel holds are not counted. A producer on another
  * thread learns of a crossing only once the I/O thread gets to it, so it may overshoot the high mark by what it
  * sends meanwhile; {@code unwrittenBytes()} is current at once. {@link #pauseReading} and {@link #resumeReading}
  * switch the channel's auto-read, on the I/O thread.
@@ -71,11 +70,11 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   /** How long a closing link waits for its written bytes to reach the socket before it closes regardless. */
   private final long closeGraceMillis;
 
-  /**
-   * Sends handed to the pipeline that have not reached {@link #write} yet: those of other threads still in the
-   * I/O thread's task queue. While there are any, the I/O thread's own sends queue behind them.
-   */
-  private final AtomicInteger writesOnTheirWay = new AtomicInteger();
+  /** Messages sent and not yet written to the pipeline, in send order. */
+  private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
+  /** Bytes in {@link #outbound}. */
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   /** What {@link #pauseReading} and {@link #resumeReading} last asked for; {@link #applyReading} makes it so. */
   private volatile boolean readingWanted = true;
@@ -102,46 +101,51 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
     send(message, false);
   }
 
+  /** Queues {@code message}; the hint is not needed: a drain writes whatever is queued with one flush. */
   @Override
   public void send(byte[] message, boolean moreToCome) {
     Objects.requireNonNull(message, "message");
     if (closeRequested.get()) {
       return;
     }
-    ByteBuf bytes = Unpooled.wrappedBuffer(message);
-    EventLoop loop = channel.eventLoop();
-    if (loop.inEventLoop() && writesOnTheirWay.get() > 0) {
-      // Written now, it would overtake a send of another thread that happened before this one.
-      writesOnTheirWay.incrementAndGet();
+    queuedBytes.addAndGet(message.length);
+    outbound.add(message);
+    if (drainScheduled.compareAndSet(false, true)) {
       try {
-        loop.execute(() -> writeToPipeline(bytes, moreToCome));
+        channel.eventLoop().execute(this::drain);
       } catch (RejectedExecutionException e) {
-        bytes.release(); // the provider is closed; so is the channel
+        discardQueued(); // the provider is closed; so is the channel
       }
-      return;
     }
-    writesOnTheirWay.incrementAndGet();
-    writeToPipeline(bytes, moreToCome);
   }
 
   /**
-   * Hands {@code bytes} to the pipeline, flushing unless more is to come. Off the I/O thread Netty queues it as a
-   * task (counting its bytes as pending at once). The void promise reports a failed write to
-   * {@link #exceptionCaught}, without a future per message.
+   * On the I/O thread: writes what is queued into the pipeline and flushes once. The void promise reports a failed
+   * write to {@link #exceptionCaught}, without a future per message.
    */
-  private void writeToPipeline(ByteBuf bytes, boolean moreToCome) {
-    if (moreToCome) {
-      channel.write(bytes, channel.voidPromise());
-    } else {
-      channel.writeAndFlush(bytes, channel.voidPromise());
+  private void drain() {
+    drainScheduled.set(false); // first, so that a send racing this drain schedules the next one
+    if (!channel.isActive()) {
+      discardQueued();
+      return;
+    }
+    byte[] message;
+    int written = 0;
+    while ((message = outbound.poll()) != null) {
+      queuedBytes.addAndGet(-message.length);
+      channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
+      written++;
+    }
+    if (written > 0) {
+      channel.flush();
     }
   }
 
-  /** On the I/O thread: a sent message enters the pipeline. */
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    writesOnTheirWay.decrementAndGet();
-    ctx.write(msg, promise);
+  private void discardQueued() {
+    while (outbound.poll() != null) {
+      // dropped with the connection
+    }
+    queuedBytes.set(0);
   }
 
   @Override
@@ -197,7 +201,7 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   @Override
   public long unwrittenBytes() {
     ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer(); // null once the channel is closed
-    return pending == null ? 0 : pending.totalPendingWriteBytes();
+    return queuedBytes.get() + (pending == null ? 0 : pending.totalPendingWriteBytes());
   }
 
   @Override
@@ -226,8 +230,8 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
    */
   private void closeAfterFlush() {
     channel.config().setAutoRead(false);
-    // From this handler's context, so it bypasses write() and its count. Writes complete in order, so this one
-    // completes after everything written before it.
+    drain(); // what was sent before close() goes first
+    // Writes complete in order, so this one completes after everything written before it.
     ChannelFuture flushed = context.writeAndFlush(Unpooled.EMPTY_BUFFER);
     ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
       if (failure == null) {
@@ -334,6 +338,7 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    discardQueued();
     if (handler == null || closeReported) {
       return;
     }

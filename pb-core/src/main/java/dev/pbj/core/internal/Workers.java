@@ -1,9 +1,8 @@
 package dev.pbj.core.internal;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,14 +36,14 @@ public final class Workers {
 
   private static ExecutorService pool(String name, int threads) {
     AtomicInteger count = new AtomicInteger();
-    ThreadFactory factory = task -> {
-      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+    ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
+      ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      thread.setName(name + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), factory);
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    // A fork-join pool in FIFO mode: it starts threads only when queued work finds none idle, and a worker that is
+    // awake takes the next task without a wake-up per task, which a burst of answers (one task each) needs.
+    return new ForkJoinPool(threads, factory, null, true, 0, threads, 1, null, IDLE_SECONDS, TimeUnit.SECONDS);
   }
 }

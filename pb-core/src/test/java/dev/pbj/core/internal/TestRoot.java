@@ -31,7 +31,9 @@ public class TestRoot implements Referenceable {
   /** A method that blocks until the caller answers a call it makes back: the connection reads on meanwhile. */
   @Remote
   public Object askBack(RemoteReference caller) {
-    return caller.callRemote("echo", "back").join();
+    try (caller) {
+      return caller.callRemote("echo", "back").join();
+    }
   }
 
   @Remote
