@@ -172,8 +172,8 @@ public final class CopyRegistry {
         for (int i = 0; i < components.length; i++) {
           String name = components[i].getName();
           Object value = map.containsKey(name) ? map.get(name) : map.get(Bytes.ascii(name));
-          Object converted = dev.pbj.core.internal.Coercion.coerce(value, types[i]);
-          if (converted == dev.pbj.core.internal.Coercion.NO_MATCH) {
+          Object converted = dev.pbj.core.internal.dispatch.Coercion.coerce(value, types[i]);
+          if (converted == dev.pbj.core.internal.dispatch.Coercion.NO_MATCH) {
             throw new InsecureJellyException(typeName, typeName + "." + name + " must be "
                 + types[i].getSimpleName() + ": got " + (value == null ? "None" : value.getClass().getSimpleName()));
           }

@@ -1,6 +1,6 @@
 package dev.pbj.bench.codec;
 
-import dev.pbj.core.internal.NameCache;
+import dev.pbj.core.internal.wire.NameCache;
 import dev.pbj.core.internal.jelly.Unjellier;
 import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;

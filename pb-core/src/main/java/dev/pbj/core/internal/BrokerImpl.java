@@ -1,5 +1,8 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.core.internal.wire.MessageReader;
+import dev.pbj.core.internal.wire.ReceivedMessage;
+
 import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;

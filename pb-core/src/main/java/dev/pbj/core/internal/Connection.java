@@ -1,5 +1,7 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.core.internal.wire.DialectHandshake;
+
 import dev.pbj.Broker;
 import dev.pbj.ConnectionLostException;
 import dev.pbj.ProtocolException;

@@ -143,7 +143,7 @@ public final class Failures {
   }
 
   /** An error that names a Python type, for failures PB defines in Python terms (missing method, bad arity). */
-  static final class PythonError extends RuntimeException {
+  public static final class PythonError extends RuntimeException {
     final String type;
     final List<String> parents;
 
@@ -153,20 +153,20 @@ public final class Failures {
       this.parents = parents;
     }
 
-    static PythonError noSuchMethod(String name) {
+    public static PythonError noSuchMethod(String name) {
       return new PythonError(NO_SUCH_METHOD, List.of(NO_SUCH_METHOD, "builtins.AttributeError"),
           "No such method: remote_" + name);
     }
 
-    static PythonError typeError(String message) {
+    public static PythonError typeError(String message) {
       return new PythonError(TYPE_ERROR, List.of(TYPE_ERROR), message);
     }
 
-    static PythonError invalidObjectId() {
+    public static PythonError invalidObjectId() {
       return new PythonError(PbError.TWISTED_TYPE, List.of(PbError.TWISTED_TYPE), "Invalid Object ID");
     }
 
-    static PythonError insecure(String message) {
+    public static PythonError insecure(String message) {
       String type = dev.pbj.InsecureJellyException.TWISTED_TYPE;
       return new PythonError(type, List.of(type), message);
     }

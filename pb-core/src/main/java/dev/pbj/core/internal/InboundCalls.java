@@ -1,5 +1,10 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.core.internal.wire.ReceivedMessage;
+import dev.pbj.core.internal.wire.MessageKind;
+
+import dev.pbj.core.internal.dispatch.Dispatcher;
+
 import dev.pbj.Avatar;
 import dev.pbj.Bytes;
 import dev.pbj.InsecureJellyException;

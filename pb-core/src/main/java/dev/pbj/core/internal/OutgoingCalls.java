@@ -1,5 +1,8 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.core.internal.wire.ReceivedMessage;
+import dev.pbj.core.internal.wire.MessageKind;
+
 import dev.pbj.DeadReferenceException;
 import dev.pbj.Kwargs;
 import dev.pbj.ProtocolException;

@@ -1,5 +1,7 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.core.internal.dispatch.Delegating;
+
 import dev.pbj.Avatar;
 import dev.pbj.Bytes;
 import dev.pbj.Referenceable;

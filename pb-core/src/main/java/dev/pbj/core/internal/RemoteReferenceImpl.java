@@ -1,5 +1,8 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.core.internal.dispatch.Dispatcher;
+import dev.pbj.core.internal.dispatch.Coercion;
+
 import dev.pbj.Broker;
 import dev.pbj.DeadReferenceException;
 import dev.pbj.RemoteReference;

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Isolated("floods loopback with tens of MB: other tests' timeouts would measure this one")
 class BackPressureTest {
   private static final int ANSWER_BYTES = 200 * 1024;
-  private static final int CALLS = 120;
+  private static final int CALLS = 400; // 80 MB: more than loopback's socket buffers can hide (up to 32 MiB here)
 
   @Parameter
   BrokerPair.Setup setup;
@@ -41,7 +41,8 @@ class BackPressureTest {
   @Test
   void peerThatDoesNotReadIsPausedThenClosedWhileOthersAreServed() throws Exception {
     assumeFalse(setup.inMemory(), "the in-memory pipe has no flow control");
-    Limits serverLimits = Limits.builder().outboundHighWaterMark(256 * 1024).outboundLowWaterMark(64 * 1024)
+    // both marks and the cap at one level: output that stops draining is above the cap, never parked between marks
+    Limits serverLimits = Limits.builder().outboundHighWaterMark(256 * 1024).outboundLowWaterMark(256 * 1024)
         .maxUnreadOutput(256 * 1024).unreadOutputGrace(Duration.ofSeconds(2)).build();
     CompletableFuture<Broker> flooded = new CompletableFuture<>();
     try (PbServer server = PbServer.builder().registry(BrokerPair.registry(setup)).root(new TestRoot())
@@ -59,7 +60,13 @@ class BackPressureTest {
         calls.add(flooding.rootObject().callRemote("echoFast", payload));
       }
       // the server stops reading the flooding peer: its unread output stays near the high water mark
-      eventually(() -> serverSide.link().unwrittenBytes() > serverLimits.outboundHighWaterMark());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (serverSide.link().unwrittenBytes() <= serverLimits.outboundHighWaterMark()) {
+        assertThat(System.nanoTime()).as("the server's output never passed the high mark: %d unwritten, reading %s,"
+            + " %d calls pending", serverSide.link().unwrittenBytes(), serverSide.connection().gate().isOpen(),
+            serverSide.inboundPending()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
       long most = 0;
       try (PbClient other = PbClient.builder().registry(BrokerPair.registry(setup))
           .serializers(setup.serializer().name()).build()) {

@@ -1,4 +1,4 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.dispatch;
 
 import dev.pbj.Bytes;
 import java.math.BigInteger;
@@ -57,7 +57,7 @@ public final class Coercion {
     return NO_MATCH;
   }
 
-  static Class<?> box(Class<?> type) {
+  public static Class<?> box(Class<?> type) {
     if (!type.isPrimitive()) {
       return type;
     }

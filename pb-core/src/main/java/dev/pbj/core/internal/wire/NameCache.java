@@ -1,4 +1,4 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.wire;
 
 import java.nio.charset.StandardCharsets;
 

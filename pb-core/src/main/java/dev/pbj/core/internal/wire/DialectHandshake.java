@@ -1,4 +1,4 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.wire;
 
 import dev.pbj.ProtocolException;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +16,7 @@ import java.util.List;
  * <p>A reader consumes only the bytes of the handshake; what follows in the same buffer belongs to the chosen
  * serializer (a Twisted client sends its choice and its first message in one segment).
  */
-final class DialectHandshake {
+public final class DialectHandshake {
   private static final int LIST = 0x80;
   private static final int STRING = 0x82;
   /** Generous bounds for a few short names; the real limits apply once a serializer is chosen. */
@@ -27,7 +27,7 @@ final class DialectHandshake {
   private DialectHandshake() {}
 
   /** The server's offer: {@code (name1 name2 …)}. */
-  static byte[] offer(List<String> dialects) {
+  public static byte[] offer(List<String> dialects) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writePrefix(out, dialects.size());
     out.write(LIST);
@@ -38,7 +38,7 @@ final class DialectHandshake {
   }
 
   /** The client's choice: one bare string. */
-  static byte[] choice(String dialect) {
+  public static byte[] choice(String dialect) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writeString(out, dialect);
     return out.toByteArray();
@@ -62,7 +62,7 @@ final class DialectHandshake {
    * Reads the server's offer (client side) or the client's choice (server side), incrementally. {@link #feed}
    * returns the names once complete: the offered list, or a one-element list holding the choice.
    */
-  static final class Reader {
+  public static final class Reader {
     private final boolean expectList;
     private long prefix;
     private int prefixBytes;
@@ -72,12 +72,12 @@ final class DialectHandshake {
     private final List<String> names = new ArrayList<>();
 
     /** @param expectList true on the client, which reads the server's list of names */
-    Reader(boolean expectList) {
+    public Reader(boolean expectList) {
       this.expectList = expectList;
     }
 
     /** Consumes handshake bytes from {@code in}; returns the names once complete, else null (need more). */
-    List<String> feed(ByteBuffer in) {
+    public List<String> feed(ByteBuffer in) {
       while (in.hasRemaining()) {
         if (body != null) {
           int n = Math.min(in.remaining(), body.length - bodyFilled);

@@ -1,4 +1,4 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.dispatch;
 
 import dev.pbj.Broker;
 import dev.pbj.Remote;
@@ -13,12 +13,12 @@ import java.lang.reflect.Parameter;
  * names keyword arguments match, and which parameter (if any) receives the calling {@link Broker} instead of a
  * wire argument.
  */
-final class RemoteMethod {
+public final class RemoteMethod {
   private static final MethodType INVOKER_TYPE = MethodType.methodType(Object.class, Object.class, Object[].class);
 
   final String wireName;
-  final String javaName;
-  final boolean nonBlocking;
+  public final String javaName;
+  public final boolean nonBlocking;
   /** Parameter types in declaration order. */
   final Class<?>[] types;
   final String[] names;

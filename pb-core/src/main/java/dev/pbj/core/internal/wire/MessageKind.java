@@ -1,10 +1,10 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.wire;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /** PB's top-level commands, with the number of fields after the command name. */
-enum MessageKind {
+public enum MessageKind {
   VERSION("version", 1),
   MESSAGE("message", 6),
   CACHEMESSAGE("cachemessage", 6),
@@ -23,8 +23,8 @@ enum MessageKind {
     }
   }
 
-  final String word;
-  final int fields;
+  public final String word;
+  public final int fields;
 
   MessageKind(String word, int fields) {
     this.word = word;

@@ -1,5 +1,6 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.dispatch;
 
+import dev.pbj.core.internal.Failures.PythonError;
 import dev.pbj.Broker;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,12 @@ import java.util.Map;
  * positional first, then keyword arguments by parameter name, each coerced to the declared type. Mismatches are
  * reported the way Python reports them ({@code TypeError}), so a Twisted caller can trap them.
  */
-final class Dispatcher {
+public final class Dispatcher {
   private Dispatcher() {}
 
   /** A method with its bound arguments, ready to run. */
-  record Invocation(Object target, RemoteMethod method, Object[] arguments) {
-    Object invoke() throws Throwable {
+  public record Invocation(Object target, RemoteMethod method, Object[] arguments) {
+    public Object invoke() throws Throwable {
       return method.invoke(target, arguments);
     }
   }
@@ -22,14 +23,14 @@ final class Dispatcher {
   /**
    * @param viewer the avatar a view point was exported for; given to a {@link dev.pbj.Viewable}'s methods first
    */
-  static Invocation resolve(Object target, String name, List<?> args, Map<String, Object> kwargs, Broker broker,
+  public static Invocation resolve(Object target, String name, List<?> args, Map<String, Object> kwargs, Broker broker,
       dev.pbj.Avatar viewer) {
     RemoteMethod[] overloads = MethodTable.of(target.getClass()).lookup(name);
     if (overloads == null) {
       if (target instanceof Delegating && ((Delegating) target).delegate() != null) {
         return resolve(((Delegating) target).delegate(), name, args, kwargs, broker, viewer);
       }
-      throw Failures.PythonError.noSuchMethod(name);
+      throw PythonError.noSuchMethod(name);
     }
     int given = args.size() + kwargs.size();
     RuntimeException firstError = null;
@@ -39,7 +40,7 @@ final class Dispatcher {
       }
       try {
         return new Invocation(target, method, bind(method, args, kwargs, broker, viewer));
-      } catch (Failures.PythonError e) {
+      } catch (PythonError e) {
         if (firstError == null) {
           firstError = e;
         }
@@ -48,7 +49,7 @@ final class Dispatcher {
     if (firstError != null) {
       throw firstError;
     }
-    throw Failures.PythonError.typeError(name + "() takes " + arities(overloads) + " argument(s) but " + given
+    throw PythonError.typeError(name + "() takes " + arities(overloads) + " argument(s) but " + given
         + " were given");
   }
 
@@ -78,11 +79,11 @@ final class Dispatcher {
     for (Map.Entry<String, Object> kw : kwargs.entrySet()) {
       int index = indexOf(method, kw.getKey());
       if (index < 0) {
-        throw Failures.PythonError.typeError(method.wireName + "() got an unexpected keyword argument '"
+        throw PythonError.typeError(method.wireName + "() got an unexpected keyword argument '"
             + kw.getKey() + "'");
       }
       if (filled[index]) {
-        throw Failures.PythonError.typeError(method.wireName + "() got multiple values for argument '"
+        throw PythonError.typeError(method.wireName + "() got multiple values for argument '"
             + kw.getKey() + "'");
       }
       bound[index] = coerce(method, index, kw.getValue());
@@ -93,7 +94,7 @@ final class Dispatcher {
     }
     if (method.perspectiveIndex >= 0) {
       if (viewer != null && !method.types[method.perspectiveIndex].isInstance(viewer)) {
-        throw Failures.PythonError.typeError(method.wireName + "() is for " + method.types[0].getSimpleName()
+        throw PythonError.typeError(method.wireName + "() is for " + method.types[0].getSimpleName()
             + " perspectives, not " + viewer.getClass().getSimpleName());
       }
       bound[method.perspectiveIndex] = viewer;
@@ -114,13 +115,13 @@ final class Dispatcher {
     Object coerced = Coercion.coerce(value, method.types[index]);
     if (coerced == Coercion.NO_MATCH) {
       String name = method.names[index] != null ? method.names[index] : "#" + index;
-      throw Failures.PythonError.typeError(method.wireName + "() argument '" + name + "' must be "
+      throw PythonError.typeError(method.wireName + "() argument '" + name + "' must be "
           + method.types[index].getSimpleName() + ", not " + describe(value));
     }
     return coerced;
   }
 
-  static String describe(Object value) {
+  public static String describe(Object value) {
     return value == null ? "None" : value.getClass().getSimpleName();
   }
 }

@@ -1,4 +1,4 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.dispatch;
 
 import dev.pbj.Remote;
 import java.lang.reflect.Method;

@@ -1,4 +1,4 @@
-package dev.pbj.core.internal;
+package dev.pbj.core.internal.wire;
 
 import dev.pbj.PbException;
 import dev.pbj.ProtocolException;
@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
  * Structural faults (a non-list message, an unknown command, a wrong field count) throw {@link ProtocolException}.
  * Runs on the decoding thread only.
  */
-final class MessageReader implements TokenSink {
+public final class MessageReader implements TokenSink {
   /** Receives each complete message, on the decoding thread. */
-  interface Handler {
+  public interface Handler {
     void onMessage(ReceivedMessage message);
   }
 
@@ -29,7 +29,7 @@ final class MessageReader implements TokenSink {
   private ReceivedMessage message;
   private boolean skipping;
 
-  MessageReader(Unjellier unjellier, Handler handler) {
+  public MessageReader(Unjellier unjellier, Handler handler) {
     this.unjellier = unjellier;
     this.handler = handler;
   }
@@ -182,7 +182,7 @@ final class MessageReader implements TokenSink {
   }
 
   /** Whether a message has begun and not ended. */
-  boolean inMessage() {
+  public boolean inMessage() {
     return depth > 0;
   }
 
