@@ -211,6 +211,19 @@ describe('references', () => {
     pair.connection.close();
   });
 
+  test('a released handle cannot be sent back; another handle of the same object can', async () => {
+    const pair = brokerPair({ root: new Target() });
+    const root = await pair.connection.getRootObject();
+    const a = await root.callRemote('getRef');
+    const b = await root.callRemote('getRef');
+    a.release();
+    await assert.rejects(root.callRemote('isSame', a), DeadReferenceError);
+    assert.equal(await root.callRemote('isSame', b), true);
+    b.release();
+    await assertBaseline(pair);
+    pair.connection.close();
+  });
+
   test('equals and key: same connection and object id; another connection or object differs', async () => {
     const one = brokerPair({ root: new Target() });
     const two = brokerPair({ root: new Target() });

@@ -44,6 +44,9 @@ public final class Workers {
     };
     // A fork-join pool in FIFO mode: it starts threads only when queued work finds none idle, and a worker that is
     // awake takes the next task without a wake-up per task, which a burst of answers (one task each) needs.
-    return new ForkJoinPool(threads, factory, null, true, 0, threads, 1, null, IDLE_SECONDS, TimeUnit.SECONDS);
+    // A worker that waits on a future (get, join) asks the pool for a spare thread; at the bound it simply waits
+    // (the saturate predicate) instead of the pool's default, a RejectedExecutionException thrown at the waiter.
+    return new ForkJoinPool(threads, factory, null, true, 0, threads, 1, pool -> true, IDLE_SECONDS,
+        TimeUnit.SECONDS);
   }
 }

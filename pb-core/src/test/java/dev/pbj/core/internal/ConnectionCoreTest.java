@@ -145,7 +145,7 @@ class ConnectionCoreTest {
     eventually(() -> root.blocked.get() == 1); // one at a time: the rest wait in the connection's call lane
     try (BrokerPair other = BrokerPair.open(setup, new TestRoot())) {
       for (int i = 0; i < 20; i++) {
-        assertThat(other.client.rootObject().callRemote("echo", i).get(5, TimeUnit.SECONDS)).isEqualTo((long) i);
+        assertThat(other.client.rootObject().callRemote("echo", i).get(10, TimeUnit.SECONDS)).isEqualTo((long) i);
       }
       other.assertBaseline();
     }
