@@ -9,9 +9,10 @@ import java.util.function.Consumer;
  *
  * <p>Calls are asynchronous and never block the caller; futures complete on the executor, off the transport's
  * I/O threads and the connection's own context, so a callback that blocks does not stall the connection.
- * Cancelling a call's future, or a timeout completing it, forgets the call; its late answer is dropped. Every future settles: with the answer, with a
- * {@link RemoteException} raised by the peer, with {@link ConnectionLostException} when the connection drops
- * first, or at once with {@link DeadReferenceException} when the reference is already dead.
+ * Cancelling a call's future, or a timeout completing it, forgets the call; its late answer is dropped. Every
+ * future settles: with the answer, with a {@link RemoteException} raised by the peer, with
+ * {@link ConnectionLostException} when the connection drops first, or at once with {@link DeadReferenceException}
+ * when the reference is already dead.
  *
  * <p>Closing releases the reference: the peer is told (a {@code decref} per time the reference was received)
  * and may forget the object. A reference that becomes unreachable is released by the garbage collector as a

@@ -73,11 +73,6 @@ public final class SerialExecutor implements Executor {
     return runner == Thread.currentThread();
   }
 
-  /** Whether no task is queued or running. */
-  public boolean isIdle() {
-    return !running.get() && tasks.isEmpty();
-  }
-
   private void schedule() {
     try {
       executor.execute(() -> run(TASKS_PER_RUN));

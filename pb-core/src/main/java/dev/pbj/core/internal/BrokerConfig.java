@@ -22,6 +22,6 @@ import java.util.function.Function;
  * @param portal logs peers in through the root (null: no login)
  * @param serializers serializer names this side accepts, in preference order
  */
-public record BrokerConfig(Executor executor, Executor connections, Limits limits, boolean unsafeTracebacks, CopyRegistry copies,
-    Function<Broker, ?> root, Portal portal, List<String> serializers) {
+public record BrokerConfig(Executor executor, Executor connections, Limits limits, boolean unsafeTracebacks,
+    CopyRegistry copies, Function<Broker, ?> root, Portal portal, List<String> serializers) {
 }

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +71,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     Jellier jellier = new Jellier(tables, config.copies(), config.limits().maxDepth());
     this.outbox = new Outbox(link, encoder, jellier, config.limits(), connection::postAsync, connection::fail);
     this.outgoing = new OutgoingCalls(this, jellier, config.executor());
-    this.inbound = new InboundCalls(this, config.executor(), connection.gate(), config.limits().maxPendingCalls());
+    this.inbound = new InboundCalls(this, config.executor(), connection.gate());
     this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this);
     Object rootObject = config.root() == null ? null : config.root().apply(this);
     if (config.portal() != null) {
@@ -257,11 +256,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   /** Runs user code (a logout, a callback) on the executor, never in the context. */
   private void runLater(Runnable task) {
-    try {
-      config.executor().execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run();
-    }
+    Workers.runOn(config.executor(), task);
   }
 
   /** Tracks the avatar a login produced, so it is logged out when released or when the connection drops. */

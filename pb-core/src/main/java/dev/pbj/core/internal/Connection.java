@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +72,7 @@ public final class Connection implements LinkHandler {
       }
     }
     this.context = new SerialExecutor(config.connections(), this::idle);
-    this.gate = new ReadGate(link, config.limits().outboundHighWaterMark());
+    this.gate = new ReadGate(link, config.limits().outboundHighWaterMark(), config.limits().maxPendingCalls());
   }
 
   /** Starts the connection: a server offers its dialects; a framed link starts with its agreed serializer. */
@@ -127,11 +126,8 @@ public final class Connection implements LinkHandler {
   void fail(Throwable cause) {
     if (failure == null) {
       failure = cause;
-      if (cause instanceof ProtocolException) {
-        log.warn("closing connection with {}: {}", link.remoteAddress(), cause.getMessage());
-      } else {
-        log.warn("closing connection with {}: {}", link.remoteAddress(), cause.toString());
-      }
+      log.warn("closing connection with {}: {}", link.remoteAddress(),
+          cause instanceof ProtocolException ? cause.getMessage() : cause.toString());
     }
     link.close(cause);
   }
@@ -261,10 +257,6 @@ public final class Connection implements LinkHandler {
 
   /** Completes a future on the executor: its callbacks are user code and must not run in the context. */
   private void completeLater(Runnable completion) {
-    try {
-      config.executor().execute(completion);
-    } catch (RejectedExecutionException e) {
-      completion.run();
-    }
+    Workers.runOn(config.executor(), completion);
   }
 }

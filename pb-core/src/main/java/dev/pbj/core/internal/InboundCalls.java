@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import dev.pbj.spi.SerialExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +38,11 @@ final class InboundCalls {
   private final BrokerImpl broker;
   private final SerialExecutor lane;
   private final ReadGate gate;
-  private final int maxPending;
-  private final AtomicInteger pending = new AtomicInteger();
 
-  InboundCalls(BrokerImpl broker, Executor executor, ReadGate gate, int maxPending) {
+  InboundCalls(BrokerImpl broker, Executor executor, ReadGate gate) {
     this.broker = broker;
     this.lane = new SerialExecutor(executor);
     this.gate = gate;
-    this.maxPending = maxPending;
   }
 
   /** In the context, for each call message. */
@@ -70,9 +66,7 @@ final class InboundCalls {
     }
     call.requestId = requestId;
     call.answerRequired = answerRequired;
-    if (pending.incrementAndGet() >= maxPending) {
-      gate.close(ReadGate.CALLS);
-    }
+    gate.callsChanged(1);
     if (call.invocation.method().nonBlocking) {
       lane.executeHere(call); // the context is no I/O thread: an idle lane runs it right here
     } else {
@@ -82,7 +76,7 @@ final class InboundCalls {
 
   /** The peer's calls queued or running. */
   int pendingCount() {
-    return pending.get();
+    return gate.pendingCalls();
   }
 
   /** A resolved call, the perspective its answer is written for, and where the answer goes; runs it. */
@@ -235,8 +229,6 @@ final class InboundCalls {
   }
 
   private void done() {
-    if (pending.decrementAndGet() < maxPending) {
-      gate.open(ReadGate.CALLS);
-    }
+    gate.callsChanged(-1);
   }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The avatars peers logged in to on one connection: each is logged out (on the executor: it is user code) when the
@@ -66,10 +65,6 @@ final class Logins {
   }
 
   private void logout(Avatar avatar) {
-    try {
-      executor.execute(avatar::logout);
-    } catch (RejectedExecutionException e) {
-      avatar.logout();
-    }
+    Workers.runOn(executor, avatar::logout);
   }
 }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +53,15 @@ final class OutgoingCalls {
 
   private void encode(String command, long id, Object objectId, String method, Object[] args,
       boolean answerRequired, CompletableFuture<Object> future) {
-    if (future.isDone() || !broker.isConnected()) {
+    if (future.isDone()) {
       return; // given up before its turn, or failed with the connection
+    }
+    if (!broker.isConnected()) {
+      // the connection went before this call's turn: one waiting for an answer was failed with the others, one
+      // that waits for none is settled here
+      settle(future, null, new dev.pbj.ConnectionLostException("connection to " + broker.remoteAddress()
+          + " lost before the call was sent", null));
+      return;
     }
     int positional = args.length;
     Map<String, Object> kwargs = Map.of();
@@ -126,11 +132,7 @@ final class OutgoingCalls {
 
   /** Completes {@code future} on the executor: what it runs is the caller's code. */
   private void settle(CompletableFuture<Object> future, Object value, Throwable error) {
-    Runnable completion = error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error);
-    try {
-      completions.execute(completion);
-    } catch (RejectedExecutionException e) {
-      completion.run(); // the executor shut down with its client: better here than never
-    }
+    Workers.runOn(completions,
+        error == null ? () -> future.complete(value) : () -> future.completeExceptionally(error));
   }
 }

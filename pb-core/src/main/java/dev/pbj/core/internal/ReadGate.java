@@ -20,13 +20,31 @@ final class ReadGate {
 
   private final Link link;
   private final long inboxLimit;
+  private final int maxPendingCalls;
   private int reasons;
   /** Bytes read and not yet decoded. */
   private long inbox;
+  /** The peer's calls queued or running. */
+  private int pendingCalls;
 
-  ReadGate(Link link, long inboxLimit) {
+  ReadGate(Link link, long inboxLimit, int maxPendingCalls) {
     this.link = link;
     this.inboxLimit = inboxLimit;
+    this.maxPendingCalls = maxPendingCalls;
+  }
+
+  /** Counts a call of the peer's taken up ({@code delta} 1) or answered (-1), under the same lock as the gate. */
+  synchronized void callsChanged(int delta) {
+    pendingCalls += delta;
+    if (pendingCalls >= maxPendingCalls) {
+      close(CALLS);
+    } else {
+      open(CALLS);
+    }
+  }
+
+  synchronized int pendingCalls() {
+    return pendingCalls;
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.pbj.core.internal;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +34,19 @@ public final class Workers {
    */
   public static ExecutorService newConnectionPool(String name) {
     return pool(name + "-connection", Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Runs {@code task} on {@code executor}: user code (a callback, a logout) never runs in a connection's context.
+   * If the executor has shut down with its client or server, the task runs here rather than never, so that what it
+   * settles is settled.
+   */
+  public static void runOn(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
   }
 
   private static ExecutorService pool(String name, int threads) {
