@@ -47,6 +47,17 @@ export interface ConnectOptions {
   highWaterMark?: number;
   /** Bytes the socket must drain to before waiting messages go again (2 MiB; at most half a given highWaterMark). */
   lowWaterMark?: number;
+  /**
+   * Milliseconds each call may wait for its answer unless it has a timeout of its own
+   * ({@link RemoteReference#withDeadline}, {@link CallOptions#timeout}); then it rejects with
+   * {@link DeadlineExceededError}. Default none.
+   */
+  callTimeout?: number;
+  /**
+   * Whether to offer PBJ's extensions (deadlines and cancellation reach the server): the subprotocol
+   * `S+pbj` before `S` (default true). The server decides; see {@link Connection#extensions}.
+   */
+  extensions?: boolean;
 }
 
 /** Opens a WebSocket to a PB server (path `/pb` on PBJ's) and resolves once it is open. */
@@ -56,6 +67,8 @@ export interface BrokerStats {
   readonly localObjects: number;
   readonly remoteReferences: number;
   readonly pendingCalls: number;
+  /** The peer's calls this side is still working on (their methods returned a Promise not yet settled). */
+  readonly callsRunning: number;
   readonly cachesObserved: number;
   readonly remoteCaches: number;
 }
@@ -70,6 +83,11 @@ export class Connection {
   readonly connected: boolean;
   /** The serializer in use. */
   readonly serializer: 'banana' | 'msgpack';
+  /**
+   * Whether the server chose PBJ's extensions (subprotocol `S+pbj`): a call's deadline travels with it and a call
+   * given up on is cancelled on the server. Without them timeouts and signals still settle calls here.
+   */
+  readonly extensions: boolean;
   /** Bytes sent but not yet on the wire: those waiting in the connection plus the socket's `bufferedAmount`. */
   readonly bufferedAmount: number;
   /** The server's root object; no round trip. */
@@ -95,6 +113,18 @@ export class KeywordArguments {
 /** `ref.callRemote('counter', kw({ start: 5 }))` is Python's `ref.callRemote("counter", start=5)`. */
 export function kw(names: Record<string, PbValue> | Map<string, PbValue>): KeywordArguments;
 
+/** The options of {@link RemoteReference#callRemoteWith}. */
+export interface CallOptions {
+  /**
+   * Milliseconds the call may wait for its answer (above 0, at most 2^31 − 1; `Infinity` for none); then it
+   * rejects with {@link DeadlineExceededError}. Beats the reference's {@link RemoteReference#withDeadline} and the
+   * connection's `callTimeout`.
+   */
+  timeout?: number;
+  /** Aborting it rejects the call with the signal's reason; one already aborted rejects at once, sending nothing. */
+  signal?: AbortSignal | null;
+}
+
 /**
  * A handle on one of the peer's objects. Every reference received is a new handle, so the same object received
  * twice gives two handles that are not `===`: compare them with {@link equals}, or key a Map with {@link key}.
@@ -103,6 +133,16 @@ export class RemoteReference {
   private constructor();
   /** Calls the peer's method; resolves to its answer, rejects with RemoteError or a connection error. */
   callRemote<T = PbValue>(method: string, ...args: PbValue[]): Promise<T>;
+  /**
+   * {@link callRemote} with a timeout or an AbortSignal. A call given up on is forgotten (its late answer
+   * dropped) and, when {@link Connection#extensions} is on, cancelled on the server.
+   */
+  callRemoteWith<T = PbValue>(options: CallOptions, method: string, ...args: PbValue[]): Promise<T>;
+  /**
+   * This reference with a deadline (ms; `Infinity` for none) for each call made through it. The view shares this
+   * handle: releasing either releases both, and they are {@link equals}.
+   */
+  withDeadline(timeout: number): RemoteReference;
   /** Runs `callback(this)` when the connection is lost. */
   notifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
   dontNotifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
@@ -266,6 +306,15 @@ export class UnauthorizedLoginError extends RemoteError {
 export class ConnectionLostError extends PbjError {}
 /** A call through a released reference or a closed connection. */
 export class DeadReferenceError extends PbjError {}
+/**
+ * A call's deadline passed before its answer came. The call was forgotten (a late answer is dropped) and, with
+ * PBJ's extensions, cancelled on the server.
+ */
+export class DeadlineExceededError extends PbjError {
+  constructor(message: string, deadline: number);
+  /** The timeout the call was given, in milliseconds. */
+  readonly deadline: number;
+}
 /** The peer broke the protocol; the connection is closed. */
 export class ProtocolError extends PbjError {}
 

@@ -4,22 +4,25 @@
  * neither. The link delivers whole frames with {@link Broker#receiveFrame} and reports its end with
  * {@link Broker#connectionLost}; everything sent goes through one encoder, a message per frame, in the order
  * the messages were made.
+ *
+ * With PBJ's extensions on (docs/extensions.md: both sides chose them when the connection opened), a call with a
+ * timeout is preceded by `("deadline" id ms)`, a call given up on is followed by `("cancel" id)`, and a
+ * `("ping" n)` is answered `("pong" n)`; the peer's deadlines and cancels reach {@link InboundCalls}. With them
+ * off none of these is ever sent, and receiving one is a protocol error.
  */
-import {
-  ConnectionLostError, DeadReferenceError, LimitExceededError, ProtocolError,
-} from './errors.js';
-import { fromPayload, toRecord } from './failures.js';
+import { checkTimeout } from './deadlines.js';
+import { ConnectionLostError, LimitExceededError, ProtocolError } from './errors.js';
+import { toRecord } from './failures.js';
 import { bindings, RemoteReference } from './flavors.js';
 import { InboundCalls } from './inbound.js';
 import { Jellier } from './jellier.js';
 import { JellyTables } from './jelly-tables.js';
 import { Unjellier } from './unjellier.js';
 import { MessageReader } from './messages.js';
-import { CacheTable, ImportTable, LocalObjectTable, PendingCalls, RemoteCacheTable } from './tables.js';
-import { KeywordArguments } from './values.js';
+import { OutgoingCalls } from './outgoing.js';
+import { CacheTable, ImportTable, LocalObjectTable, RemoteCacheTable } from './tables.js';
 
 export const PROTOCOL_VERSION = 6;
-const utf8 = new TextEncoder();
 
 export class Broker {
   /**
@@ -29,19 +32,28 @@ export class Broker {
    * @param limits from `makeLimits`
    * @param root the object served as `"root"`, or null
    * @param onWarning receives what this side ignored (a `didNotUnderstand`, a failing disconnect callback)
+   * @param extensions whether both sides speak PBJ's extensions on this connection
+   * @param callTimeout the timeout (ms, or Infinity) of each call made without one of its own
    */
-  constructor({ link, serializer, registry, limits, root = null, onWarning = () => {} }) {
+  constructor({
+    link, serializer, registry, limits, root = null, onWarning = () => {}, extensions = false,
+    callTimeout = Infinity,
+  }) {
     this.link = link;
     this.serializer = serializer;
     this.limits = limits;
     this.onWarning = onWarning;
+    this.extensions = extensions;
+    this.callTimeout = checkTimeout(callTimeout, 'callTimeout');
+    /** The peer's `deadline` message just read: it applies to the call message that must follow it. */
+    this.announcedDeadline = null;
     this.connected = true;
     const luids = { last: 0 };
     this.locals = new LocalObjectTable(limits.maxLocalObjects, luids);
     this.caches = new CacheTable(limits.maxLocalObjects, luids);
     this.imports = new ImportTable(this);
     this.remoteCaches = new RemoteCacheTable(this);
-    this.pending = new PendingCalls();
+    this.outgoing = new OutgoingCalls(this);
     this.inbound = new InboundCalls(this);
     this.disconnectCallbacks = [];
     this.encoder = serializer.createEncoder(limits);
@@ -50,7 +62,7 @@ export class Broker {
     const tables = new JellyTables(this, registry);
     this.jellier = new Jellier({ exporter: tables, registry, maxDepth: limits.maxDepth });
     const unjellier = new Unjellier({ importer: tables, registry });
-    this.reader = new MessageReader(unjellier, (message) => this.#onMessage(message));
+    this.reader = new MessageReader(unjellier, (message) => this.#onMessage(message), extensions);
     this.decoder = serializer.createDecoder(limits, this.reader);
     this.rootReference = new RemoteReference({ broker: this, id: 'root', released: false });
     if (root !== null && root !== undefined) {
@@ -63,7 +75,7 @@ export class Broker {
 
   /** Sends `(version 6)`; each side does so as soon as the connection opens. */
   sendVersion() {
-    this.#send((out) => {
+    this.send((out) => {
       out.beginList(2);
       out.symbol('version');
       out.integer(PROTOCOL_VERSION);
@@ -77,46 +89,12 @@ export class Broker {
 
   // ---- outgoing ----
 
-  /** Sends a call; resolves to the answer. Keyword arguments come last as a KeywordArguments. */
-  call(objectId, method, args, answerRequired, command = 'message') {
-    if (!this.connected) {
-      return Promise.reject(new DeadReferenceError('Calling Stale Broker: the connection is closed'));
-    }
-    if (typeof method !== 'string') {
-      return Promise.reject(new TypeError(`a method name is a string, got ${typeof method}`));
-    }
-    let positional = args;
-    let keywords = new Map();
-    if (args.length > 0 && args[args.length - 1] instanceof KeywordArguments) {
-      positional = args.slice(0, -1);
-      keywords = new Map(args[args.length - 1].entries);
-    }
-    const requestId = this.pending.nextId();
-    const answer = answerRequired ? new Promise((resolve, reject) => {
-      this.pending.register(requestId, resolve, reject);
-    }) : Promise.resolve(null);
-    const failed = (e) => this.pending.take(requestId)?.reject(e);
-    try {
-      this.#send((out) => {
-        out.beginList(7);
-        out.symbol(command);
-        out.integer(requestId);
-        if (typeof objectId === 'number') {
-          out.integer(objectId);
-        } else {
-          out.bytes(utf8.encode(objectId));
-        }
-        out.bytes(utf8.encode(method));
-        out.integer(answerRequired ? 1 : 0);
-        this.jellier.writeTuple(out, positional);
-        this.jellier.write(out, keywords);
-        out.endList();
-      }, failed);
-    } catch (e) {
-      this.pending.take(requestId);
-      return Promise.reject(e);
-    }
-    return answer;
+  /**
+   * Sends a call; resolves to the answer. Keyword arguments come last as a KeywordArguments. `options`:
+   * `timeout` and `signal` (see {@link OutgoingCalls#call}).
+   */
+  call(objectId, method, args, answerRequired, command = 'message', options = undefined) {
+    return this.outgoing.call(objectId, method, args, answerRequired, command, options);
   }
 
   sendAnswer(requestId, value) {
@@ -124,7 +102,7 @@ export class Broker {
       return;
     }
     try {
-      this.#send((out) => {
+      this.send((out) => {
         out.beginList(3);
         out.symbol('answer');
         out.integer(requestId);
@@ -141,7 +119,7 @@ export class Broker {
     if (!this.connected) {
       return;
     }
-    this.#send((out) => {
+    this.send((out) => {
       out.beginList(3);
       out.symbol('error');
       out.integer(requestId);
@@ -153,7 +131,7 @@ export class Broker {
   /** Sends `count` messages `(command id)`: one decref or decache per token received. */
   sendCounted(command, id, count) {
     for (let i = 0; i < count && this.connected; i++) {
-      this.#send((out) => {
+      this.send((out) => {
         out.beginList(2);
         out.symbol(command);
         out.integer(id);
@@ -165,18 +143,19 @@ export class Broker {
   /**
    * Encodes one message and hands it to the link; a message that fails to encode sends nothing and takes back
    * its exports. A message made while another is being encoded (a cacheable's state getter pushing an update)
-   * goes right after it.
+   * goes right after it. `before` (or null) writes a message that goes immediately before this one, and only if
+   * this one could be encoded: a call's deadline.
    */
-  #send(write, onDeferredError) {
+  send(write, onDeferredError = null, before = null) {
     if (this.encoding) {
-      this.deferred.push({ write, onDeferredError });
+      this.deferred.push({ write, onDeferredError, before });
       return;
     }
-    this.#encodeAndSend(write);
+    this.#encodeAndSend(write, before);
     while (this.deferred.length > 0) {
       const next = this.deferred.shift();
       try {
-        this.#encodeAndSend(next.write);
+        this.#encodeAndSend(next.write, next.before);
       } catch (e) {
         if (next.onDeferredError) {
           next.onDeferredError(e);
@@ -187,7 +166,15 @@ export class Broker {
     }
   }
 
-  #encodeAndSend(write) {
+  #encodeAndSend(write, before) {
+    const bytes = this.#encode(write);
+    if (before !== null) {
+      this.link.send(this.#encode(before));
+    }
+    this.link.send(bytes);
+  }
+
+  #encode(write) {
     let bytes;
     this.encoding = true;
     this.jellier.startMessage();
@@ -201,7 +188,7 @@ export class Broker {
     } finally {
       this.encoding = false;
     }
-    this.link.send(bytes);
+    return bytes;
   }
 
   // ---- incoming ----
@@ -253,6 +240,9 @@ export class Broker {
     const noFieldError = () => {
       if (message.fieldError !== null) throw message.fieldError;
     };
+    // a deadline applies to the message right after it, if that is its call; else it is dropped
+    const announced = this.announcedDeadline;
+    this.announcedDeadline = null;
     switch (message.kind) {
       case 'version': {
         const version = message.fields[0];
@@ -263,24 +253,13 @@ export class Broker {
       }
       case 'message':
       case 'cachemessage':
-        this.inbound.receive(message);
+        this.inbound.receive(message, announced !== null && announced.requestId === message.fields[0]
+          ? announced.ms : null);
         break;
       case 'answer':
-      case 'error': {
-        const requestId = this.integerField(message, 0, 'request id');
-        const call = this.pending.take(requestId);
-        if (call === undefined) {
-          throw new ProtocolError(`${message.kind} for request ${requestId}, which is not waiting`);
-        }
-        if (message.fieldError !== null) {
-          call.reject(message.fieldError);
-        } else if (message.kind === 'answer') {
-          call.resolve(message.fields[1]);
-        } else {
-          call.reject(fromPayload(message.fields[1]));
-        }
+      case 'error':
+        this.outgoing.answered(message);
         break;
-      }
       case 'decref':
         noFieldError();
         this.locals.decref(this.integerField(message, 0, 'object id'));
@@ -301,6 +280,37 @@ export class Broker {
       case 'didNotUnderstand':
         this.onWarning(`the peer did not understand ${String(message.fields[0])}`);
         break;
+      // PBJ's extensions: the reader knows them only when they were negotiated
+      case 'deadline': {
+        noFieldError();
+        const requestId = this.integerField(message, 0, 'request id');
+        const ms = message.fields[1];
+        if (!(typeof ms === 'number' && Number.isSafeInteger(ms) && ms >= 0) && !(typeof ms === 'bigint' && ms > 0n)) {
+          throw new ProtocolError(`deadline: ms must be an integer, 0 or more (got ${String(ms)})`);
+        }
+        this.announcedDeadline = { requestId, ms: typeof ms === 'bigint' ? Infinity : ms };
+        break;
+      }
+      case 'cancel':
+        noFieldError();
+        this.inbound.cancel(this.integerField(message, 0, 'request id'));
+        break;
+      case 'ping': {
+        noFieldError();
+        const n = message.fields[0];
+        if (!Number.isSafeInteger(n) && typeof n !== 'bigint') {
+          throw new ProtocolError('ping: n must be an integer');
+        }
+        this.send((out) => {
+          out.beginList(2);
+          out.symbol('pong');
+          out.integer(n);
+          out.endList();
+        });
+        break;
+      }
+      case 'pong':
+        break; // proof of life; this side sends no pings of its own (WebSocket has its own)
       default:
         throw new ProtocolError(`unexpected message kind ${message.kind}`);
     }
@@ -334,9 +344,9 @@ export class Broker {
     this.connected = false;
     const error = cause ? new ConnectionLostError(`connection lost: ${cause.message}`, { cause })
       : new ConnectionLostError('connection closed by this side');
-    for (const call of this.pending.closeAll()) {
-      call.reject(error);
-    }
+    this.outgoing.closeAll(error);
+    this.inbound.close();
+    this.announcedDeadline = null;
     for (const entry of this.caches.clear()) {
       this.stopObserving(entry);
     }
@@ -376,7 +386,8 @@ export class Broker {
     return Object.freeze({
       localObjects: this.locals.size,
       remoteReferences: this.imports.size,
-      pendingCalls: this.pending.size,
+      pendingCalls: this.outgoing.size,
+      callsRunning: this.inbound.size,
       cachesObserved: this.caches.size,
       remoteCaches: this.remoteCaches.size,
     });

@@ -1,9 +1,12 @@
 /**
  * Connecting over WebSocket: one PB message per binary frame, the serializer chosen by the subprotocol
- * (`banana` or `msgpack`), and `(version 6)` from each side as soon as the socket opens.
+ * (`banana` or `msgpack`), and `(version 6)` from each side as soon as the socket opens. The client offers
+ * `S+pbj` before `S`; a server that picks `S+pbj` speaks PBJ's extensions (docs/extensions.md) on that
+ * connection, one that picks `S` (an older PBJ, or any other PB server) does not, and never hears of them.
  */
 import { Broker } from './broker.js';
 import { defaultRegistry } from './copies.js';
+import { checkTimeout } from './deadlines.js';
 import { ConnectionLostError, ProtocolError } from './errors.js';
 import { makeLimits } from './limits.js';
 import { login, loginAnonymous } from './login.js';
@@ -77,6 +80,14 @@ export class Connection {
     return this.#broker.serializer.name;
   }
 
+  /**
+   * Whether the server chose PBJ's extensions (subprotocol `S+pbj`): deadlines and cancels reach it. Without
+   * them, timeouts and signals still settle calls here, but the server never hears of them.
+   */
+  get extensions() {
+    return this.#broker.extensions;
+  }
+
   /** Counts of the connection's tables (exported objects, references held, pending calls, caches). */
   stats() {
     return this.#broker.stats();
@@ -111,12 +122,15 @@ function frameBytes(data) {
  * the one `registerCopy`/`registerCache` fill); `limits` (overrides of DEFAULT_LIMITS); `timeout` (ms to wait
  * for the socket to open, default 30000); `onWarning` (receives what the connection ignored; default none);
  * `highWaterMark` and `lowWaterMark` (bytes, default 4 MiB and 2 MiB: while the socket buffers more than the
- * high mark, messages wait in the connection, in order, until it has drained to the low mark).
+ * high mark, messages wait in the connection, in order, until it has drained to the low mark); `callTimeout`
+ * (ms: the timeout of every call made without one of its own; default none); `extensions` (default true: offer
+ * PBJ's extensions; false offers the plain subprotocol only).
  */
 export function connect(url, options = {}) {
   const {
     serializer: serializerName = 'banana', WebSocket: Impl = globalThis.WebSocket, copies = defaultRegistry,
-    limits: limitOverrides, timeout = 30000, onWarning = () => {}, highWaterMark, lowWaterMark,
+    limits: limitOverrides, timeout = 30000, onWarning = () => {}, highWaterMark, lowWaterMark, callTimeout,
+    extensions: offerExtensions = true,
   } = options;
   let serializer;
   let limits;
@@ -125,16 +139,22 @@ export function connect(url, options = {}) {
     serializer = serializerNamed(serializerName);
     limits = makeLimits(limitOverrides);
     marks = waterMarks(highWaterMark, lowWaterMark);
+    checkTimeout(callTimeout, 'callTimeout');
+    if (typeof offerExtensions !== 'boolean') {
+      throw new TypeError(`extensions: ${String(offerExtensions)} (expected true or false)`);
+    }
     if (typeof Impl !== 'function') {
       throw new TypeError('no WebSocket implementation: in Node, pass { WebSocket } from the "ws" package');
     }
   } catch (e) {
     return Promise.reject(e);
   }
+  const extended = `${serializer.name}+pbj`;
+  const offered = offerExtensions ? [extended, serializer.name] : [serializer.name];
   return new Promise((resolve, reject) => {
     let ws;
     try {
-      ws = new Impl(url, [serializer.name]);
+      ws = new Impl(url, offered);
     } catch (e) {
       reject(e);
       return;
@@ -159,10 +179,10 @@ export function connect(url, options = {}) {
     };
     ws.onopen = () => {
       clearTimeout(timer);
-      if (ws.protocol !== serializer.name) {
+      if (!offered.includes(ws.protocol)) {
         closeSocket(1002, 'subprotocol');
-        reject(new ProtocolError(`the server at ${url} did not accept the subprotocol '${serializer.name}'`
-          + ` (it chose '${ws.protocol}')`));
+        reject(new ProtocolError(`the server at ${url} did not accept the subprotocol`
+          + ` ${offered.map((p) => `'${p}'`).join(' or ')} (it chose '${ws.protocol}')`));
         return;
       }
       // a frame the socket threw on while it waited has no caller to fail: the connection is lost instead
@@ -178,7 +198,7 @@ export function connect(url, options = {}) {
             closeSocket(code, reason);
           },
         },
-        serializer, registry: copies, limits, onWarning,
+        serializer, registry: copies, limits, onWarning, extensions: ws.protocol === extended, callTimeout,
       });
       broker.sendVersion();
       resolve(new Connection(broker, () => {

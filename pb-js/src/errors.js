@@ -66,6 +66,18 @@ UnauthorizedLoginError.TWISTED_TYPE = 'twisted.cred.error.UnauthorizedLogin';
 /** The connection dropped while a call was waiting for its answer (Twisted's `PBConnectionLost`). */
 export class ConnectionLostError extends PbjError {}
 
+/**
+ * A call's deadline passed before its answer came (gRPC's `DEADLINE_EXCEEDED`, Java's
+ * `DeadlineExceededException`). The call is forgotten: its late answer is dropped, and a PBJ peer is told to stop
+ * working on it. `deadline` is the time the call was given, in milliseconds.
+ */
+export class DeadlineExceededError extends PbjError {
+  constructor(message, deadline) {
+    super(message);
+    this.deadline = deadline;
+  }
+}
+
 /** A call through a reference whose connection is closed (Twisted's `DeadReferenceError`). */
 export class DeadReferenceError extends PbjError {}
 

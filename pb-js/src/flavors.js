@@ -3,6 +3,7 @@
  * reference to the peer's object), {@link Cacheable} and {@link RemoteCache} (an object replicated once per
  * connection and kept up to date by its owner).
  */
+import { checkTimeout } from './deadlines.js';
 import { DeadReferenceError } from './errors.js';
 
 /** What the broker attaches to the references and caches it creates; never reachable from the public API. */
@@ -63,6 +64,24 @@ export function remoteMethodOf(target, name) {
   return fn === null ? null : { fn, self: target };
 }
 
+/**
+ * The views {@link RemoteReference#withDeadline} made: view → `{ handle, timeout }`, `handle` the reference it was
+ * made from (held, so that the collector does not release the handle while a view of it is in use).
+ */
+const views = new WeakMap();
+
+const CALL_OPTIONS = new Set(['timeout', 'signal']);
+
+function callThrough(reference, options, name, args) {
+  const binding = bindings.get(reference);
+  if (binding.released) {
+    return Promise.reject(new DeadReferenceError(`calling a released reference to object ${binding.id}`));
+  }
+  const timeout = options?.timeout ?? views.get(reference)?.timeout;
+  return binding.broker.call(binding.id, name, args, true, 'message',
+    { timeout, signal: options?.signal });
+}
+
 /** A number per broker, so that {@link RemoteReference#key} tells connections apart. */
 const brokerSerials = new WeakMap();
 let lastBrokerSerial = 0;
@@ -92,11 +111,43 @@ export class RemoteReference {
 
   /** Calls the peer's method `name`; resolves to its answer, rejects with a RemoteError (or a connection error). */
   callRemote(name, ...args) {
-    const binding = bindings.get(this);
-    if (binding.released) {
-      return Promise.reject(new DeadReferenceError(`calling a released reference to object ${binding.id}`));
+    return callThrough(this, undefined, name, args);
+  }
+
+  /**
+   * {@link callRemote} with options: `timeout` (ms; `Infinity` for none), after which the call rejects with
+   * DeadlineExceededError, and `signal` (an AbortSignal), whose abort rejects it with the signal's reason. Either
+   * way the call is forgotten (its late answer dropped) and a PBJ peer is told to stop working on it; a signal
+   * already aborted rejects at once and sends nothing. A timeout given here beats the reference's
+   * ({@link withDeadline}), which beats the connection's `callTimeout`.
+   */
+  callRemoteWith(options, name, ...args) {
+    if (options === null || typeof options !== 'object') {
+      return Promise.reject(new TypeError('callRemoteWith(options, name, ...args): options is an object such as'
+        + ' { timeout, signal }'));
     }
-    return binding.broker.call(binding.id, name, args, true);
+    for (const key of Object.keys(options)) {
+      if (!CALL_OPTIONS.has(key)) {
+        return Promise.reject(new TypeError(`unknown call option '${key}' (known: ${[...CALL_OPTIONS].join(', ')})`));
+      }
+    }
+    return callThrough(this, options, name, args);
+  }
+
+  /**
+   * This reference with a deadline for each call made through it (Java's `RemoteReference.withDeadline`): a call
+   * not answered within `timeout` ms rejects with DeadlineExceededError. `Infinity` gives calls none, whatever
+   * the connection's `callTimeout`. The view shares this handle: releasing either releases both, and it
+   * {@link equals} this one.
+   */
+  withDeadline(timeout) {
+    if (timeout === undefined) {
+      throw new RangeError('withDeadline(timeout): give milliseconds above 0, or Infinity for none');
+    }
+    const checked = checkTimeout(timeout, 'withDeadline(timeout)');
+    const view = new RemoteReference(bindings.get(this));
+    views.set(view, { handle: views.get(this)?.handle ?? this, timeout: checked });
+    return view;
   }
 
   /** Runs `callback(this)` when the connection is lost (at once if it already is). */

@@ -1,7 +1,10 @@
 /**
  * Serves the peer's `message`s and `cachemessage`s: finds the target and its method, runs it in arrival order,
- * and answers with its result (when a returned Promise settles) or its failure.
+ * and answers with its result (when a returned Promise settles) or its failure. With PBJ's extensions a call may
+ * come with a deadline, and the peer may cancel it: a call whose deadline passed before it ran never runs, and
+ * one cancelled or past its deadline while its Promise is pending is never answered (the caller has dropped it).
  */
+import { MAX_TIMEOUT } from './deadlines.js';
 import { InsecureJellyError, ProtocolError } from './errors.js';
 import { PythonError } from './failures.js';
 import { emitObserved, observeMethodOf, remoteMethodOf } from './flavors.js';
@@ -13,15 +16,25 @@ function textOf(value) {
 }
 
 export class InboundCalls {
+  /** request id → `{ timer }` of each call to answer whose Promise has not settled: the ones the peer may cancel. */
+  #running = new Map();
+
   constructor(broker) {
     this.broker = broker;
   }
 
-  /** Serves one call message; runs the method at once (so calls run in the order they arrived). */
-  receive(message) {
+  /**
+   * Serves one call message; runs the method at once (so calls run in the order they arrived). `deadline` is the
+   * milliseconds the peer gave it (its `deadline` message), or null.
+   */
+  receive(message, deadline = null) {
     const requestId = this.broker.integerField(message, 0, 'request id');
     const answerField = message.fields[3];
     const answerRequired = !(answerField === 0 || answerField === false);
+    if (deadline === 0) {
+      return; // it expired on the way: a call that has not started never runs
+    }
+    const due = deadline === null ? null : performance.now() + deadline;
     let call;
     try {
       call = this.#resolve(message);
@@ -41,12 +54,64 @@ export class InboundCalls {
       this.#finish(requestId, answerRequired, undefined, e);
       return;
     }
+    if (due !== null && performance.now() > due) {
+      return; // it ran past its deadline: the caller has given up on it
+    }
     if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-      result.then((value) => this.#finish(requestId, answerRequired, value, undefined),
-        (error) => this.#finish(requestId, answerRequired, undefined, error ?? new Error('rejected')));
+      const running = answerRequired ? this.#watch(requestId, due) : null;
+      result.then((value) => this.#settled(requestId, running, answerRequired, value, undefined),
+        (error) => this.#settled(requestId, running, answerRequired, undefined, error ?? new Error('rejected')));
     } else {
       this.#finish(requestId, answerRequired, result, undefined);
     }
+  }
+
+  /** The peer cancelled request `requestId`: if it is still running, its answer is never sent. Else nothing. */
+  cancel(requestId) {
+    const running = this.#running.get(requestId);
+    if (running !== undefined) {
+      this.#forget(requestId, running);
+    }
+  }
+
+  /** Calls to answer whose Promise has not settled. */
+  get size() {
+    return this.#running.size;
+  }
+
+  /** The connection is gone: nothing running will be answered, and no deadline timer is left. */
+  close() {
+    for (const running of this.#running.values()) {
+      clearTimeout(running.timer);
+    }
+    this.#running.clear();
+  }
+
+  #watch(requestId, due) {
+    const running = { timer: null };
+    this.#running.set(requestId, running);
+    const left = due === null ? Infinity : due - performance.now();
+    if (left <= MAX_TIMEOUT) {
+      running.timer = setTimeout(() => this.#forget(requestId, running), Math.max(0, left));
+    }
+    return running;
+  }
+
+  #forget(requestId, running) {
+    clearTimeout(running.timer);
+    if (this.#running.get(requestId) === running) {
+      this.#running.delete(requestId);
+    }
+  }
+
+  #settled(requestId, running, answerRequired, value, error) {
+    if (running !== null) {
+      if (this.#running.get(requestId) !== running) {
+        return; // cancelled, past its deadline, or the connection closed: the caller has dropped it
+      }
+      this.#forget(requestId, running);
+    }
+    this.#finish(requestId, answerRequired, value, error);
   }
 
   #finish(requestId, answerRequired, value, error) {

@@ -8,7 +8,7 @@ export { Referenceable, RemoteReference, RemoteCache, Cacheable } from './flavor
 export { CopyRegistry, defaultRegistry, registerCopy, registerCache } from './copies.js';
 export {
   PbjError, PbError, RemoteError, UnauthorizedLoginError, ConnectionLostError, DeadReferenceError, ProtocolError,
-  LimitExceededError, InsecureJellyError,
+  LimitExceededError, InsecureJellyError, DeadlineExceededError,
 } from './errors.js';
 export { DEFAULT_LIMITS } from './limits.js';
 export { md5 } from './md5.js';

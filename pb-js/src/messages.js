@@ -20,16 +20,31 @@ export const MESSAGE_FIELDS = Object.freeze({
   didNotUnderstand: 1,
 });
 
+/**
+ * PBJ's extensions (docs/extensions.md) and their field counts: known only on a connection that negotiated
+ * them (a subprotocol ending in `+pbj`); anywhere else they are unknown commands, as they are to Twisted.
+ */
+export const EXTENSION_FIELDS = Object.freeze({
+  deadline: 2,
+  cancel: 1,
+  ping: 1,
+  pong: 1,
+});
+
+const WITH_EXTENSIONS = Object.freeze({ ...MESSAGE_FIELDS, ...EXTENSION_FIELDS });
+
 const utf8 = new TextDecoder();
 
 export class MessageReader {
   /**
    * @param unjellier builds each field
    * @param onMessage receives `{ kind, fields, fieldError }` for each complete message
+   * @param extensions whether PBJ's extension messages are known (the connection negotiated them)
    */
-  constructor(unjellier, onMessage) {
+  constructor(unjellier, onMessage, extensions = false) {
     this.unjellier = unjellier;
     this.onMessage = onMessage;
+    this.kinds = extensions ? WITH_EXTENSIONS : MESSAGE_FIELDS;
     this.depth = 0;
     this.expected = 0;
     this.index = 0;
@@ -139,7 +154,7 @@ export class MessageReader {
   }
 
   #command(word) {
-    const fields = Object.hasOwn(MESSAGE_FIELDS, word) ? MESSAGE_FIELDS[word] : undefined;
+    const fields = Object.hasOwn(this.kinds, word) ? this.kinds[word] : undefined;
     if (fields === undefined) {
       throw new ProtocolError(`unknown message kind '${word}'`);
     }

@@ -309,7 +309,11 @@ export class RemoteCacheTable {
   }
 }
 
-/** The calls waiting for an answer, by request id. */
+/**
+ * The calls waiting for an answer, by request id. A call may be given up on before its answer comes (its
+ * deadline passed, its signal aborted): it leaves the table then, and an answer for a request id this side
+ * issued but no longer waits for is a late one, to be dropped; only an id never issued is a protocol error.
+ */
 export class PendingCalls {
   #calls = new Map();
   #last = 0;
@@ -319,14 +323,23 @@ export class PendingCalls {
     return ++this.#last;
   }
 
-  register(id, resolve, reject) {
-    this.#calls.set(id, { resolve, reject });
+  /** Whether `id` was handed out by {@link nextId}: an answer for it that nobody waits for came late. */
+  wasIssued(id) {
+    return Number.isSafeInteger(id) && id >= 1 && id <= this.#last;
   }
 
-  /** The call waiting for `id`, removed; or undefined. */
+  /** Waits for the answer to `id`; `disarm` (or null) stops the call's deadline and abort watch. */
+  register(id, resolve, reject, disarm = null) {
+    this.#calls.set(id, { resolve, reject, disarm });
+  }
+
+  /** The call waiting for `id`, removed and its watch stopped; or undefined. */
   take(id) {
     const call = this.#calls.get(id);
-    this.#calls.delete(id);
+    if (call !== undefined) {
+      this.#calls.delete(id);
+      call.disarm?.();
+    }
     return call;
   }
 
@@ -334,10 +347,13 @@ export class PendingCalls {
     return this.#calls.size;
   }
 
-  /** Removes every waiting call; returns them. */
+  /** Removes every waiting call, their watches stopped; returns them. */
   closeAll() {
     const all = [...this.#calls.values()];
     this.#calls.clear();
+    for (const call of all) {
+      call.disarm?.();
+    }
     return all;
   }
 }

@@ -282,6 +282,46 @@ if (missing !== null) {
       await closePage(page);
     });
 
+    test('a timeout and an AbortSignal end a slow call in the browser; the connection serves on', async () => {
+      const page = await openDemo();
+      const result = await page.evaluate(async ({ ws }) => {
+        const pbj = await import('/pbj-client.js');
+        const connection = await pbj.connect(ws, { serializer: 'msgpack' });
+        try {
+          const root = await connection.getRootObject();
+          // the server's callback waits for got(), which never answers: a slow call
+          const never = new pbj.Referenceable({ got: () => new Promise(() => {}) });
+          const outcome = (promise) => promise.then((answer) => ({ answer }),
+            (e) => ({ name: e.name, deadline: e.deadline, typed: e instanceof pbj.DeadlineExceededError }));
+          const timedOut = await outcome(root.withDeadline(200).callRemote('callback', never, 'slow'));
+          const controller = new AbortController();
+          const aborting = outcome(root.callRemoteWith({ signal: controller.signal }, 'callback', never, 'x'));
+          controller.abort();
+          const aborted = await aborting;
+          const already = await outcome(root.callRemoteWith({ signal: AbortSignal.abort() }, 'echo', 1));
+          return {
+            extensions: connection.extensions,
+            timedOut,
+            aborted,
+            already,
+            after: await root.callRemote('echo', 'after'),
+            pending: connection.stats().pendingCalls,
+          };
+        } finally {
+          connection.close();
+        }
+      }, { ws: demo.ws });
+      assert.deepStrictEqual(result, {
+        extensions: true,
+        timedOut: { name: 'DeadlineExceededError', deadline: 200, typed: true },
+        aborted: { name: 'AbortError', deadline: undefined, typed: false },
+        already: { name: 'AbortError', deadline: undefined, typed: false },
+        after: 'after',
+        pending: 0,
+      });
+      await closePage(page);
+    });
+
     test('the page receives a copy as its registered Point and sends one back', async () => {
       const page = await openDemo();
       const result = await page.evaluate(async ({ ws }) => {

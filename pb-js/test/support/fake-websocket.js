@@ -1,6 +1,7 @@
 // A WebSocket for `connect(url, { WebSocket })` with no network: it opens on the next turn, takes the first
-// subprotocol offered, and carries frames to and from a JS server broker in memory. Its `bufferedAmount` is a
-// plain property the test sets: the socket never changes it, so a test decides when the socket is "full".
+// subprotocol offered that its server speaks, and carries frames to and from a JS server broker in memory. Its
+// `bufferedAmount` is a plain property the test sets: the socket never changes it, so a test decides when the
+// socket is "full".
 import { Broker } from '../../src/broker.js';
 import { makeLimits } from '../../src/limits.js';
 import { SERIALIZERS } from '../../src/serializers.js';
@@ -9,14 +10,17 @@ import { demoServerCopies } from './demo.js';
 /**
  * A WebSocket class whose sockets talk to a server broker serving `root`. Returns `{ WebSocket, sockets }`;
  * each socket has `sent` (the frames handed to `send`, in order), `server` (the broker at the other end),
- * `bufferedAmount` (set it) and `drop()` (the network goes away: the socket closes with 1006).
+ * `bufferedAmount` (set it), `receive(bytes)` (a frame from the server, as if its broker had sent it) and
+ * `drop()` (the network goes away: the socket closes with 1006). With `extensions: false` the server is one
+ * that knows no `+pbj` subprotocol (an older PBJ, or Twisted behind a WebSocket).
  */
-export function fakeWebSocket(root) {
+export function fakeWebSocket(root, { extensions = true } = {}) {
   const sockets = [];
 
   class FakeWebSocket {
     constructor(url, protocols) {
       this.url = url;
+      this.protocols = protocols;
       this.protocol = '';
       this.readyState = 0;
       this.binaryType = 'blob';
@@ -28,7 +32,9 @@ export function fakeWebSocket(root) {
       this.onclose = null;
       this.onerror = null;
       sockets.push(this);
-      const serializer = SERIALIZERS[protocols[0]];
+      const chosen = protocols.find((p) => Object.hasOwn(SERIALIZERS, p.replace(/\+pbj$/, ''))
+        && (extensions || !p.endsWith('+pbj')));
+      const serializer = SERIALIZERS[chosen.replace(/\+pbj$/, '')];
       this.server = new Broker({
         link: {
           send: (bytes) => setImmediate(() => {
@@ -36,10 +42,10 @@ export function fakeWebSocket(root) {
           }),
           close: () => this.drop(),
         },
-        serializer, registry: demoServerCopies(), limits: makeLimits(), root,
+        serializer, registry: demoServerCopies(), limits: makeLimits(), root, extensions: chosen.endsWith('+pbj'),
       });
       setImmediate(() => {
-        this.protocol = protocols[0];
+        this.protocol = chosen;
         this.readyState = 1;
         this.onopen();
         this.server.sendVersion();
@@ -57,6 +63,12 @@ export function fakeWebSocket(root) {
     close(code, reason) {
       this.closeCalls.push([code, reason]);
       this.#closed(code ?? 1005, reason ?? '');
+    }
+
+    receive(bytes) {
+      setImmediate(() => {
+        if (this.readyState === 1) this.onmessage({ data: bytes.slice().buffer });
+      });
     }
 
     drop() {

@@ -45,11 +45,12 @@ class MemoryLink {
 
 /**
  * A client and a server broker over one pipe. Returns `{ client, server, connection, clientLink, serverLink }`:
- * `connection` is the client's Connection, as `connect` would give it.
+ * `connection` is the client's Connection, as `connect` would give it. `extensions`: whether both sides speak
+ * PBJ's (as if the subprotocol had been `S+pbj`); `callTimeout`: the client's default call timeout.
  */
 export function brokerPair({
   serializer = 'banana', root = null, clientCopies = new CopyRegistry(), serverCopies = new CopyRegistry(),
-  limits, serverLimits,
+  limits, serverLimits, extensions = false, callTimeout,
 } = {}) {
   const clientLink = new MemoryLink('client');
   const serverLink = new MemoryLink('server');
@@ -58,11 +59,11 @@ export function brokerPair({
   const warnings = [];
   const client = new Broker({
     link: clientLink, serializer: SERIALIZERS[serializer], registry: clientCopies, limits: makeLimits(limits),
-    onWarning: (w) => warnings.push(w),
+    onWarning: (w) => warnings.push(w), extensions, callTimeout,
   });
   const server = new Broker({
     link: serverLink, serializer: SERIALIZERS[serializer], registry: serverCopies,
-    limits: makeLimits(serverLimits ?? limits), root, onWarning: (w) => warnings.push(w),
+    limits: makeLimits(serverLimits ?? limits), root, onWarning: (w) => warnings.push(w), extensions,
   });
   clientLink.broker = client;
   serverLink.broker = server;

@@ -20,7 +20,9 @@ const msgpackVectors = new Map(testdata('msgpack/vectors.json').map((c) => [c.na
 const vectors = { banana: bananaVectors, msgpack: msgpackVectors };
 const ascii = new TextEncoder();
 
-const BASELINE = { localObjects: 0, remoteReferences: 0, pendingCalls: 0, cachesObserved: 0, remoteCaches: 0 };
+const BASELINE = {
+  localObjects: 0, remoteReferences: 0, pendingCalls: 0, callsRunning: 0, cachesObserved: 0, remoteCaches: 0,
+};
 
 async function assertBaseline(pair) {
   await settle();

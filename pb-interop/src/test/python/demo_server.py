@@ -229,6 +229,25 @@ def sample_types():
     }
 
 
+class RecordingBroker(pb.Broker):
+    """Twisted's broker, noting each command it does not understand (it answers
+    those with didNotUnderstand), so that a test can tell that PBJ sent it
+    nothing but PB."""
+
+    def connectionMade(self):
+        self.unknownCommands = []
+        pb.Broker.connectionMade(self)
+
+    def expressionReceived(self, sexp):
+        if isinstance(sexp, list) and sexp:
+            command = sexp[0]
+            if isinstance(command, bytes):
+                command = command.decode("utf8", "replace")
+            if not hasattr(self, "proto_%s" % command):
+                self.unknownCommands.append(command)
+        return pb.Broker.expressionReceived(self, sexp)
+
+
 class InteropRoot(pb.Root):
     """The interop root. The instance given to PBServerFactory only makes
     per-connection instances; each of those knows its own broker."""
@@ -276,6 +295,9 @@ class InteropRoot(pb.Root):
         self.broker.transport.loseConnection()
         # Never answer: an answer written now could still reach the peer.
         return self.remote_never()
+
+    def remote_unknown_commands(self):
+        return list(getattr(self.broker, "unknownCommands", []))
 
     def remote_identity(self, a, b):
         return a is b
@@ -405,6 +427,7 @@ def main(argv=None):
     start_logging(args.verbose)
 
     factory = pb.PBServerFactory(InteropRoot(Shared()), unsafeTracebacks=args.unsafe_tracebacks)
+    factory.protocol = RecordingBroker
     port = reactor.listenTCP(args.port, factory, interface="127.0.0.1")
     sys.stdout.write("LISTENING %d\n" % port.getHost().port)
     sys.stdout.flush()

@@ -14,7 +14,8 @@ import java.lang.annotation.Target;
  * Parameters receive the positional arguments in order, then keyword arguments by parameter name (compile with
  * {@code -parameters}); overloads with the same wire name are chosen by the number of arguments. Throwing a
  * {@link PbError} sends Twisted's {@code pb.Error}; any other exception reaches the caller as a remote error
- * carrying the Java type name.
+ * carrying the Java type name. A parameter of type {@link Broker} receives the calling connection and one of type
+ * {@link CallContext} the call's deadline and cancellation, instead of wire arguments.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,10 +9,11 @@ import java.util.function.Consumer;
  *
  * <p>Calls are asynchronous and never block the caller; futures complete on the executor, off the transport's
  * I/O threads and the connection's own context, so a callback that blocks does not stall the connection.
- * Cancelling a call's future, or a timeout completing it, forgets the call; its late answer is dropped. Every
- * future settles: with the answer, with a {@link RemoteException} raised by the peer, with
- * {@link ConnectionLostException} when the connection drops first, or at once with {@link DeadReferenceException}
- * when the reference is already dead.
+ * Cancelling a call's future, a timeout completing it, or its deadline ({@link #withDeadline}) passing forgets the
+ * call; its late answer is dropped, and a PBJ peer is told to stop working on it. Every future settles: with the
+ * answer, with a {@link RemoteException} raised by the peer, with {@link DeadlineExceededException} when its
+ * deadline passes, with {@link ConnectionLostException} when the connection drops first, or at once with
+ * {@link DeadReferenceException} when the reference is already dead.
  *
  * <p>Closing releases the reference: the peer is told (a {@code decref} per time the reference was received)
  * and may forget the object. A reference that becomes unreachable is released by the garbage collector as a
@@ -40,6 +41,16 @@ public interface RemoteReference extends AutoCloseable {
    * nor an error. Throws {@link DeadReferenceException} if the reference is dead.
    */
   void callRemoteNoAnswer(String method, Object... args);
+
+  /**
+   * This reference with a deadline for each call made through it: a call not answered within {@code timeout} of
+   * being made fails with {@link DeadlineExceededException}. A PBJ peer receives the deadline with the call and
+   * can see it ({@link CallContext}); a Twisted peer never hears of it. The view shares this handle: closing
+   * either closes both. Replaces the client's or server's default deadline.
+   *
+   * @param timeout positive
+   */
+  RemoteReference withDeadline(java.time.Duration timeout);
 
   /** The connection this reference belongs to. */
   Broker broker();

@@ -1,6 +1,8 @@
 package dev.pbj.spi;
 
+import dev.pbj.Keepalive;
 import dev.pbj.Limits;
+import dev.pbj.TlsOptions;
 import java.util.List;
 
 /**
@@ -14,7 +16,9 @@ public interface LinkAcceptor {
   /**
    * The serializer names this side accepts, preferred first. A transport that agrees on the serializer itself (a
    * WebSocket subprotocol) offers or picks from these and reports the choice as
-   * {@link Link#negotiatedSerializer()}; a byte stream ignores them (the first bytes negotiate in band).
+   * {@link Link#negotiatedSerializer()}; a byte stream ignores them (the first bytes negotiate in band). A name may
+   * carry a variant after {@code +} ({@code msgpack+pbj}: PBJ's extensions); a peer that names none gets the first
+   * plain name.
    */
   default List<String> serializers() {
     return List.of();
@@ -26,5 +30,22 @@ public interface LinkAcceptor {
    */
   default Limits limits() {
     return Limits.defaults();
+  }
+
+  /**
+   * Dead-peer detection for the links this acceptor serves. A byte-stream transport turns on the socket's keepalive
+   * probes with these times and calls {@link LinkHandler#onReadIdle()} when the peer has been silent for
+   * {@link Keepalive#time()}; a transport with a keepalive of its own (WebSocket ping/pong) may use its own settings.
+   */
+  default Keepalive keepalive() {
+    return Keepalive.disabled();
+  }
+
+  /**
+   * TLS for the links of a secure scheme ({@code tls://}, {@code wss://}); {@code null}: the transport's own
+   * configuration, if it has one (a client then trusts the JDK's CAs). A plain scheme ignores it.
+   */
+  default TlsOptions tls() {
+    return null;
   }
 }

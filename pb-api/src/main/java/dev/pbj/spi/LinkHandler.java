@@ -19,6 +19,12 @@ public interface LinkHandler {
    */
   default void onWritabilityChanged(boolean writable) {}
 
+  /**
+   * Nothing has arrived from the peer for the {@link LinkAcceptor#keepalive()} time (and again after each further
+   * such time of silence); the handler may probe the peer. Only transports that detect idleness call it.
+   */
+  default void onReadIdle() {}
+
   /** The link closed; called exactly once. {@code cause} is {@code null} for an orderly close. */
   void onClosed(Throwable cause);
 }

@@ -38,13 +38,16 @@ final class CallCommand implements Command {
   private final String login;
   private final boolean anonymous;
   private final Duration timeout;
+  private final TlsFiles tls;
 
   /**
    * @param login {@code USER:PASS} (split at the first colon) to log in with, or null
    * @param anonymous whether to log in anonymously (when {@code login} is null)
+   * @param tls the CA to trust and the client certificate for a {@code tls://} or {@code wss://} URI, or null (the
+   *     JDK's CAs, no client certificate)
    */
   CallCommand(URI uri, String method, List<Object> arguments, Kwargs kwargs, String serializer, String login,
-      boolean anonymous, Duration timeout) {
+      boolean anonymous, Duration timeout, TlsFiles tls) {
     this.uri = uri;
     this.method = method;
     this.arguments = new ArrayList<>(arguments); // may hold nulls
@@ -53,6 +56,7 @@ final class CallCommand implements Command {
     this.login = login;
     this.anonymous = anonymous;
     this.timeout = timeout;
+    this.tls = tls;
   }
 
   @Override
@@ -61,6 +65,14 @@ final class CallCommand implements Command {
     PbClient.Builder builder = PbClient.builder().copies(DemoTypes.builder().deliverUnregistered(true).build());
     if (serializer != null) {
       builder.serializers(serializer);
+    }
+    if (tls != null) {
+      try {
+        builder.tls(tls.client());
+      } catch (IllegalArgumentException e) {
+        err.println("pbj call: " + e.getMessage());
+        return FAILURE;
+      }
     }
     try (PbClient client = builder.build()) {
       Broker broker;
@@ -149,6 +161,11 @@ final class CallCommand implements Command {
   }
 
   private static String describe(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) { // the server's certificate, or the server refused ours
+        return "TLS handshake failed: " + t.getMessage();
+      }
+    }
     String message = error.getMessage();
     return message == null || message.isBlank() ? error.getClass().getName() : message;
   }

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,7 @@ final class CommandLine {
     List<URI> listeners = new ArrayList<>();
     List<String> serializers = List.of();
     boolean untilStdinCloses = false;
+    ServerTls tls = new ServerTls();
     for (Option option = nextOption(); option != null; option = nextOption()) {
       switch (option.name) {
         case "--help":
@@ -76,6 +78,15 @@ final class CommandLine {
           break;
         case "--ws":
           listeners.add(listenUri("ws", hostPort(option), "/pb"));
+          break;
+        case "--tls":
+          listeners.add(listenUri("tls", hostPort(option), ""));
+          tls.listening = true;
+          break;
+        case "--tls-cert":
+        case "--tls-key":
+        case "--tls-client-ca":
+          tls.take(option);
           break;
         case "--serializers":
           serializers = names(option);
@@ -94,12 +105,14 @@ final class CommandLine {
     if (listeners.isEmpty()) {
       listeners.add(listenUri("tcp", DEFAULT_TCP, ""));
     }
-    return new ServeCommand(listeners, serializers, untilStdinCloses);
+    return new ServeCommand(listeners, serializers, tls.files(), untilStdinCloses);
   }
 
   private Command demo() throws UsageException {
     URI tcp = null;
     URI ws = null;
+    URI tlsUri = null;
+    ServerTls tls = new ServerTls();
     boolean untilStdinCloses = false;
     for (Option option = nextOption(); option != null; option = nextOption()) {
       switch (option.name) {
@@ -111,6 +124,15 @@ final class CommandLine {
           break;
         case "--ws":
           ws = listenUri("ws", hostPort(option), "/pb");
+          break;
+        case "--tls":
+          tlsUri = listenUri("tls", hostPort(option), "");
+          tls.listening = true;
+          break;
+        case "--tls-cert":
+        case "--tls-key":
+        case "--tls-client-ca":
+          tls.take(option);
           break;
         case "--until-stdin-closes":
           option.noValue();
@@ -124,7 +146,7 @@ final class CommandLine {
       throw new UsageException("demo takes no arguments: got " + positional);
     }
     return new DemoCommand(tcp != null ? tcp : listenUri("tcp", DEFAULT_TCP, ""),
-        ws != null ? ws : listenUri("ws", DemoCommand.DEFAULT_WS, "/pb"), untilStdinCloses);
+        ws != null ? ws : listenUri("ws", DemoCommand.DEFAULT_WS, "/pb"), tlsUri, tls.files(), untilStdinCloses);
   }
 
   private Command call() throws UsageException {
@@ -132,6 +154,9 @@ final class CommandLine {
     String login = null;
     boolean anonymous = false;
     Duration timeout = DEFAULT_TIMEOUT;
+    Path tlsCa = null;
+    Path tlsCert = null;
+    Path tlsKey = null;
     Kwargs.Builder kwargs = Kwargs.builder();
     for (Option option = nextOption(); option != null; option = nextOption()) {
       switch (option.name) {
@@ -158,6 +183,15 @@ final class CommandLine {
         case "--timeout":
           timeout = timeout(option.value());
           break;
+        case "--tls-ca":
+          tlsCa = path(option);
+          break;
+        case "--tls-cert":
+          tlsCert = path(option);
+          break;
+        case "--tls-key":
+          tlsKey = path(option);
+          break;
         default:
           throw option.unknown("call");
       }
@@ -169,12 +203,55 @@ final class CommandLine {
       throw new UsageException("call needs a URI and a METHOD: got " + positional);
     }
     URI uri = connectUri(positional.get(0));
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together: a client certificate needs its key");
+    }
+    TlsFiles tls = null;
+    if (tlsCa != null || tlsCert != null) {
+      if (!List.of("tls", "wss").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))) {
+        throw new UsageException("--tls-ca, --tls-cert and --tls-key are for tls:// and wss:// URIs: got '"
+            + positional.get(0) + "'");
+      }
+      tls = new TlsFiles(tlsCert, tlsKey, tlsCa);
+    }
     String method = positional.get(1);
     List<Object> arguments = new ArrayList<>();
     for (int i = 2; i < positional.size(); i++) {
       arguments.add(json(positional.get(i), "argument " + (i - 1)));
     }
-    return new CallCommand(uri, method, arguments, kwargs.build(), serializer, login, anonymous, timeout);
+    return new CallCommand(uri, method, arguments, kwargs.build(), serializer, login, anonymous, timeout, tls);
+  }
+
+  /** The TLS options of {@code serve} and {@code demo}, checked together once all are read. */
+  private static final class ServerTls {
+    boolean listening;
+    private Path certificate;
+    private Path key;
+    private Path clientCa;
+
+    void take(Option option) throws UsageException {
+      Path file = path(option);
+      switch (option.name) {
+        case "--tls-cert" -> certificate = file;
+        case "--tls-key" -> key = file;
+        default -> clientCa = file;
+      }
+    }
+
+    /** The files of a TLS listener, or null without one. */
+    TlsFiles files() throws UsageException {
+      if (!listening) {
+        if (certificate != null || key != null || clientCa != null) {
+          throw new UsageException("--tls-cert, --tls-key and --tls-client-ca are for a --tls HOST:PORT listener");
+        }
+        return null;
+      }
+      if (certificate == null || key == null) {
+        throw new UsageException("--tls needs the server's certificate and key: --tls-cert FILE --tls-key FILE "
+            + "(PEM)");
+      }
+      return new TlsFiles(certificate, key, clientCa);
+    }
   }
 
   /** An option and the arguments after it, from which it may take its value. */
@@ -237,6 +314,14 @@ final class CommandLine {
           + "got '" + value + "'");
     }
     return value;
+  }
+
+  private static Path path(Option option) throws UsageException {
+    String value = option.value();
+    if (value.isEmpty()) {
+      throw new UsageException(option.name + " takes a FILE (PEM)");
+    }
+    return Path.of(value);
   }
 
   private static boolean isPort(String text) {

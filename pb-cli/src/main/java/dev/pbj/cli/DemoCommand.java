@@ -18,19 +18,25 @@ import java.util.Map;
  * {@code pbj demo}: the server of {@code pbj serve} (one {@link DemoRoot} on one {@link DemoWorld}, the demo portal
  * and copy types) on TCP and WebSocket at once, so that Java, Twisted and browser clients share one room, plus the
  * browser demo ({@link DemoSite}) on the WebSocket port: the chat page at {@code /} and the JavaScript client at
- * {@code /pbj-client.js}. Prints {@code listening tcp://…}, {@code listening ws://…/pb} and
- * {@code open http://HOST:PORT/}, then runs as {@code serve} does.
+ * {@code /pbj-client.js}; with {@code --tls}, on a TLS listener too. Prints {@code listening tcp://…},
+ * {@code listening ws://…/pb}, {@code listening tls://…} (with {@code --tls}) and {@code open http://HOST:PORT/}, then
+ * runs as {@code serve} does.
  */
 final class DemoCommand implements Command {
   static final String DEFAULT_WS = "127.0.0.1:8790";
 
   private final URI tcp;
   private final URI ws;
+  private final URI tls;
+  private final TlsFiles tlsFiles;
   private final boolean untilStdinCloses;
 
-  DemoCommand(URI tcp, URI ws, boolean untilStdinCloses) {
+  /** @param tls a {@code tls://} listener, or null; then {@code tlsFiles} is null too */
+  DemoCommand(URI tcp, URI ws, URI tls, TlsFiles tlsFiles, boolean untilStdinCloses) {
     this.tcp = tcp;
     this.ws = ws;
+    this.tls = tls;
+    this.tlsFiles = tlsFiles;
     this.untilStdinCloses = untilStdinCloses;
   }
 
@@ -54,16 +60,18 @@ final class DemoCommand implements Command {
     PbServer server;
     try {
       DemoWorld world = new DemoWorld();
-      server = PbServer.builder()
+      PbServer.Builder builder = PbServer.builder()
           .registry(registry)
           .root(new DemoRoot(world))
           .portal(world.portal())
           .copies(DemoTypes.registry())
           .listen(tcp)
-          .listen(ws)
-          .build()
-          .start();
-    } catch (ProviderNotFoundException | IllegalStateException e) {
+          .listen(ws);
+      if (tls != null) {
+        builder.listen(tls).tls(tlsFiles.server());
+      }
+      server = builder.build().start();
+    } catch (ProviderNotFoundException | IllegalStateException | IllegalArgumentException e) {
       transport.close();
       err.println("pbj demo: " + e.getMessage());
       return FAILURE;
@@ -73,10 +81,13 @@ final class DemoCommand implements Command {
     if (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("[0:0:0:0:0:0:0:0]")) {
       host = "127.0.0.1"; // bound to every address: this machine's loopback is one of them
     }
-    List<String> lines = List.of("listening " + server.uri(0), "listening " + wsUri,
-        "open http://" + host + ":" + wsUri.getPort() + "/");
+    List<String> lines = new java.util.ArrayList<>(List.of("listening " + server.uri(0), "listening " + wsUri));
+    if (tls != null) {
+      lines.add("listening " + server.uri(2));
+    }
+    lines.add("open http://" + host + ":" + wsUri.getPort() + "/");
     return ServeCommand.runUntilStopped(() -> {
-      server.close();
+      ServeCommand.shutDown(server);
       transport.close();
     }, lines, untilStdinCloses, in, out, "pbj-demo");
   }

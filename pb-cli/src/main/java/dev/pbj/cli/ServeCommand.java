@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,18 +20,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code pbj serve}: serves one {@link DemoRoot} with the demo portal (so the same port answers {@code login} and
  * {@code loginAnonymous}) and the demo's copy types ({@link DemoTypes}), every connection sharing one
- * {@link DemoWorld}. Prints {@code listening URI} per listener once all are bound, and runs until the JVM is told
- * to stop (SIGTERM, SIGINT: a shutdown hook closes the server) or, with {@code --until-stdin-closes}, until
+ * {@link DemoWorld}. A {@code tls://} listener serves with the certificate and key of its {@link TlsFiles} (and with a
+ * client CA, only to clients holding a certificate it signed). Prints {@code listening URI} per listener once all are
+ * bound, and runs until the JVM is told
+ * to stop (SIGTERM, SIGINT: a shutdown hook shuts the server down gracefully) or, with {@code --until-stdin-closes}, until
  * standard input reaches its end, which lets a parent process tie the server's life to its own.
  */
 final class ServeCommand implements Command {
   private final List<URI> listeners;
   private final List<String> serializers;
+  private final TlsFiles tls;
   private final boolean untilStdinCloses;
 
-  ServeCommand(List<URI> listeners, List<String> serializers, boolean untilStdinCloses) {
+  /** @param tls the files of the {@code tls://} listeners; null when there is none */
+  ServeCommand(List<URI> listeners, List<String> serializers, TlsFiles tls, boolean untilStdinCloses) {
     this.listeners = List.copyOf(listeners);
     this.serializers = List.copyOf(serializers);
+    this.tls = tls;
     this.untilStdinCloses = untilStdinCloses;
   }
 
@@ -52,8 +58,11 @@ final class ServeCommand implements Command {
       if (!serializers.isEmpty()) {
         builder.serializers(serializers.toArray(String[]::new));
       }
+      if (tls != null) {
+        builder.tls(tls.server());
+      }
       server = builder.build().start();
-    } catch (ProviderNotFoundException | IllegalStateException e) {
+    } catch (ProviderNotFoundException | IllegalStateException | IllegalArgumentException e) {
       err.println("pbj serve: " + e.getMessage());
       return FAILURE;
     }
@@ -62,7 +71,24 @@ final class ServeCommand implements Command {
     for (int i = 0; i < listeners.size(); i++) {
       lines.add("listening " + server.uri(i));
     }
-    return runUntilStopped(server::close, lines, untilStdinCloses, in, out, "pbj-serve");
+    return runUntilStopped(() -> shutDown(server), lines, untilStdinCloses, in, out, "pbj-serve");
+  }
+
+  /** How long a stopping server lets the calls in flight finish. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /**
+   * Shuts {@code server} down gracefully: no new connections or calls, the calls in flight finish within
+   * {@link #SHUTDOWN_GRACE}, then it closes.
+   */
+  static void shutDown(PbServer server) {
+    server.shutdown(SHUTDOWN_GRACE);
+    try {
+      server.awaitTermination(SHUTDOWN_GRACE.plusSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.close();
   }
 
   /**

@@ -294,6 +294,11 @@ class JsonValuesTest {
     }
 
     @Override
+    public RemoteReference withDeadline(java.time.Duration timeout) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Broker broker() {
       throw new UnsupportedOperationException();
     }

@@ -97,6 +97,63 @@ class PbjJarIT {
     assertThat(server.exitValue()).as("serve's status; stderr: %s", serverErr.getNow("")).isZero();
   }
 
+  /** The client's side of the demo's {@code callback}: answers {@code got} once the test lets it. */
+  public static final class HeldAnswer implements dev.pbj.Referenceable {
+    final java.util.concurrent.CountDownLatch called = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    @dev.pbj.Remote
+    public String got(Object x) throws InterruptedException {
+      called.countDown();
+      return release.await(30, TimeUnit.SECONDS) ? "held " + x : "gave up";
+    }
+  }
+
+  @Test
+  void sigtermLetsTheCallsInFlightFinishAndRefusesNewOnes() throws Exception {
+    Process server = start("serve", "--tcp", "127.0.0.1:0");
+    CompletableFuture<String> serverErr = readAll(server, true);
+    try (dev.pbj.core.PbClient client = dev.pbj.core.PbClient.builder().build()) {
+      BufferedReader serverOut = new BufferedReader(
+          new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String line = CompletableFuture.supplyAsync(() -> {
+        try {
+          return serverOut.readLine();
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      }, task -> new Thread(task, "pbj-it-serve-out").start()).get(60, TimeUnit.SECONDS);
+      assertThat(line).as("stderr: %s", serverErr.getNow("")).startsWith("listening tcp://");
+      dev.pbj.Broker broker = client.connect(line.substring("listening ".length())).get(10, TimeUnit.SECONDS);
+      HeldAnswer held = new HeldAnswer();
+      CompletableFuture<Object> inFlight = broker.rootObject().callRemote("callback", held, 7);
+      assertThat(held.called.await(10, TimeUnit.SECONDS)).isTrue();
+
+      server.destroy(); // SIGTERM
+      // the server takes no new calls (the first may still be racing the signal)
+      Throwable refused = null;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      for (int i = 0; refused == null && System.nanoTime() < end; i++) {
+        try {
+          broker.rootObject().callRemote("echo", i).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          refused = e.getCause();
+        }
+      }
+      assertThat(refused).isInstanceOf(dev.pbj.ShuttingDownException.class);
+      assertThat(server.isAlive()).isTrue();
+
+      held.release.countDown();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("held 7");
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stderr: %s", serverErr.getNow("")).isTrue();
+      broker.closeFuture().get(10, TimeUnit.SECONDS);
+    } finally {
+      if (server.isAlive()) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
   /**
    * {@code pbj demo} from the jar: the page and the browser client come from inside it, listed at run time; the
    * WebSocket's log lines (Undertow, XNIO) stay off both streams.

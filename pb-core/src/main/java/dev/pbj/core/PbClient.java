@@ -1,13 +1,18 @@
 package dev.pbj.core;
 
 import dev.pbj.Broker;
+import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
+import dev.pbj.TlsOptions;
 import dev.pbj.core.internal.BrokerConfig;
+import dev.pbj.core.internal.BrokerImpl;
 import dev.pbj.core.internal.Connection;
+import dev.pbj.core.internal.GracefulShutdown;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.spi.SerializerProvider;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,13 +40,18 @@ public final class PbClient implements AutoCloseable {
   private final List<SerializerProvider> serializers;
   private final BrokerConfig config;
   private final ExecutorService ownedExecutor;
+  /** For tls:// and wss:// connections; null: the transports' own configuration. */
+  private final TlsOptions tls;
   /** Runs the connections' contexts; always this object's own. */
   private final ExecutorService connectionPool = Workers.newConnectionPool("pbj-client");
   private final List<Broker> brokers = new ArrayList<>();
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private boolean shuttingDown;
   private boolean closed;
 
   private PbClient(Builder b) {
     this.registry = b.registry != null ? b.registry : ProviderRegistry.getDefault();
+    this.tls = b.tls;
     this.ownedExecutor = b.executor == null ? Workers.newDefault("pbj-client") : null;
     Executor executor = b.executor != null ? b.executor : ownedExecutor;
     List<String> names = b.serializers.isEmpty()
@@ -53,7 +63,7 @@ public final class PbClient implements AutoCloseable {
     }
     this.serializers = names.stream().map(registry::serializer).toList();
     this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root, null,
-        names);
+        names, b.defaultDeadline, b.keepalive);
   }
 
   public static Builder builder() {
@@ -77,8 +87,9 @@ public final class PbClient implements AutoCloseable {
    */
   public CompletableFuture<Broker> connect(URI uri) {
     synchronized (this) {
-      if (closed) {
-        return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
+      if (closed || shuttingDown) {
+        return CompletableFuture.failedFuture(new IllegalStateException("client is "
+            + (closed ? "closed" : "shutting down")));
       }
     }
     if (uri.getScheme() == null) {
@@ -102,12 +113,22 @@ public final class PbClient implements AutoCloseable {
 
       @Override
       public List<String> serializers() {
-        return config.serializers();
+        return Connection.withExtensions(config.serializers());
       }
 
       @Override
       public Limits limits() {
         return config.limits();
+      }
+
+      @Override
+      public Keepalive keepalive() {
+        return config.keepalive();
+      }
+
+      @Override
+      public TlsOptions tls() {
+        return tls;
       }
     }).whenComplete((link, error) -> {
       if (error != null) {
@@ -120,7 +141,7 @@ public final class PbClient implements AutoCloseable {
   private Broker track(Broker broker) {
     boolean refuse;
     synchronized (this) {
-      refuse = closed;
+      refuse = closed || shuttingDown;
       if (!refuse) {
         brokers.add(broker);
       }
@@ -137,9 +158,51 @@ public final class PbClient implements AutoCloseable {
     return broker;
   }
 
-  /** Closes every connection of this client; idempotent. */
+  /**
+   * Shuts down gracefully: new connections and calls fail at once ({@link dev.pbj.ShuttingDownException}), the
+   * server's new calls to this side's objects are refused, and the calls in flight either way may finish; once none
+   * is left or {@code grace} has passed, every connection closes (calls still pending fail with
+   * {@link dev.pbj.ConnectionLostException}). Returns at once; the future completes when the client has terminated.
+   * Idempotent.
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    List<Broker> open;
+    synchronized (this) {
+      if (shuttingDown || closed) {
+        return termination;
+      }
+      shuttingDown = true;
+      open = new ArrayList<>(brokers);
+    }
+    GracefulShutdown.drain(open, grace, true).thenAccept(quiet -> {
+      Thread closing = new Thread(() -> terminate(new dev.pbj.ShuttingDownException("the client shut down"
+          + (quiet ? "" : " at the end of its grace period of " + grace))), "pbj-client-shutdown");
+      closing.setDaemon(true);
+      closing.start();
+    });
+    return termination;
+  }
+
+  /** Waits until the client has terminated (closed, or shut down and closed); true if it has. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    try {
+      termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
+  /** Closes every connection of this client now, calls in flight or not; idempotent. */
   @Override
   public void close() {
+    terminate(null);
+  }
+
+  private void terminate(Throwable cause) {
     List<Broker> open;
     synchronized (this) {
       if (closed) {
@@ -149,20 +212,31 @@ public final class PbClient implements AutoCloseable {
       open = new ArrayList<>(brokers);
     }
     for (Broker broker : open) {
-      broker.close();
+      if (cause == null) {
+        broker.close();
+      } else {
+        ((BrokerImpl) broker).close(cause);
+      }
     }
     CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
         .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+    synchronized (this) {
+      brokers.clear(); // closed now, whichever of their close callbacks has run yet
+    }
     connectionPool.shutdown();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    termination.complete(null);
   }
 
   /** Configures a {@link PbClient}. */
   public static final class Builder {
     private final List<String> serializers = new ArrayList<>();
     private Limits limits = Limits.defaults();
+    private Duration defaultDeadline;
+    private Keepalive keepalive = Keepalive.defaults();
+    private TlsOptions tls;
     private Executor executor;
     private boolean unsafeTracebacks;
     private ProviderRegistry registry;
@@ -196,6 +270,34 @@ public final class PbClient implements AutoCloseable {
 
     public Builder limits(Limits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * The deadline of each call this side makes through a reference that has none of its own
+     * ({@link dev.pbj.RemoteReference#withDeadline}); default: none.
+     */
+    public Builder defaultDeadline(Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException("deadline must be positive: " + timeout);
+      }
+      this.defaultDeadline = timeout;
+      return this;
+    }
+
+    /** Dead-peer detection on TCP connections; default {@link Keepalive#defaults()}. */
+    public Builder keepalive(Keepalive keepalive) {
+      this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
+      return this;
+    }
+
+    /**
+     * TLS for {@code tls://} and {@code wss://} connections: the CAs trusted to sign the server's certificate
+     * (whose name is checked against the URI's host), and for mutual TLS this client's certificate and key. Plain
+     * {@code tcp://} and {@code ws://} connections ignore it. Default: the transport's own, else the JDK's CAs.
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -1,10 +1,14 @@
 package dev.pbj.core;
 
 import dev.pbj.Broker;
+import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
+import dev.pbj.TlsOptions;
 import dev.pbj.core.internal.BrokerConfig;
+import dev.pbj.core.internal.BrokerImpl;
 import dev.pbj.core.internal.Connection;
+import dev.pbj.core.internal.GracefulShutdown;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.cred.Portal;
 import dev.pbj.spi.LinkAcceptor;
@@ -14,6 +18,7 @@ import dev.pbj.spi.SerializerProvider;
 import dev.pbj.spi.TransportServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,8 +52,12 @@ public final class PbServer implements AutoCloseable {
   /** Runs the connections' contexts; always this object's own. */
   private final ExecutorService connectionPool = Workers.newConnectionPool("pbj-server");
   private final Consumer<Broker> onConnect;
+  /** For tls:// and wss:// listeners; null: the transports' own configuration. */
+  private final TlsOptions tls;
   private final List<TransportServer> listeners = new ArrayList<>();
   private final List<Broker> brokers = new ArrayList<>();
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private boolean shuttingDown;
   private boolean closed;
 
   private PbServer(Builder b) {
@@ -65,8 +74,9 @@ public final class PbServer implements AutoCloseable {
     }
     this.serializers = names.stream().map(registry::serializer).toList();
     this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root,
-        b.portal, names);
+        b.portal, names, b.defaultDeadline, b.keepalive);
     this.onConnect = b.onConnect;
+    this.tls = b.tls;
     for (URI uri : listenUris) {
       registry.transport(uri.getScheme()); // fail at build, naming the module, rather than half-started
     }
@@ -114,12 +124,22 @@ public final class PbServer implements AutoCloseable {
 
       @Override
       public List<String> serializers() {
-        return config.serializers();
+        return Connection.withExtensions(config.serializers());
       }
 
       @Override
       public Limits limits() {
         return config.limits();
+      }
+
+      @Override
+      public Keepalive keepalive() {
+        return config.keepalive();
+      }
+
+      @Override
+      public TlsOptions tls() {
+        return tls;
       }
     };
   }
@@ -127,7 +147,7 @@ public final class PbServer implements AutoCloseable {
   private void connected(Broker broker) {
     boolean refuse;
     synchronized (this) {
-      refuse = closed;
+      refuse = closed || shuttingDown;
       if (!refuse) {
         brokers.add(broker);
       }
@@ -168,9 +188,56 @@ public final class PbServer implements AutoCloseable {
     return List.copyOf(brokers);
   }
 
-  /** Stops listening and closes every connection; idempotent. */
+  /**
+   * Shuts down gracefully: stops accepting, refuses new calls ({@link dev.pbj.ShuttingDownException}, which tells
+   * the caller the call did not run), lets the calls in flight finish and their answers reach the peers, then, once
+   * none is left or {@code grace} has passed, closes every connection (calls still pending fail with
+   * {@link dev.pbj.ConnectionLostException} caused by a {@code ShuttingDownException}). Returns at once; the future
+   * completes when the server has terminated (see {@link #awaitTermination}). Idempotent.
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    List<TransportServer> stopping;
+    List<Broker> open;
+    synchronized (this) {
+      if (shuttingDown || closed) {
+        return termination;
+      }
+      shuttingDown = true;
+      stopping = new ArrayList<>(listeners);
+      open = new ArrayList<>(brokers);
+    }
+    for (TransportServer listener : stopping) {
+      listener.stopAccepting();
+    }
+    GracefulShutdown.drain(open, grace, false).thenAccept(quiet -> {
+      Thread closing = new Thread(() -> terminate(new dev.pbj.ShuttingDownException("the server shut down"
+          + (quiet ? "" : " at the end of its grace period of " + grace))), "pbj-server-shutdown");
+      closing.setDaemon(true);
+      closing.start();
+    });
+    return termination;
+  }
+
+  /** Waits until the server has terminated (closed, or shut down and closed); true if it has. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    try {
+      termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    }
+  }
+
+  /** Stops listening and closes every connection now, calls in flight or not; idempotent. */
   @Override
   public void close() {
+    terminate(null);
+  }
+
+  private void terminate(Throwable cause) {
     List<TransportServer> toClose;
     List<Broker> open;
     synchronized (this) {
@@ -185,14 +252,22 @@ public final class PbServer implements AutoCloseable {
       listener.close();
     }
     for (Broker broker : open) {
-      broker.close();
+      if (cause == null) {
+        broker.close();
+      } else {
+        ((BrokerImpl) broker).close(cause);
+      }
     }
     CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
         .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+    synchronized (this) {
+      brokers.clear(); // closed now, whichever of their close callbacks has run yet
+    }
     connectionPool.shutdown();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    termination.complete(null);
   }
 
   /** Configures a {@link PbServer}. */
@@ -201,6 +276,9 @@ public final class PbServer implements AutoCloseable {
     private final List<String> serializers = new ArrayList<>();
     private Function<Broker, ?> root;
     private Limits limits = Limits.defaults();
+    private Duration defaultDeadline;
+    private Keepalive keepalive = Keepalive.defaults();
+    private TlsOptions tls;
     private Executor executor;
     private boolean unsafeTracebacks;
     private ProviderRegistry registry;
@@ -261,6 +339,34 @@ public final class PbServer implements AutoCloseable {
 
     public Builder limits(Limits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * The deadline of each call this side makes through a reference that has none of its own
+     * ({@link dev.pbj.RemoteReference#withDeadline}); default: none.
+     */
+    public Builder defaultDeadline(Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException("deadline must be positive: " + timeout);
+      }
+      this.defaultDeadline = timeout;
+      return this;
+    }
+
+    /** Dead-peer detection on TCP connections; default {@link Keepalive#defaults()}. */
+    public Builder keepalive(Keepalive keepalive) {
+      this.keepalive = Objects.requireNonNull(keepalive, "keepalive");
+      return this;
+    }
+
+    /**
+     * TLS for the {@code tls://} and {@code wss://} listeners: the server's certificate and key, and for mutual TLS
+     * the clients' CA and {@link TlsOptions.ClientAuth#REQUIRED}. Plain {@code tcp://} and {@code ws://} listeners
+     * ignore it. Default: none, and a {@code tls://} listener fails to start unless its transport was given TLS.
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -11,7 +11,9 @@ import dev.pbj.Broker;
 import dev.pbj.Bytes;
 import dev.pbj.ConnectionLostException;
 import dev.pbj.DeadReferenceException;
+import dev.pbj.DeadlineExceededException;
 import dev.pbj.FrozenSet;
+import dev.pbj.Keepalive;
 import dev.pbj.Kwargs;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Referenceable;
@@ -36,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -314,6 +317,27 @@ abstract class JavaClientToTwistedServerTest {
     assertThatThrownBy(() -> tooBig.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(LimitExceededException.class);
     assertThat(call(broker.rootObject(), "echo", "still connected")).isEqualTo("still connected");
     broker.close();
+  }
+
+  @Test
+  void deadlinesAndCancelsStayOnThisSideAndTheConnectionGoesOn() throws Exception {
+    try (PbClient quick = PbClient.builder().keepalive(new Keepalive(Duration.ofMillis(200), Duration.ofMillis(300)))
+        .build()) {
+      Broker broker = quick.connect(uri).get(10, TimeUnit.SECONDS);
+      CompletableFuture<Object> hurried = broker.rootObject().withDeadline(Duration.ofMillis(300)).callRemote("never");
+      assertThatThrownBy(() -> hurried.get(10, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(DeadlineExceededException.class);
+      CompletableFuture<Object> cancelled = broker.rootObject().callRemote("never");
+      cancelled.cancel(true);
+      // several keepalive periods of silence from Twisted while a call waits: Twisted cannot be pinged
+      CompletableFuture<Object> waiting = broker.rootObject().callRemote("never");
+      assertThatThrownBy(() -> waiting.get(1200, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+      waiting.cancel(true);
+      assertThat(call(broker.rootObject(), "unknown_commands")).isEqualTo(List.of());
+      assertThat(call(broker.rootObject(), "echo", "still connected")).isEqualTo("still connected");
+      assertThat(broker.stats().pendingCalls()).isZero();
+      broker.close();
+    }
   }
 
   @Test

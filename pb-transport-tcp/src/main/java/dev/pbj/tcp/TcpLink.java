@@ -13,6 +13,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -299,6 +301,21 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
     } else {
       handler.onBytes(bytes.nioBuffer());
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && ((IdleStateEvent) event).state() == IdleState.READER_IDLE) {
+      if (handler != null && failure == null && !closeRequested.get()) {
+        try {
+          handler.onReadIdle();
+        } catch (RuntimeException | Error e) {
+          handlerFailed(e);
+        }
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

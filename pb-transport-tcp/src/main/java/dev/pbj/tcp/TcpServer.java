@@ -1,5 +1,6 @@
 package dev.pbj.tcp;
 
+import dev.pbj.TlsOptions;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.TransportServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -45,10 +46,11 @@ final class TcpServer implements TransportServer {
 
   /**
    * Binds {@code address}; the future completes with the server once it listens, or fails with the bind error.
-   * The server stays in {@code openServers} while it is open.
+   * The server stays in {@code openServers} while it is open. With {@code tls}, each connection's link is handed
+   * to the acceptor after its TLS handshake.
    */
   static CompletableFuture<TransportServer> bind(EventLoops loops, InetSocketAddress address,
-      LinkAcceptor acceptor, Set<TcpServer> openServers, long closeGraceMillis) {
+      LinkAcceptor acceptor, TlsOptions tls, Set<TcpServer> openServers, long closeGraceMillis) {
     ChannelGroup links = new DefaultChannelGroup("pbj-tcp-links", GlobalEventExecutor.INSTANCE);
     AtomicBoolean closed = new AtomicBoolean();
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -65,6 +67,10 @@ final class TcpServer implements TransportServer {
               channel.close();
               return;
             }
+            if (tls != null) {
+              TlsHandshake.installServer(channel, tls);
+            }
+            TcpKeepalive.install(channel, acceptor.keepalive());
             channel.pipeline().addLast(new TcpLink(channel, acceptor, null, closeGraceMillis));
           }
         });
@@ -78,7 +84,13 @@ final class TcpServer implements TransportServer {
       }
       TcpServer server = new TcpServer(bound.channel(), links, closed, loops, closeGraceMillis);
       openServers.add(server);
-      bound.channel().closeFuture().addListener(gone -> openServers.remove(server));
+      // once closed (not when it only stopped accepting: its links are still the provider's to close)
+      server.forget = () -> openServers.remove(server);
+      bound.channel().closeFuture().addListener(gone -> {
+        if (closed.get()) {
+          server.forget.run();
+        }
+      });
       if (!result.complete(server)) {
         server.close(); // the caller cancelled
       }
@@ -96,12 +108,24 @@ final class TcpServer implements TransportServer {
     return localAddress;
   }
 
+  /** Removes this server from its provider's open servers; set once bound. */
+  private volatile Runnable forget = () -> {};
+
+  @Override
+  public void stopAccepting() {
+    ChannelFuture stopped = serverChannel.close();
+    if (!loops.inIoThread()) {
+      stopped.awaitUninterruptibly(1_000);
+    }
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     ChannelFuture stopped = serverChannel.close();
+    stopped.addListener(gone -> forget.run());
     TcpLink.closeAll(links, loops, closeGraceMillis);
     if (!loops.inIoThread()) {
       stopped.awaitUninterruptibly(1_000);

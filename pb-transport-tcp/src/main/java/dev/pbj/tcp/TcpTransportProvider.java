@@ -1,6 +1,7 @@
 package dev.pbj.tcp;
 
 import dev.pbj.Limits;
+import dev.pbj.TlsOptions;
 import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.TransportProvider;
@@ -30,7 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * close grace.
  *
  * <p>Every write goes through the channel's pipeline (see {@link TcpLink}), so handlers for TLS, idle detection or
- * metrics can be put in front of the link's own. Each connection's write buffer water marks are the
+ * metrics can be put in front of the link's own.
+ *
+ * <p>{@code tls://host:port} is TCP with TLS: Netty's {@code SslHandler} over the JDK's {@code SSLEngine} first in
+ * each channel's pipeline, and a link handed to its acceptor only once the handshake has succeeded (see
+ * {@link TlsHandshake}). The TLS settings are the acceptor's {@link LinkAcceptor#tls()}, else the builder's
+ * {@linkplain Builder#tls default}; a client with neither trusts the JDK's CAs and checks the server's name. Each connection's write buffer water marks are the
  * {@linkplain Limits#outboundHighWaterMark() outbound water marks} of the {@link LinkAcceptor#limits() limits}
  * its acceptor gives.
  *
@@ -52,6 +58,10 @@ public final class TcpTransportProvider implements TransportProvider {
   private final int ioThreads;
   private final boolean epoll;
   private final long closeGraceMillis;
+  /** For tls:// when the acceptor has none; null: none. */
+  private final TlsOptions defaultTls;
+  /** What a tls:// client without options uses; made on first use (reading the JDK's trust store). */
+  private TlsOptions jdkTrust; // guarded by lock
   private final ChannelGroup clientChannels =
       new DefaultChannelGroup("pbj-tcp-clients", GlobalEventExecutor.INSTANCE);
   private final Set<TcpServer> openServers = ConcurrentHashMap.newKeySet();
@@ -69,6 +79,7 @@ public final class TcpTransportProvider implements TransportProvider {
     this.ioThreads = builder.ioThreads;
     this.epoll = builder.epoll;
     this.closeGraceMillis = builder.closeGrace.toMillis();
+    this.defaultTls = builder.tls;
   }
 
   /** Settings for a provider: I/O thread count, epoll instead of NIO, close grace. */
@@ -78,15 +89,17 @@ public final class TcpTransportProvider implements TransportProvider {
 
   @Override
   public List<String> schemes() {
-    return List.of("tcp");
+    return List.of("tcp", "tls");
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code tcp://host:port},
-   * with the connection error ({@link java.net.ConnectException}, {@link java.net.UnknownHostException}) when
-   * the peer cannot be reached, and with the acceptor's exception if it throws.
+   * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code tcp://host:port} or
+   * {@code tls://host:port}, with the connection error ({@link java.net.ConnectException},
+   * {@link java.net.UnknownHostException}) when the peer cannot be reached, with an {@link javax.net.ssl.SSLException}
+   * when the TLS handshake fails (the server's certificate is not trusted or names another host, or the server
+   * refused this side's), and with the acceptor's exception if it throws.
    */
   @Override
   public CompletableFuture<Link> connect(URI uri, LinkAcceptor acceptor) {
@@ -94,10 +107,12 @@ public final class TcpTransportProvider implements TransportProvider {
     EventLoops loops;
     InetSocketAddress address;
     WriteBufferWaterMark marks;
+    TlsOptions tls;
     try {
       // Left unresolved for Netty, which resolves it on the I/O thread with the JDK resolver.
       address = InetSocketAddress.createUnresolved(host(uri), port(uri));
       marks = waterMarks(acceptor);
+      tls = secure(uri) ? clientTls(acceptor) : null;
       loops = eventLoops();
     } catch (IllegalArgumentException | IllegalStateException e) {
       return CompletableFuture.failedFuture(e);
@@ -114,6 +129,10 @@ public final class TcpTransportProvider implements TransportProvider {
           protected void initChannel(Channel channel) {
             clientChannels.add(channel);
             // Installed before the channel is active, so no read can reach the pipeline ahead of the acceptor.
+            if (tls != null) {
+              TlsHandshake.installClient(channel, tls, address.getHostString(), address.getPort(), result);
+            }
+            TcpKeepalive.install(channel, acceptor.keepalive());
             channel.pipeline().addLast(new TcpLink(channel, acceptor, result, closeGraceMillis));
           }
         })
@@ -134,15 +153,17 @@ public final class TcpTransportProvider implements TransportProvider {
   /**
    * {@inheritDoc}
    *
-   * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code tcp://host:port}, and
-   * with the bind error (such as {@link java.net.BindException}) when the address cannot be bound.
+   * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code tcp://host:port} or
+   * {@code tls://host:port}, or a {@code tls://} one with no TLS settings (neither the acceptor's nor the
+   * builder's), and with the bind error (such as {@link java.net.BindException}) when the address cannot be bound.
    */
   @Override
   public CompletableFuture<TransportServer> listen(URI uri, LinkAcceptor acceptor) {
     Objects.requireNonNull(acceptor, "acceptor");
     try {
       var address = new InetSocketAddress(host(uri), port(uri));
-      return TcpServer.bind(eventLoops(), address, acceptor, openServers, closeGraceMillis);
+      TlsOptions tls = secure(uri) ? serverTls(uri, acceptor) : null;
+      return TcpServer.bind(eventLoops(), address, acceptor, tls, openServers, closeGraceMillis);
     } catch (IllegalArgumentException | IllegalStateException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -184,6 +205,35 @@ public final class TcpTransportProvider implements TransportProvider {
     return new WriteBufferWaterMark(limits.outboundLowWaterMark(), limits.outboundHighWaterMark());
   }
 
+  private TlsOptions clientTls(LinkAcceptor acceptor) {
+    if (acceptor.tls() != null) {
+      return acceptor.tls();
+    }
+    if (defaultTls != null) {
+      return defaultTls;
+    }
+    synchronized (lock) {
+      if (jdkTrust == null) {
+        jdkTrust = TlsOptions.builder().build();
+      }
+      return jdkTrust;
+    }
+  }
+
+  private TlsOptions serverTls(URI uri, LinkAcceptor acceptor) {
+    TlsOptions tls = acceptor.tls() != null ? acceptor.tls() : defaultTls;
+    if (tls == null) {
+      throw new IllegalArgumentException("listening on " + uri + " needs TLS settings with the server's certificate "
+          + "and key: PbServer.builder().tls(TlsOptions.builder().keyCertChain(CERT, KEY).build()), or "
+          + "TcpTransportProvider.builder().tls(...)");
+    }
+    return tls;
+  }
+
+  private static boolean secure(URI uri) {
+    return "tls".equalsIgnoreCase(uri.getScheme());
+  }
+
   /** The I/O threads, started on first use. */
   private EventLoops eventLoops() {
     synchronized (lock) {
@@ -205,12 +255,12 @@ public final class TcpTransportProvider implements TransportProvider {
   }
 
   private static String host(URI uri) {
-    if (!"tcp".equalsIgnoreCase(uri.getScheme())) {
-      throw new IllegalArgumentException("not a tcp:// URI: " + uri);
+    if (!"tcp".equalsIgnoreCase(uri.getScheme()) && !secure(uri)) {
+      throw new IllegalArgumentException("not a tcp:// or tls:// URI: " + uri);
     }
     String host = uri.getHost();
     if (host == null) {
-      throw new IllegalArgumentException("no host in " + uri + " (expected tcp://host:port)");
+      throw new IllegalArgumentException("no host in " + uri + " (expected " + uri.getScheme() + "://host:port)");
     }
     // URI keeps the brackets of an IPv6 literal; the resolver wants the bare address.
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -218,7 +268,8 @@ public final class TcpTransportProvider implements TransportProvider {
 
   private static int port(URI uri) {
     if (uri.getPort() < 0) {
-      throw new IllegalArgumentException("no port in " + uri + " (expected tcp://host:port; 0 to listen on any)");
+      throw new IllegalArgumentException("no port in " + uri + " (expected " + uri.getScheme()
+          + "://host:port; 0 to listen on any)");
     }
     return uri.getPort();
   }
@@ -231,6 +282,7 @@ public final class TcpTransportProvider implements TransportProvider {
     private int ioThreads;
     private boolean epoll = Boolean.getBoolean(EPOLL_PROPERTY);
     private Duration closeGrace = Duration.ofSeconds(5);
+    private TlsOptions tls;
 
     private Builder() {}
 
@@ -264,6 +316,15 @@ public final class TcpTransportProvider implements TransportProvider {
         throw new IllegalArgumentException("closeGrace (" + grace + ") must not be negative");
       }
       this.closeGrace = grace;
+      return this;
+    }
+
+    /**
+     * The TLS settings of {@code tls://} links whose acceptor gives none ({@link LinkAcceptor#tls()}): a listener's
+     * certificate and key, a client's trusted CAs. Default: none; a {@code tls://} client then trusts the JDK's CAs.
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -63,6 +63,11 @@ final class RecordingHandler implements LinkHandler {
     return this;
   }
 
+  /** The link {@link #attach} gave, or null. */
+  Link link() {
+    return link;
+  }
+
   @Override
   public void onClosed(Throwable cause) {
     closeCount.incrementAndGet();

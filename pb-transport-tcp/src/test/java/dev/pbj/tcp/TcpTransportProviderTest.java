@@ -29,7 +29,7 @@ class TcpTransportProviderTest {
     try (found) {
       assertThat(found).isInstanceOf(TcpTransportProvider.class);
       assertThat(found.isAvailable()).isTrue();
-      assertThat(found.schemes()).containsExactly("tcp");
+      assertThat(found.schemes()).containsExactly("tcp", "tls");
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.pbj.websocket;
 
+import dev.pbj.TlsOptions;
 import java.net.http.HttpClient;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -14,6 +17,9 @@ import javax.net.ssl.SSLContext;
  * links' {@link dev.pbj.spi.SerialExecutor}s run on (daemons named {@code pbj-ws-client-N}), and one timer thread
  * ({@code pbj-ws-timer}) for keepalive and close grace. Started on the provider's first {@code connect}.
  *
+ * <p>A connection whose acceptor has its own {@link TlsOptions} gets an {@code HttpClient} of its own for them, on the
+ * same pool, kept while those options are in use.
+ *
  * <p>On Java 17 an {@code HttpClient} cannot be closed: its selector thread ends once the client is unreachable,
  * which {@link #shutdown()} lets happen by stopping the pool the client runs on.
  */
@@ -25,6 +31,8 @@ final class ClientRuntime {
   final ExecutorService pool;
   final ScheduledThreadPoolExecutor timer;
   private final ThreadGroup poolThreads;
+  /** The clients of acceptors with their own TLS options; weak keys: a client is dropped with its options. */
+  private final Map<TlsOptions, HttpClient> tlsClients = new WeakHashMap<>(); // guarded by itself
 
   private ClientRuntime(HttpClient httpClient, ExecutorService pool, ScheduledThreadPoolExecutor timer,
       ThreadGroup poolThreads) {
@@ -44,6 +52,17 @@ final class ClientRuntime {
       http.sslContext(sslContext);
     }
     return new ClientRuntime(http.build(), pool, timer, poolThreads);
+  }
+
+  /** The client for a connection with {@code tls} ({@code null}: the provider's own settings). */
+  HttpClient httpClient(TlsOptions tls) {
+    if (tls == null) {
+      return httpClient;
+    }
+    synchronized (tlsClients) {
+      return tlsClients.computeIfAbsent(tls,
+          options -> HttpClient.newBuilder().executor(pool).sslContext(options.sslContext()).build());
+    }
   }
 
   /** Whether the calling thread is one of the pool's, where waiting for the links could starve them. */

@@ -89,7 +89,7 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
         offered, acceptor, openLinks);
     CompletableFuture<WebSocket> opening;
     try {
-      opening = runtime.httpClient.newWebSocketBuilder()
+      opening = runtime.httpClient(acceptor.tls()).newWebSocketBuilder()
           .connectTimeout(settings.connectTimeout())
           .subprotocols(offered.get(0), offered.subList(1, offered.size()).toArray(String[]::new))
           .buildAsync(endpoint.uri(), link);

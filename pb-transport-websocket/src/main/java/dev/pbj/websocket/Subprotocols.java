@@ -29,6 +29,19 @@ final class Subprotocols {
     return names;
   }
 
+  /**
+   * What a client that offered no subprotocol gets: the first plain serializer name, since a variant after {@code +}
+   * ({@code msgpack+pbj}, PBJ's extensions) must be asked for.
+   */
+  static String fallback(List<String> serverPreference) {
+    for (String name : serverPreference) {
+      if (name.indexOf('+') < 0) {
+        return name;
+      }
+    }
+    return serverPreference.get(0);
+  }
+
   /** The first of {@code serverPreference} that {@code offered} contains, or {@code null} if none is. */
   static String choose(List<String> serverPreference, List<String> offered) {
     for (String name : serverPreference) {

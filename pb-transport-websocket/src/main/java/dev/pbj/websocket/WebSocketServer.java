@@ -1,6 +1,7 @@
 package dev.pbj.websocket;
 
 import dev.pbj.Limits;
+import dev.pbj.TlsOptions;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.TransportServer;
 import io.undertow.UndertowOptions;
@@ -13,11 +14,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
 import org.xnio.StreamConnection;
 import org.xnio.channels.AcceptingChannel;
 import org.xnio.ssl.SslConnection;
@@ -61,7 +64,8 @@ final class WebSocketServer implements TransportServer {
 
   /**
    * Binds the endpoint's address on the caller's thread; the server stays in {@code openServers} while it is open.
-   * A {@code wss://} endpoint needs {@link Settings#sslContext()}.
+   * A {@code wss://} endpoint needs the acceptor's {@link LinkAcceptor#tls()} (whose client-auth mode it applies) or
+   * {@link Settings#sslContext()}.
    *
    * @param serializers what the acceptor accepts, preferred first; not empty
    * @throws IOException when the address cannot be bound
@@ -75,7 +79,7 @@ final class WebSocketServer implements TransportServer {
     WebSocketConnectionCallback onConnect = (exchange, channel) -> {
       String chosen = channel.getSubProtocol();
       UndertowLink link = new UndertowLink(channel,
-          chosen == null || chosen.isEmpty() ? serializers.get(0) : chosen, linkSettings, limits);
+          chosen == null || chosen.isEmpty() ? Subprotocols.fallback(serializers) : chosen, linkSettings, limits);
       // Added before the check so that close() either sees the link or this sees the flag.
       links.add(link);
       if (closed.get()) {
@@ -98,14 +102,33 @@ final class WebSocketServer implements TransportServer {
         .set(Options.REUSE_ADDRESSES, true)
         .getMap();
     var address = new InetSocketAddress(endpoint.host(), endpoint.port());
-    AcceptingChannel<? extends StreamConnection> listener = endpoint.secure()
-        ? new UndertowXnioSsl(runtime.xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true), settings.sslContext())
-            .createSslConnectionServer(runtime.worker, address, sslAdapter(accept), socketOptions)
-        : runtime.worker.createStreamConnectionServer(address, accept, socketOptions);
+    AcceptingChannel<? extends StreamConnection> listener;
+    if (endpoint.secure()) {
+      TlsOptions tls = acceptor.tls();
+      SSLContext context = tls != null ? tls.sslContext() : settings.sslContext();
+      OptionMap sslOptions = OptionMap.builder().addAll(socketOptions)
+          .set(Options.SSL_CLIENT_AUTH_MODE, clientAuthMode(tls)).getMap();
+      listener = new UndertowXnioSsl(runtime.xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true), context)
+          .createSslConnectionServer(runtime.worker, address, sslAdapter(accept), sslOptions);
+    } else {
+      listener = runtime.worker.createStreamConnectionServer(address, accept, socketOptions);
+    }
     listener.resumeAccepts();
     var server = new WebSocketServer(listener, endpoint, links, closed, runtime, settings, openServers);
     openServers.add(server);
     return server;
+  }
+
+  /** XNIO's name for what the server asks of its clients; none without options of the acceptor's own. */
+  private static SslClientAuthMode clientAuthMode(TlsOptions tls) {
+    if (tls == null) {
+      return SslClientAuthMode.NOT_REQUESTED;
+    }
+    return switch (tls.clientAuth()) {
+      case NONE -> SslClientAuthMode.NOT_REQUESTED;
+      case OPTIONAL -> SslClientAuthMode.REQUESTED;
+      case REQUIRED -> SslClientAuthMode.REQUIRED;
+    };
   }
 
   /** The same listener for TLS connections, which are stream connections too (as Undertow itself casts it). */
@@ -118,6 +141,11 @@ final class WebSocketServer implements TransportServer {
   @Override
   public InetSocketAddress localAddress() {
     return localAddress;
+  }
+
+  @Override
+  public void stopAccepting() {
+    IoUtils.safeClose(listener); // the links accepted stay, and in openServers, until close()
   }
 
   @Override

@@ -80,7 +80,9 @@ public final class WebSocketTransportProvider implements TransportProvider {
    * {@link IOException} naming the HTTP status when the server refuses the upgrade (403 for a disallowed origin,
    * 400 when it accepts none of the serializers offered); with a {@link dev.pbj.ProtocolException} when the server
    * agrees on no serializer this side offered; and with the acceptor's exception if it throws. {@code wss://} checks
-   * the server with the builder's {@link SSLContext}, or the JDK's default one.
+   * the server (its certificate, and its name against the URI's host) with the acceptor's
+   * {@link LinkAcceptor#tls() TLS options}, else the builder's {@link SSLContext}, else the JDK's default one; the
+   * context's key, if it has one, is the client certificate offered for mutual TLS.
    */
   @Override
   public CompletableFuture<Link> connect(URI uri, LinkAcceptor acceptor) {
@@ -98,18 +100,19 @@ public final class WebSocketTransportProvider implements TransportProvider {
    *
    * <p>Serves the WebSocket endpoint at the URI's path ({@code /pb} when it has none) and the builder's static
    * resources. The future fails with {@link IllegalArgumentException} for a URI that is not
-   * {@code ws://host:port/path} or {@code wss://…}, for {@code wss://} without an {@linkplain Builder#sslContext
-   * SSLContext}, and when the acceptor names no serializers; and with the bind error (such as
-   * {@link java.net.BindException}) when the address cannot be bound.
+   * {@code ws://host:port/path} or {@code wss://…}, for {@code wss://} without the acceptor's
+   * {@link LinkAcceptor#tls() TLS options} (whose client-auth mode applies: mutual TLS) or an
+   * {@linkplain Builder#sslContext SSLContext}, and when the acceptor names no serializers; and with the bind error
+   * (such as {@link java.net.BindException}) when the address cannot be bound.
    */
   @Override
   public CompletableFuture<TransportServer> listen(URI uri, LinkAcceptor acceptor) {
     Objects.requireNonNull(acceptor, "acceptor");
     try {
       Endpoint endpoint = Endpoint.of(uri, true);
-      if (endpoint.secure() && settings.sslContext() == null) {
-        throw new IllegalArgumentException("listening on " + uri + " needs an SSLContext with the server's key: "
-            + "WebSocketTransportProvider.builder().sslContext(...)");
+      if (endpoint.secure() && settings.sslContext() == null && acceptor.tls() == null) {
+        throw new IllegalArgumentException("listening on " + uri + " needs TLS settings with the server's key: "
+            + "PbServer.builder().tls(TlsOptions...) or WebSocketTransportProvider.builder().sslContext(...)");
       }
       List<String> serializers = List.copyOf(acceptor.serializers());
       if (serializers.isEmpty()) {

@@ -77,8 +77,8 @@ class WebSocketTransportProviderTest {
       assertThat(provider.listen(URI.create("wss://127.0.0.1:0/pb"), accepting(link -> new RecordingHandler())))
           .failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
           .havingCause().isInstanceOf(IllegalArgumentException.class)
-          .withMessage("listening on wss://127.0.0.1:0/pb needs an SSLContext with the server's key: "
-              + "WebSocketTransportProvider.builder().sslContext(...)");
+          .withMessage("listening on wss://127.0.0.1:0/pb needs TLS settings with the server's key: "
+              + "PbServer.builder().tls(TlsOptions...) or WebSocketTransportProvider.builder().sslContext(...)");
       assertThat(provider.startedServerRuntime()).isNull();
     }
   }

@@ -1,9 +1,11 @@
 package dev.pbj.core.internal;
 
 import dev.pbj.Broker;
+import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.cred.Portal;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -21,7 +23,10 @@ import java.util.function.Function;
  * @param root the root object served to each connection (null: none)
  * @param portal logs peers in through the root (null: no login)
  * @param serializers serializer names this side accepts, in preference order
+ * @param defaultDeadline the deadline of calls made through references without one of their own (null: none)
+ * @param keepalive dead-peer detection on byte-stream links
  */
 public record BrokerConfig(Executor executor, Executor connections, Limits limits, boolean unsafeTracebacks,
-    CopyRegistry copies, Function<Broker, ?> root, Portal portal, List<String> serializers) {
+    CopyRegistry copies, Function<Broker, ?> root, Portal portal, List<String> serializers, Duration defaultDeadline,
+    Keepalive keepalive) {
 }

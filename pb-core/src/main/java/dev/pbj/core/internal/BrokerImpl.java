@@ -18,6 +18,7 @@ import dev.pbj.spi.Link;
 import dev.pbj.spi.MessageEncoder;
 import dev.pbj.spi.TokenSink;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,10 +55,16 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final RemoteReferenceImpl root = new RemoteReferenceImpl(this, "root", null);
   private final List<Runnable> disconnectCallbacks = new ArrayList<>();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  /** Whether both sides speak PBJ's extensions (deadlines, cancel, ping: docs/extensions.md). */
+  private final boolean extensions;
   private volatile boolean connected = true;
+  /** Set by a graceful shutdown: the peer's new calls are refused ({@link dev.pbj.ShuttingDownException}). */
+  private volatile boolean draining;
+  /** Set by a client's graceful shutdown: this side's new calls fail at once. */
+  private volatile boolean refusingCalls;
 
   BrokerImpl(Connection connection, Link link, String serializer, String dialect, MessageEncoder encoder,
-      BrokerConfig config) {
+      BrokerConfig config, boolean extensions) {
     this.connection = connection;
     this.link = link;
     this.serializer = serializer;
@@ -70,9 +77,10 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     JellyTables tables = new JellyTables(this, locals, caches, imports, remoteCaches, config.copies());
     Jellier jellier = new Jellier(tables, config.copies(), config.limits().maxDepth());
     this.outbox = new Outbox(link, encoder, jellier, config.limits(), connection::postAsync, connection::fail);
-    this.outgoing = new OutgoingCalls(this, jellier, config.executor());
+    this.extensions = extensions;
+    this.outgoing = new OutgoingCalls(this, jellier, config.executor(), extensions);
     this.inbound = new InboundCalls(this, config.executor(), connection.gate());
-    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this);
+    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this, extensions);
     Object rootObject = config.root() == null ? null : config.root().apply(this);
     if (config.portal() != null) {
       rootObject = new PortalRoot(config.portal(), rootObject, this);
@@ -119,6 +127,42 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     return inbound.pendingCount();
   }
 
+  /** The peer's calls cancelled here so far. */
+  long inboundCancelled() {
+    return inbound.cancelledCount();
+  }
+
+  // ---- graceful shutdown (any thread)
+
+  /**
+   * Starts a graceful shutdown of this connection: the peer's new calls are refused, those in flight go on; with
+   * {@code refuseOwnCalls}, this side's new calls fail at once too.
+   */
+  public void drain(boolean refuseOwnCalls) {
+    draining = true;
+    if (refuseOwnCalls) {
+      refusingCalls = true;
+    }
+  }
+
+  boolean isDraining() {
+    return draining;
+  }
+
+  boolean isRefusingCalls() {
+    return refusingCalls;
+  }
+
+  /** Whether nothing is in flight: no call either way waits, and the output has been taken by the peer. */
+  public boolean isQuiet() {
+    return inbound.pendingCount() == 0 && outgoing.pendingCount() == 0 && link.unwrittenBytes() == 0;
+  }
+
+  /** Closes the connection because of {@code cause} (a shutdown), which calls still pending fail with. */
+  public void close(Throwable cause) {
+    connection.postAsync(() -> connection.closeFor(cause));
+  }
+
   /** In the context, when it runs out of work. */
   void flush() {
     outbox.flush();
@@ -136,12 +180,19 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     });
   }
 
-  CompletableFuture<Object> call(Object objectId, String method, Object[] args, boolean answerRequired) {
-    return outgoing.call("message", objectId, method, args, answerRequired);
+  /** @param deadline null: the configured default */
+  CompletableFuture<Object> call(Object objectId, String method, Object[] args, boolean answerRequired,
+      Duration deadline) {
+    return outgoing.call("message", objectId, method, args, answerRequired,
+        deadline != null ? deadline : config.defaultDeadline());
   }
 
   CompletableFuture<Object> callCache(long luid, String method, Object[] args) {
-    return outgoing.call("cachemessage", luid, method, args, true);
+    return outgoing.call("cachemessage", luid, method, args, true, config.defaultDeadline());
+  }
+
+  boolean extensions() {
+    return extensions;
   }
 
   void sendAnswer(long requestId, Object value, Avatar perspective, String what) {
@@ -183,6 +234,16 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     } catch (Throwable e) {
       log.error("error answer to request {} could not be sent", requestId, e);
     }
+  }
+
+  /** In the context: a keepalive {@code ("ping" n)}, which a PBJ peer answers with {@code ("pong" n)}. */
+  void sendPing(long n) {
+    outbox.write(out -> {
+      out.beginList(2);
+      out.symbol("ping");
+      out.integer(n);
+      out.endList();
+    });
   }
 
   /** In the context: {@code count} decrefs. */
@@ -236,6 +297,18 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         remoteCaches.uncache(message.longField(0, "cache id"));
       }
       case DID_NOT_UNDERSTAND -> log.warn("peer {} did not understand {}", link.remoteAddress(), message.fields[0]);
+      case DEADLINE -> inbound.deadline(message.longField(0, "request id"), message.longField(1, "deadline"));
+      case CANCEL -> inbound.cancel(message.longField(0, "request id"));
+      case PING -> {
+        long n = message.longField(0, "ping");
+        outbox.write(out -> {
+          out.beginList(2);
+          out.symbol("pong");
+          out.integer(n);
+          out.endList();
+        });
+      }
+      case PONG -> message.longField(0, "pong"); // proof of life, like any input
       default -> throw new AssertionError(message.kind);
     }
   }
@@ -277,6 +350,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
       return;
     }
     connected = false;
+    inbound.cancelAll();
     logins.endAll();
     outgoing.failAll(new ConnectionLostException("connection to " + link.remoteAddress() + " lost"
         + (cause == null ? "" : ": " + cause), cause));

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connection implements LinkHandler {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  /** The suffix of a dialect or serializer name that turns PBJ's extensions on ({@code docs/extensions.md}). */
+  static final String EXTENSIONS = "+pbj";
 
   private final Link link;
   private final boolean server;
@@ -43,6 +45,12 @@ public final class Connection implements LinkHandler {
   private final ReadGate gate;
   /** The thread that delivers this link's events: posts from it never run the context in place. */
   private volatile Thread ioThread;
+  /** Bytes received so far: any input proves the peer alive. Written by the I/O thread only. */
+  private volatile long received;
+
+  // In the context only: the keepalive ping waiting for a sign of life.
+  private long pings;
+  private boolean pingOutstanding;
 
   // In the context only.
   private DialectHandshake.Reader handshake;
@@ -75,6 +83,19 @@ public final class Connection implements LinkHandler {
     this.gate = new ReadGate(link, config.limits().outboundHighWaterMark(), config.limits().maxPendingCalls());
   }
 
+  /**
+   * {@code names} with each one's extended form just before it ({@code msgpack+pbj, msgpack, …}): what this side
+   * offers, so that a PBJ peer picks the extensions and any other peer the plain name it knows.
+   */
+  public static List<String> withExtensions(List<String> names) {
+    List<String> offered = new ArrayList<>(names.size() * 2);
+    for (String name : names) {
+      offered.add(name + EXTENSIONS);
+      offered.add(name);
+    }
+    return offered;
+  }
+
   /** Starts the connection: a server offers its dialects; a framed link starts with its agreed serializer. */
   public void start() {
     ioThread = Thread.currentThread();
@@ -88,6 +109,7 @@ public final class Connection implements LinkHandler {
     if (length == 0) {
       return;
     }
+    received += length; // only the I/O thread writes it
     byte[] copy = new byte[length];
     bytes.get(copy);
     gate.inboxChanged(length);
@@ -97,6 +119,11 @@ public final class Connection implements LinkHandler {
   @Override
   public void onWritabilityChanged(boolean writable) {
     gate.set(ReadGate.OUTPUT, !writable);
+  }
+
+  @Override
+  public void onReadIdle() {
+    context.execute(this::readIdle);
   }
 
   @Override
@@ -134,20 +161,30 @@ public final class Connection implements LinkHandler {
 
   // ---- in the context from here on
 
+  /** Closes the link for {@code cause}, which is no fault of the peer's (a shutdown), reporting it as the reason. */
+  void closeFor(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      log.debug("closing connection with {}: {}", link.remoteAddress(), cause.toString());
+    }
+    link.close();
+  }
+
   private void begin() {
     String agreed = link.negotiatedSerializer();
     try {
       if (agreed != null) {
-        SerializerProvider provider = dialects.values().stream().filter(p -> p.name().equals(agreed)).findFirst()
+        String name = base(agreed);
+        SerializerProvider provider = dialects.values().stream().filter(p -> p.name().equals(name)).findFirst()
             .orElseThrow(() -> new ProtocolException("the transport agreed on serializer '" + agreed
                 + "', which this side does not accept"));
         framed = true;
-        speak(provider, provider.dialects().get(0));
+        speak(provider, provider.dialects().get(0), !name.equals(agreed));
         return;
       }
       handshake = new DialectHandshake.Reader(!server);
       if (server) {
-        link.send(DialectHandshake.offer(new ArrayList<>(dialects.keySet())));
+        link.send(DialectHandshake.offer(withExtensions(new ArrayList<>(dialects.keySet()))));
       }
     } catch (RuntimeException e) {
       fail(e);
@@ -191,21 +228,23 @@ public final class Connection implements LinkHandler {
     }
   }
 
-  private void accept(String dialect) {
+  private void accept(String chosen) {
+    String dialect = base(chosen);
     SerializerProvider provider = dialects.get(dialect);
     if (provider == null) {
-      throw new ProtocolException("the client chose dialect '" + dialect + "', which was not offered "
-          + dialects.keySet());
+      throw new ProtocolException("the client chose dialect '" + chosen + "', which was not offered "
+          + withExtensions(new ArrayList<>(dialects.keySet())));
     }
-    speak(provider, dialect);
+    speak(provider, dialect, !dialect.equals(chosen));
   }
 
   private void choose(List<String> offered) {
-    for (String dialect : offered) {
+    for (String name : offered) {
+      String dialect = base(name);
       SerializerProvider provider = dialects.get(dialect);
       if (provider != null) {
-        link.send(DialectHandshake.choice(dialect));
-        speak(provider, dialect);
+        link.send(DialectHandshake.choice(name));
+        speak(provider, dialect, !dialect.equals(name));
         return;
       }
     }
@@ -215,15 +254,47 @@ public final class Connection implements LinkHandler {
     throw refused;
   }
 
-  private void speak(SerializerProvider provider, String dialect) {
+  /** {@code name} without the extensions suffix. */
+  private static String base(String name) {
+    return name.endsWith(EXTENSIONS) ? name.substring(0, name.length() - EXTENSIONS.length()) : name;
+  }
+
+  private void speak(SerializerProvider provider, String dialect, boolean extensions) {
     BrokerImpl made = new BrokerImpl(this, link, provider.name(), dialect,
-        provider.newEncoder(dialect, config.limits()), config);
+        provider.newEncoder(dialect, config.limits()), config, extensions);
     decoder = provider.newDecoder(dialect, config.limits(), made.tokenSink());
     broker = made;
-    log.debug("{}: speaking {} (dialect {})", link.remoteAddress(), provider.name(), dialect);
+    log.debug("{}: speaking {} (dialect {}{})", link.remoteAddress(), provider.name(), dialect,
+        extensions ? ", PBJ extensions" : "");
     made.sendVersion();
     made.flush(); // the version goes out before anyone is told the broker is ready
     completeLater(() -> ready.complete(made));
+  }
+
+  /**
+   * The peer has been silent for the keepalive time. A PBJ peer is pinged and has the keepalive timeout to show
+   * any sign of life; a Twisted peer cannot be asked (the socket's own keepalive probes are all it gets). Silence
+   * while this side stopped reading is this side's doing, and does not count.
+   */
+  private void readIdle() {
+    if (broker == null || closed || failure != null || pingOutstanding || !broker.extensions() || !gate.isOpen()) {
+      return;
+    }
+    long n = ++pings;
+    long receivedBefore = received;
+    long pausesBefore = gate.pauses();
+    pingOutstanding = true;
+    broker.sendPing(n);
+    long timeout = config.keepalive().timeout().toNanos();
+    Timers.schedule(() -> context.execute(() -> {
+      pingOutstanding = false;
+      if (received == receivedBefore && gate.pauses() == pausesBefore && gate.isOpen() && !closed) {
+        ConnectionLostException silent = new ConnectionLostException("no sign of life from " + link.remoteAddress()
+            + " within " + config.keepalive().timeout().toMillis() + " ms of a keepalive ping", null);
+        fail(silent);
+        broker.connectionLost(silent); // now: the link's close may wait for output a dead peer never takes
+      }
+    }), timeout);
   }
 
   /** When the context runs out of work: what it produced goes out together. */

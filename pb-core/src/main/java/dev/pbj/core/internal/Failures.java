@@ -107,6 +107,9 @@ public final class Failures {
       if (type.equals(dev.pbj.cred.UnauthorizedLoginException.TWISTED_TYPE)) {
         return new dev.pbj.cred.UnauthorizedLoginException(value);
       }
+      if (type.equals(dev.pbj.ShuttingDownException.REMOTE_TYPE)) {
+        return new dev.pbj.ShuttingDownException(value);
+      }
       if (type.equals(dev.pbj.cred.UnhandledCredentialsException.TWISTED_TYPE)) {
         return new dev.pbj.cred.UnhandledCredentialsException(value);
       }

@@ -1,23 +1,31 @@
 package dev.pbj.core.internal;
 
-import dev.pbj.core.internal.wire.ReceivedMessage;
-import dev.pbj.core.internal.wire.MessageKind;
-
-import dev.pbj.core.internal.dispatch.Dispatcher;
-
 import dev.pbj.Avatar;
+import dev.pbj.Broker;
 import dev.pbj.Bytes;
+import dev.pbj.CallContext;
 import dev.pbj.InsecureJellyException;
 import dev.pbj.PbError;
 import dev.pbj.ProtocolException;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteException;
+import dev.pbj.ShuttingDownException;
+import dev.pbj.core.internal.dispatch.Dispatcher;
+import dev.pbj.core.internal.wire.MessageKind;
+import dev.pbj.core.internal.wire.ReceivedMessage;
+import dev.pbj.spi.SerialExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import dev.pbj.spi.SerialExecutor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +37,56 @@ import org.slf4j.LoggerFactory;
  * {@code @Remote(nonBlocking = true)} runs in the connection's context itself when the lane is idle, sparing the
  * hand-off. Whatever a method throws, {@link Error}s included, its caller gets an answer and the connection goes
  * on. The answer is written on behalf of the target's perspective (the avatar called, or the avatar a view point
- * belongs to). The peer's calls queued or running count against {@link dev.pbj.Limits#maxPendingCalls()}: at the
+ * belongs to). A call is cancelled when its caller gives up on it ({@code cancel}, a PBJ extension), when the
+ * deadline it came with passes, or when the connection goes: one not started never runs, a running one sees it in
+ * its {@link CallContext}, a pending {@code CompletionStage} it returned is cancelled, and no answer is sent.
+ * The peer's calls queued or running count against {@link dev.pbj.Limits#maxPendingCalls()}: at the
  * limit the connection stops reading that peer.
  */
 final class InboundCalls {
   private static final Logger log = LoggerFactory.getLogger(InboundCalls.class);
 
   private final BrokerImpl broker;
+  private final Executor executor;
   private final SerialExecutor lane;
   private final ReadGate gate;
+  /** Calls that wait to be answered, by request id: a cancel, a deadline or the connection's end reaches them. */
+  private final ConcurrentHashMap<Long, Call> answerable = new ConcurrentHashMap<>();
+  private final AtomicLong cancelledCalls = new AtomicLong();
+
+  // In the context only: the deadline the peer announced for its next call (extensions only).
+  private long announcedId = -1;
+  private long announcedDue;
 
   InboundCalls(BrokerImpl broker, Executor executor, ReadGate gate) {
     this.broker = broker;
+    this.executor = executor;
     this.lane = new SerialExecutor(executor);
     this.gate = gate;
+  }
+
+  /** In the context: {@code ("deadline" requestId ms)}, which comes right before the call it is for. */
+  void deadline(long requestId, long millis) {
+    if (millis < 0) {
+      throw new ProtocolException("deadline of request " + requestId + " is negative: " + millis);
+    }
+    announcedId = requestId;
+    announcedDue = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /** In the context: the caller gave up on {@code requestId}; unknown ids were answered already, or never sent. */
+  void cancel(long requestId) {
+    Call call = answerable.get(requestId);
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  /** In the context: the connection is gone, so every call still to be answered is cancelled. */
+  void cancelAll() {
+    for (Call call : answerable.values()) {
+      call.cancel();
+    }
   }
 
   /** In the context, for each call message. */
@@ -51,9 +95,18 @@ final class InboundCalls {
     Object answerField = message.fields[3];
     boolean answerRequired = !(answerField instanceof Long && (Long) answerField == 0)
         && !Boolean.FALSE.equals(answerField);
-    Call call;
+    boolean hasDeadline = announcedId == requestId;
+    announcedId = -1; // a deadline not followed by its call is dropped
+    if (broker.isDraining()) {
+      if (answerRequired) {
+        broker.sendFailure(requestId, new ShuttingDownException("this side is shutting down and takes no new calls;"
+            + " the call did not run"));
+      }
+      return;
+    }
+    Call call = new Call(requestId, answerRequired, hasDeadline, announcedDue);
     try {
-      call = resolve(message);
+      call.resolve(message);
     } catch (ProtocolException e) {
       throw e; // the message itself is malformed: the connection goes
     } catch (RuntimeException e) {
@@ -64,9 +117,13 @@ final class InboundCalls {
       }
       return;
     }
-    call.requestId = requestId;
-    call.answerRequired = answerRequired;
     gate.callsChanged(1);
+    if (answerRequired) {
+      answerable.put(requestId, call);
+      if (hasDeadline) {
+        call.timer = Timers.schedule(call::cancel, call.dueNanos - System.nanoTime());
+      }
+    }
     if (call.invocation.method().nonBlocking) {
       lane.executeHere(call); // the context is no I/O thread: an idle lane runs it right here
     } else {
@@ -79,29 +136,149 @@ final class InboundCalls {
     return gate.pendingCalls();
   }
 
-  /** A resolved call, the perspective its answer is written for, and where the answer goes; runs it. */
-  private final class Call implements Runnable {
-    final Dispatcher.Invocation invocation;
-    final Avatar perspective;
-    long requestId;
-    boolean answerRequired;
+  /** The peer's calls cancelled so far (given up by the caller, past their deadline, or cut off). */
+  long cancelledCount() {
+    return cancelledCalls.get();
+  }
 
-    Call(Dispatcher.Invocation invocation, Avatar perspective) {
-      this.invocation = invocation;
-      this.perspective = perspective;
+  /**
+   * One call: what it runs, the perspective its answer is written for, where the answer goes, and its deadline and
+   * cancellation, which the method sees as its {@link CallContext}.
+   */
+  private final class Call implements Runnable, CallContext {
+    final long requestId;
+    final boolean answerRequired;
+    final boolean hasDeadline;
+    final long dueNanos;
+    Dispatcher.Invocation invocation;
+    Avatar perspective;
+    /** Fires at the deadline; set in the context before the call can run. */
+    volatile ScheduledFuture<?> timer;
+    private volatile boolean cancelled;
+    // guarded by this
+    private boolean finished;
+    private List<Runnable> cancelCallbacks;
+    private CompletionStage<?> pendingResult;
+
+    Call(long requestId, boolean answerRequired, boolean hasDeadline, long dueNanos) {
+      this.requestId = requestId;
+      this.answerRequired = answerRequired;
+      this.hasDeadline = hasDeadline;
+      this.dueNanos = dueNanos;
+    }
+
+    void resolve(ReceivedMessage message) {
+      InboundCalls.this.resolve(this, message);
     }
 
     @Override
     public void run() {
-      if (!broker.isConnected()) {
-        done(); // nobody is left to answer
+      if (!broker.isConnected() || cancelled) {
+        done(this); // nobody is left to answer, or the caller no longer wants it: it never runs
         return;
       }
       invoke(this);
     }
+
+    /** Any thread: the caller gave up, the deadline passed or the connection went. */
+    void cancel() {
+      List<Runnable> callbacks;
+      CompletionStage<?> result;
+      synchronized (this) {
+        if (cancelled || finished) {
+          return;
+        }
+        cancelled = true;
+        cancelledCalls.incrementAndGet();
+        callbacks = cancelCallbacks;
+        cancelCallbacks = null;
+        result = pendingResult;
+      }
+      // what a cancel sets off is the method's code: on the executor, never in the context or on the timer
+      Workers.runOn(executor, () -> {
+        if (result != null) {
+          cancelResult(result);
+        }
+        if (callbacks != null) {
+          callbacks.forEach(InboundCalls::runCallback);
+        }
+      });
+    }
+
+    /** On the executor: the method returned {@code result}, still pending; true if it was cancelled meanwhile. */
+    boolean pending(CompletionStage<?> result) {
+      synchronized (this) {
+        if (!cancelled) {
+          pendingResult = result;
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether the answer should go out; after this the call cannot be cancelled. */
+    synchronized boolean finish() {
+      finished = true;
+      pendingResult = null;
+      cancelCallbacks = null;
+      return !cancelled;
+    }
+
+    @Override
+    public Broker broker() {
+      return broker;
+    }
+
+    @Override
+    public Optional<Duration> timeRemaining() {
+      return hasDeadline ? Optional.of(Duration.ofNanos(dueNanos - System.nanoTime())) : Optional.empty();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled || hasDeadline && System.nanoTime() - dueNanos >= 0;
+    }
+
+    @Override
+    public void onCancel(Runnable callback) {
+      java.util.Objects.requireNonNull(callback, "callback");
+      synchronized (this) {
+        if (!cancelled) {
+          if (!finished) {
+            if (cancelCallbacks == null) {
+              cancelCallbacks = new ArrayList<>(2);
+            }
+            cancelCallbacks.add(callback);
+          }
+          return;
+        }
+      }
+      Workers.runOn(executor, () -> runCallback(callback));
+    }
+
+    @Override
+    public String toString() {
+      return "call " + requestId + " of " + (invocation == null ? "?" : invocation.method().javaName);
+    }
   }
 
-  private Call resolve(ReceivedMessage message) {
+  private static void runCallback(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException | Error e) {
+      log.warn("cancel callback failed", e);
+    }
+  }
+
+  private static void cancelResult(CompletionStage<?> result) {
+    try {
+      result.toCompletableFuture().cancel(false);
+    } catch (UnsupportedOperationException e) {
+      log.debug("a pending result that cannot be cancelled is left to finish", e);
+    }
+  }
+
+  private void resolve(Call call, ReceivedMessage message) {
     if (message.fieldError != null) {
       RuntimeException error = message.fieldError;
       if (error instanceof InsecureJellyException) {
@@ -134,9 +311,9 @@ final class InboundCalls {
       throw Failures.PythonError.typeError("keyword arguments must be a dictionary, got "
           + Dispatcher.describe(kwargs));
     }
-    Dispatcher.Invocation invocation = Dispatcher.resolve(target, method, (List<?>) args,
-        keywords((Map<?, ?>) kwargs), broker, viewer);
-    return new Call(invocation, perspective);
+    call.invocation = Dispatcher.resolve(target, method, (List<?>) args, keywords((Map<?, ?>) kwargs), broker, call,
+        viewer);
+    call.perspective = perspective;
   }
 
   private Object target(ReceivedMessage message) {
@@ -186,8 +363,12 @@ final class InboundCalls {
       return;
     }
     if (result instanceof CompletionStage) {
+      CompletionStage<?> stage = (CompletionStage<?>) result;
       try {
-        ((CompletionStage<?>) result).whenComplete((value, error) -> finish(call, value, unwrap(error)));
+        stage.whenComplete((value, error) -> finish(call, value, unwrap(error)));
+        if (call.pending(stage)) {
+          Workers.runOn(executor, () -> cancelResult(stage)); // cancelled while the method ran
+        }
       } catch (Throwable e) {
         finish(call, null, e);
       }
@@ -206,6 +387,10 @@ final class InboundCalls {
   private void finish(Call call, Object value, Throwable error) {
     try {
       Dispatcher.Invocation invocation = call.invocation;
+      if (!call.finish()) {
+        log.debug("{} was cancelled; no answer goes out", call);
+        return;
+      }
       if (error instanceof VirtualMachineError) {
         log.error("remote method {}.{} failed with {}; the peer receives it as a remote error",
             invocation.target().getClass().getName(), invocation.method().javaName, error.toString(), error);
@@ -224,11 +409,18 @@ final class InboundCalls {
         broker.sendAnswer(call.requestId, value, call.perspective, invocation.method().javaName);
       }
     } finally {
-      done();
+      done(call);
     }
   }
 
-  private void done() {
+  private void done(Call call) {
+    if (call.answerRequired) {
+      answerable.remove(call.requestId, call);
+      ScheduledFuture<?> timer = call.timer;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
     gate.callsChanged(-1);
   }
 }

@@ -4,11 +4,16 @@ import dev.pbj.core.internal.wire.ReceivedMessage;
 import dev.pbj.core.internal.wire.MessageKind;
 
 import dev.pbj.DeadReferenceException;
+import dev.pbj.DeadlineExceededException;
 import dev.pbj.Kwargs;
 import dev.pbj.ProtocolException;
+import dev.pbj.ShuttingDownException;
 import dev.pbj.core.internal.jelly.Jellier;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -26,20 +31,28 @@ final class OutgoingCalls {
   private final BrokerImpl broker;
   private final Jellier jellier;
   private final Executor completions;
-  private final PendingCalls pending = new PendingCalls();
+  private final PendingCalls pending = new PendingCalls(this::givenUp);
+  /** Whether the peer speaks PBJ's extensions: it hears of deadlines and of calls given up. */
+  private final boolean extensions;
 
-  OutgoingCalls(BrokerImpl broker, Jellier jellier, Executor completions) {
+  OutgoingCalls(BrokerImpl broker, Jellier jellier, Executor completions, boolean extensions) {
     this.broker = broker;
     this.jellier = jellier;
     this.completions = completions;
+    this.extensions = extensions;
   }
 
   /**
    * Sends {@code command} ({@code message} or {@code cachemessage}) from any thread. With an answer required, the
-   * future settles with the answer; without, it completes once the message is encoded (or fails if it cannot be).
+   * future settles with the answer, or fails with {@link DeadlineExceededException} once {@code deadline} (if not
+   * null) has passed; without, it completes once the message is encoded (or fails if it cannot be).
    */
   CompletableFuture<Object> call(String command, Object objectId, String method, Object[] args,
-      boolean answerRequired) {
+      boolean answerRequired, Duration deadline) {
+    if (broker.isRefusingCalls()) {
+      return CompletableFuture.failedFuture(new ShuttingDownException("the client is shutting down; call of "
+          + method + " not sent"));
+    }
     CompletableFuture<Object> future = new CompletableFuture<>();
     Long requestId = broker.isConnected() ? pending.register(answerRequired ? future : null) : null;
     if (requestId == null) {
@@ -47,12 +60,43 @@ final class OutgoingCalls {
           + broker.remoteAddress() + " is closed"));
     }
     long id = requestId;
-    broker.post(() -> encode(command, id, objectId, method, args, answerRequired, future));
+    long due = 0;
+    if (deadline != null && answerRequired) {
+      due = System.nanoTime() + deadline.toNanos();
+      watch(future, deadline, method);
+    }
+    long dueNanos = due;
+    broker.post(() -> encode(command, id, objectId, method, args, answerRequired, dueNanos, future));
     return future;
   }
 
+  /** Fails {@code future} once {@code deadline} has passed, unless it settles first. */
+  private void watch(CompletableFuture<Object> future, Duration deadline, String method) {
+    ScheduledFuture<?> timer = Timers.schedule(() -> Workers.runOn(completions, () -> future.completeExceptionally(
+        new DeadlineExceededException("call of " + method + " on " + broker.remoteAddress()
+            + " not answered within its deadline of " + deadline, deadline))), deadline.toNanos());
+    future.whenComplete((value, error) -> timer.cancel(false));
+  }
+
+  /** A call's future completed before its answer came (any thread): a PBJ peer is told to stop working on it. */
+  private void givenUp(long requestId) {
+    if (extensions && broker.isConnected()) {
+      broker.post(() -> {
+        if (broker.isConnected()) {
+          // sent even if the call itself was never written (given up before its turn): the peer ignores it
+          broker.outbox().write(out -> {
+            out.beginList(2);
+            out.symbol("cancel");
+            out.integer(requestId);
+            out.endList();
+          });
+        }
+      });
+    }
+  }
+
   private void encode(String command, long id, Object objectId, String method, Object[] args,
-      boolean answerRequired, CompletableFuture<Object> future) {
+      boolean answerRequired, long dueNanos, CompletableFuture<Object> future) {
     if (future.isDone()) {
       return; // given up before its turn, or failed with the connection
     }
@@ -71,6 +115,16 @@ final class OutgoingCalls {
     int count = positional;
     Map<String, Object> keywords = kwargs;
     try {
+      if (extensions && dueNanos != 0) {
+        long millis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
+        broker.outbox().write(out -> {
+          out.beginList(3);
+          out.symbol("deadline");
+          out.integer(id);
+          out.integer(millis);
+          out.endList();
+        });
+      }
       broker.outbox().write(out -> {
         out.beginList(7);
         out.symbol(command);

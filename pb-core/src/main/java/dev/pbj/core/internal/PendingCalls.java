@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The calls this side sent that wait for an answer: request id → future. Request ids count up per connection.
@@ -15,7 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PendingCalls {
   private final ConcurrentHashMap<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
+  private final LongConsumer givenUp;
   private volatile boolean closed;
+
+  /** @param givenUp told the request id of each call whose future completed before its answer came */
+  PendingCalls(LongConsumer givenUp) {
+    this.givenUp = givenUp;
+  }
 
   /**
    * Allocates a request id; if {@code future} is given it waits for the answer until it completes, however it
@@ -32,7 +39,11 @@ final class PendingCalls {
         // closeAll ran between the check and the put and did not see this call
         return null;
       }
-      future.whenComplete((value, error) -> calls.remove(id, future));
+      future.whenComplete((value, error) -> {
+        if (calls.remove(id, future)) {
+          givenUp.accept(id);
+        }
+      });
     }
     return id;
   }

@@ -26,6 +26,8 @@ final class ReadGate {
   private long inbox;
   /** The peer's calls queued or running. */
   private int pendingCalls;
+  /** How many times reading stopped: a keepalive does not count silence while this side was not reading. */
+  private long pauses;
 
   ReadGate(Link link, long inboxLimit, int maxPendingCalls) {
     this.link = link;
@@ -65,6 +67,7 @@ final class ReadGate {
     int before = reasons;
     reasons |= reason;
     if (before == 0) {
+      pauses++;
       link.pauseReading();
     }
   }
@@ -91,5 +94,10 @@ final class ReadGate {
 
   synchronized boolean isOpen() {
     return reasons == 0;
+  }
+
+  /** How many times reading has stopped so far. */
+  synchronized long pauses() {
+    return pauses;
   }
 }

@@ -6,6 +6,7 @@ import dev.pbj.core.internal.dispatch.Coercion;
 import dev.pbj.Broker;
 import dev.pbj.DeadReferenceException;
 import dev.pbj.RemoteReference;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -21,11 +22,27 @@ final class RemoteReferenceImpl implements RemoteReference {
   final Object id;
   /** Null for named objects. */
   final ImportTable.Handle state;
+  /** The deadline of calls made through this view; null: the broker's default. */
+  private final Duration deadline;
 
   RemoteReferenceImpl(BrokerImpl broker, Object id, ImportTable.Handle state) {
+    this(broker, id, state, null);
+  }
+
+  private RemoteReferenceImpl(BrokerImpl broker, Object id, ImportTable.Handle state, Duration deadline) {
     this.broker = broker;
     this.id = id;
     this.state = state;
+    this.deadline = deadline;
+  }
+
+  @Override
+  public RemoteReference withDeadline(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("deadline must be positive: " + timeout);
+    }
+    return new RemoteReferenceImpl(broker, id, state, timeout);
   }
 
   @Override
@@ -35,7 +52,7 @@ final class RemoteReferenceImpl implements RemoteReference {
       return CompletableFuture.failedFuture(new DeadReferenceException(
           "this reference to remote object " + id + " was closed"));
     }
-    return broker.call(id, method, args, true);
+    return broker.call(id, method, args, true, deadline);
   }
 
   @Override
@@ -60,7 +77,7 @@ final class RemoteReferenceImpl implements RemoteReference {
       throw new DeadReferenceException("this reference to remote object " + id + " was closed");
     }
     // Not waited for: the message is encoded in the connection's context, which may be the caller's own.
-    CompletableFuture<Object> sent = broker.call(id, method, args, false);
+    CompletableFuture<Object> sent = broker.call(id, method, args, false, null);
     if (sent.isCompletedExceptionally()) {
       sent.join(); // throws the CompletionException that says why
     }

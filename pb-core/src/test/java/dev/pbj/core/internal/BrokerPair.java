@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
+import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
 import dev.pbj.core.CopyRegistry;
@@ -45,7 +46,7 @@ final class BrokerPair implements AutoCloseable {
   static List<Setup> setups() {
     ProviderRegistry registry = ProviderRegistry.getDefault();
     List<String> transports = new ArrayList<>(List.of(MEMORY));
-    registry.transports().forEach(t -> t.schemes().forEach(transports::add)); // wss with TestTls's certificate
+    registry.transports().forEach(t -> t.schemes().forEach(transports::add)); // wss, tls with TestTls's certificate
     List<Setup> setups = new ArrayList<>();
     for (String transport : transports) {
       for (SerializerProvider serializer : registry.serializers()) {
@@ -55,9 +56,10 @@ final class BrokerPair implements AutoCloseable {
     return setups;
   }
 
-  /** The providers a real-transport setup uses: for wss, a WebSocket transport that trusts the test's certificate. */
+  /** The providers a real-transport setup uses: for wss and tls, transports that trust the test's certificate. */
   static ProviderRegistry registry(Setup setup) throws Exception {
-    return setup.transport().equals("wss") ? TestTls.registry() : ProviderRegistry.getDefault();
+    return setup.transport().equals("wss") || setup.transport().equals("tls") ? TestTls.registry()
+        : ProviderRegistry.getDefault();
   }
 
   final BrokerImpl client;
@@ -86,8 +88,9 @@ final class BrokerPair implements AutoCloseable {
       List<SerializerProvider> serializers = List.of(setup.serializer());
       List<String> names = List.of(setup.serializer().name());
       BrokerConfig serverConfig = new BrokerConfig(executor, connections, limits, unsafeTracebacks, copies,
-          broker -> root, portal, names);
-      BrokerConfig clientConfig = new BrokerConfig(executor, connections, limits, false, copies, null, null, names);
+          broker -> root, portal, names, null, Keepalive.disabled());
+      BrokerConfig clientConfig = new BrokerConfig(executor, connections, limits, false, copies, null, null, names,
+          null, Keepalive.disabled());
       CompletableFuture<Broker> serverReady = new CompletableFuture<>();
       CompletableFuture<Broker> clientReady = new CompletableFuture<>();
       Connection serverConnection = new Connection(serverLink, true, serializers, serverConfig, serverReady);

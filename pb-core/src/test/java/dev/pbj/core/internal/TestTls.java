@@ -1,6 +1,8 @@
 package dev.pbj.core.internal;
 
+import dev.pbj.TlsOptions;
 import dev.pbj.core.ProviderRegistry;
+import dev.pbj.tcp.TcpTransportProvider;
 import dev.pbj.websocket.WebSocketTransportProvider;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,8 +14,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A registry whose WebSocket transport speaks {@code wss://} with a self-signed certificate for 127.0.0.1 that
- * keytool makes once per test JVM; both sides trust it.
+ * A registry whose WebSocket transport speaks {@code wss://}, and whose TCP transport {@code tls://}, with a
+ * self-signed certificate for 127.0.0.1 that keytool makes once per test JVM; both sides trust it.
  */
 final class TestTls {
   private static final char[] PASSWORD = "changeit".toCharArray();
@@ -23,8 +25,10 @@ final class TestTls {
 
   static synchronized ProviderRegistry registry() throws Exception {
     if (registry == null) {
+      SSLContext selfSigned = selfSigned();
       ProviderRegistry.Builder builder = ProviderRegistry.builder()
-          .addTransport(WebSocketTransportProvider.builder().sslContext(selfSigned()).build());
+          .addTransport(WebSocketTransportProvider.builder().sslContext(selfSigned).build())
+          .addTransport(TcpTransportProvider.builder().tls(TlsOptions.of(selfSigned)).build());
       ProviderRegistry.getDefault().serializers().forEach(builder::addSerializer);
       registry = builder.build();
     }

@@ -2,6 +2,7 @@ package dev.pbj.core.internal.dispatch;
 
 import dev.pbj.core.internal.Failures.PythonError;
 import dev.pbj.Broker;
+import dev.pbj.CallContext;
 import java.util.List;
 import java.util.Map;
 
@@ -21,14 +22,15 @@ public final class Dispatcher {
   }
 
   /**
+   * @param context given to a {@link CallContext} parameter
    * @param viewer the avatar a view point was exported for; given to a {@link dev.pbj.Viewable}'s methods first
    */
   public static Invocation resolve(Object target, String name, List<?> args, Map<String, Object> kwargs, Broker broker,
-      dev.pbj.Avatar viewer) {
+      CallContext context, dev.pbj.Avatar viewer) {
     RemoteMethod[] overloads = MethodTable.of(target.getClass()).lookup(name);
     if (overloads == null) {
       if (target instanceof Delegating && ((Delegating) target).delegate() != null) {
-        return resolve(((Delegating) target).delegate(), name, args, kwargs, broker, viewer);
+        return resolve(((Delegating) target).delegate(), name, args, kwargs, broker, context, viewer);
       }
       throw PythonError.noSuchMethod(name);
     }
@@ -39,7 +41,7 @@ public final class Dispatcher {
         continue;
       }
       try {
-        return new Invocation(target, method, bind(method, args, kwargs, broker, viewer));
+        return new Invocation(target, method, bind(method, args, kwargs, broker, context, viewer));
       } catch (PythonError e) {
         if (firstError == null) {
           firstError = e;
@@ -65,7 +67,7 @@ public final class Dispatcher {
   }
 
   private static Object[] bind(RemoteMethod method, List<?> args, Map<String, Object> kwargs, Broker broker,
-      dev.pbj.Avatar viewer) {
+      CallContext context, dev.pbj.Avatar viewer) {
     Object[] bound = new Object[method.types.length];
     boolean[] filled = new boolean[bound.length];
     int next = 0;
@@ -91,6 +93,9 @@ public final class Dispatcher {
     }
     if (method.brokerIndex >= 0) {
       bound[method.brokerIndex] = broker;
+    }
+    if (method.contextIndex >= 0) {
+      bound[method.contextIndex] = context;
     }
     if (method.perspectiveIndex >= 0) {
       if (viewer != null && !method.types[method.perspectiveIndex].isInstance(viewer)) {

@@ -3,7 +3,10 @@ package dev.pbj.core.internal.wire;
 import java.util.HashMap;
 import java.util.Map;
 
-/** PB's top-level commands, with the number of fields after the command name. */
+/**
+ * PB's top-level commands, with the number of fields after the command name, and PBJ's extensions
+ * ({@code docs/extensions.md}), which only a connection that negotiated them may send or receive.
+ */
 public enum MessageKind {
   VERSION("version", 1),
   MESSAGE("message", 6),
@@ -13,7 +16,11 @@ public enum MessageKind {
   DECREF("decref", 1),
   DECACHE("decache", 1),
   UNCACHE("uncache", 1),
-  DID_NOT_UNDERSTAND("didNotUnderstand", 1);
+  DID_NOT_UNDERSTAND("didNotUnderstand", 1),
+  DEADLINE("deadline", 2, true),
+  CANCEL("cancel", 1, true),
+  PING("ping", 1, true),
+  PONG("pong", 1, true);
 
   private static final Map<String, MessageKind> BY_WORD = new HashMap<>();
 
@@ -25,10 +32,17 @@ public enum MessageKind {
 
   public final String word;
   public final int fields;
+  /** Whether this is one of PBJ's extensions rather than Twisted's PB. */
+  public final boolean extension;
 
   MessageKind(String word, int fields) {
+    this(word, fields, false);
+  }
+
+  MessageKind(String word, int fields, boolean extension) {
     this.word = word;
     this.fields = fields;
+    this.extension = extension;
   }
 
   /** The kind named {@code word}, or null. */

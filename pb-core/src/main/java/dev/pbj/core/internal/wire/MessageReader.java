@@ -22,6 +22,8 @@ public final class MessageReader implements TokenSink {
 
   private final Unjellier unjellier;
   private final Handler handler;
+  /** Whether PBJ's extension messages were negotiated; without, they are unknown words. */
+  private final boolean extensions;
   private final NameCache names = new NameCache();
   private int depth;
   private int expectedElements;
@@ -29,9 +31,10 @@ public final class MessageReader implements TokenSink {
   private ReceivedMessage message;
   private boolean skipping;
 
-  public MessageReader(Unjellier unjellier, Handler handler) {
+  public MessageReader(Unjellier unjellier, Handler handler, boolean extensions) {
     this.unjellier = unjellier;
     this.handler = handler;
+    this.extensions = extensions;
   }
 
   @Override
@@ -208,7 +211,7 @@ public final class MessageReader implements TokenSink {
 
   private void command(String word) {
     MessageKind kind = MessageKind.of(word);
-    if (kind == null) {
+    if (kind == null || kind.extension && !extensions) {
       throw new ProtocolException("unknown message kind '" + word + "'");
     }
     if (expectedElements - 1 != kind.fields) {
