@@ -87,7 +87,7 @@ final class DemoCommand implements Command {
     }
     lines.add("open http://" + host + ":" + wsUri.getPort() + "/");
     return ServeCommand.runUntilStopped(() -> {
-      ServeCommand.shutDown(server);
+      ServeCommand.shutDown(server, java.time.Duration.ofSeconds(2));
       transport.close();
     }, lines, untilStdinCloses, in, out, "pbj-demo");
   }

@@ -82,9 +82,14 @@ final class ServeCommand implements Command {
    * {@link #SHUTDOWN_GRACE}, then it closes.
    */
   static void shutDown(PbServer server) {
-    server.shutdown(SHUTDOWN_GRACE);
+    shutDown(server, SHUTDOWN_GRACE);
+  }
+
+  /** Like {@link #shutDown(PbServer)} with another grace ({@code pbj demo}'s pages hold calls open: a short one). */
+  static void shutDown(PbServer server, Duration grace) {
+    server.shutdown(grace);
     try {
-      server.awaitTermination(SHUTDOWN_GRACE.plusSeconds(5));
+      server.awaitTermination(grace.plusSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -95,7 +96,9 @@ public class DemoRoot implements Referenceable {
    */
   @Remote(nonBlocking = true)
   public CompletionStage<Object> callback(RemoteReference ref, Object x) {
-    return ref.callRemote("got", x).whenComplete((answer, error) -> ref.close());
+    CompletableFuture<Object> answer = ref.callRemote("got", x);
+    answer.whenComplete((value, error) -> ref.close()); // beside the answer: a cancelled caller still releases it
+    return answer;
   }
 
   /** A new {@link Counter} starting at 0. */
