@@ -6,9 +6,8 @@ import dev.pbj.Limits;
 import dev.pbj.Referenceable;
 import dev.pbj.TlsOptions;
 import dev.pbj.core.internal.BrokerConfig;
-import dev.pbj.core.internal.BrokerImpl;
-import dev.pbj.core.internal.Connection;
-import dev.pbj.core.internal.GracefulShutdown;
+import dev.pbj.core.internal.ConnectionAcceptor;
+import dev.pbj.core.internal.ConnectionSet;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.spi.SerializerProvider;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -44,10 +42,7 @@ public final class PbClient implements AutoCloseable {
   private final TlsOptions tls;
   /** Runs the connections' contexts; always this object's own. */
   private final ExecutorService connectionPool = Workers.newConnectionPool("pbj-client");
-  private final List<Broker> brokers = new ArrayList<>();
-  private final CompletableFuture<Void> termination = new CompletableFuture<>();
-  private boolean shuttingDown;
-  private boolean closed;
+  private final ConnectionSet connections;
 
   private PbClient(Builder b) {
     this.registry = b.registry != null ? b.registry : ProviderRegistry.getDefault();
@@ -64,6 +59,11 @@ public final class PbClient implements AutoCloseable {
     this.serializers = names.stream().map(registry::serializer).toList();
     this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root, null,
         names, b.defaultDeadline, b.keepalive);
+    List<ExecutorService> pools = new ArrayList<>(List.of(connectionPool));
+    if (ownedExecutor != null) {
+      pools.add(ownedExecutor);
+    }
+    this.connections = new ConnectionSet("client", pools);
   }
 
   public static Builder builder() {
@@ -86,11 +86,8 @@ public final class PbClient implements AutoCloseable {
    * transport serves). Never throws.
    */
   public CompletableFuture<Broker> connect(URI uri) {
-    synchronized (this) {
-      if (closed || shuttingDown) {
-        return CompletableFuture.failedFuture(new IllegalStateException("client is "
-            + (closed ? "closed" : "shutting down")));
-      }
+    if (!connections.isOpen()) {
+      return CompletableFuture.failedFuture(new IllegalStateException(connections.refusal()));
     }
     if (uri.getScheme() == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -103,58 +100,19 @@ public final class PbClient implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Broker> ready = new CompletableFuture<>();
-    transport.connect(uri, new dev.pbj.spi.LinkAcceptor() {
-      @Override
-      public dev.pbj.spi.LinkHandler accept(dev.pbj.spi.Link link) {
-        Connection connection = new Connection(link, false, serializers, config, ready);
-        connection.start();
-        return connection;
-      }
-
-      @Override
-      public List<String> serializers() {
-        return Connection.withExtensions(config.serializers());
-      }
-
-      @Override
-      public Limits limits() {
-        return config.limits();
-      }
-
-      @Override
-      public Keepalive keepalive() {
-        return config.keepalive();
-      }
-
-      @Override
-      public TlsOptions tls() {
-        return tls;
-      }
-    }).whenComplete((link, error) -> {
-      if (error != null) {
-        ready.completeExceptionally(error);
-      }
-    });
+    transport.connect(uri, new ConnectionAcceptor(false, serializers, config, tls, () -> ready))
+        .whenComplete((link, error) -> {
+          if (error != null) {
+            ready.completeExceptionally(error);
+          }
+        });
     return ready.thenApply(this::track);
   }
 
   private Broker track(Broker broker) {
-    boolean refuse;
-    synchronized (this) {
-      refuse = closed || shuttingDown;
-      if (!refuse) {
-        brokers.add(broker);
-      }
+    if (!connections.add(broker)) {
+      throw new IllegalStateException(connections.refusal() + " (while connecting)");
     }
-    if (refuse) {
-      broker.close();
-      throw new IllegalStateException("client closed while connecting");
-    }
-    broker.closeFuture().whenComplete((v, e) -> {
-      synchronized (this) {
-        brokers.remove(broker);
-      }
-    });
     return broker;
   }
 
@@ -166,68 +124,18 @@ public final class PbClient implements AutoCloseable {
    * Idempotent.
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
-    Objects.requireNonNull(grace, "grace");
-    List<Broker> open;
-    synchronized (this) {
-      if (shuttingDown || closed) {
-        return termination;
-      }
-      shuttingDown = true;
-      open = new ArrayList<>(brokers);
-    }
-    GracefulShutdown.drain(open, grace, true).thenAccept(quiet -> {
-      Thread closing = new Thread(() -> terminate(new dev.pbj.ShuttingDownException("the client shut down"
-          + (quiet ? "" : " at the end of its grace period of " + grace))), "pbj-client-shutdown");
-      closing.setDaemon(true);
-      closing.start();
-    });
-    return termination;
+    return connections.shutdown(grace, true, () -> {}, () -> {});
   }
 
   /** Waits until the client has terminated (closed, or shut down and closed); true if it has. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    try {
-      termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return true;
-    }
+    return connections.awaitTermination(timeout);
   }
 
   /** Closes every connection of this client now, calls in flight or not; idempotent. */
   @Override
   public void close() {
-    terminate(null);
-  }
-
-  private void terminate(Throwable cause) {
-    List<Broker> open;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      open = new ArrayList<>(brokers);
-    }
-    for (Broker broker : open) {
-      if (cause == null) {
-        broker.close();
-      } else {
-        ((BrokerImpl) broker).close(cause);
-      }
-    }
-    CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
-        .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    synchronized (this) {
-      brokers.clear(); // closed now, whichever of their close callbacks has run yet
-    }
-    connectionPool.shutdown();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
-    termination.complete(null);
+    connections.close(null, () -> {});
   }
 
   /** Configures a {@link PbClient}. */

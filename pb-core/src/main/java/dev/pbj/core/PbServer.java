@@ -6,14 +6,11 @@ import dev.pbj.Limits;
 import dev.pbj.Referenceable;
 import dev.pbj.TlsOptions;
 import dev.pbj.core.internal.BrokerConfig;
-import dev.pbj.core.internal.BrokerImpl;
-import dev.pbj.core.internal.Connection;
-import dev.pbj.core.internal.GracefulShutdown;
+import dev.pbj.core.internal.ConnectionAcceptor;
+import dev.pbj.core.internal.ConnectionSet;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.cred.Portal;
 import dev.pbj.spi.LinkAcceptor;
-import dev.pbj.spi.LinkHandler;
-
 import dev.pbj.spi.SerializerProvider;
 import dev.pbj.spi.TransportServer;
 import java.net.InetSocketAddress;
@@ -55,10 +52,7 @@ public final class PbServer implements AutoCloseable {
   /** For tls:// and wss:// listeners; null: the transports' own configuration. */
   private final TlsOptions tls;
   private final List<TransportServer> listeners = new ArrayList<>();
-  private final List<Broker> brokers = new ArrayList<>();
-  private final CompletableFuture<Void> termination = new CompletableFuture<>();
-  private boolean shuttingDown;
-  private boolean closed;
+  private final ConnectionSet connections;
 
   private PbServer(Builder b) {
     this.listenUris = List.copyOf(b.listen);
@@ -77,6 +71,11 @@ public final class PbServer implements AutoCloseable {
         b.portal, names, b.defaultDeadline, b.keepalive);
     this.onConnect = b.onConnect;
     this.tls = b.tls;
+    List<ExecutorService> pools = new ArrayList<>(List.of(connectionPool));
+    if (ownedExecutor != null) {
+      pools.add(ownedExecutor);
+    }
+    this.connections = new ConnectionSet("server", pools);
     for (URI uri : listenUris) {
       registry.transport(uri.getScheme()); // fail at build, naming the module, rather than half-started
     }
@@ -112,56 +111,15 @@ public final class PbServer implements AutoCloseable {
   }
 
   private LinkAcceptor acceptor() {
-    return new LinkAcceptor() {
-      @Override
-      public LinkHandler accept(dev.pbj.spi.Link link) {
-        CompletableFuture<Broker> ready = new CompletableFuture<>();
-        Connection connection = new Connection(link, true, serializers, config, ready);
-        ready.thenAccept(PbServer.this::connected);
-        connection.start();
-        return connection;
-      }
-
-      @Override
-      public List<String> serializers() {
-        return Connection.withExtensions(config.serializers());
-      }
-
-      @Override
-      public Limits limits() {
-        return config.limits();
-      }
-
-      @Override
-      public Keepalive keepalive() {
-        return config.keepalive();
-      }
-
-      @Override
-      public TlsOptions tls() {
-        return tls;
-      }
-    };
+    return new ConnectionAcceptor(true, serializers, config, tls, () -> {
+      CompletableFuture<Broker> ready = new CompletableFuture<>();
+      ready.thenAccept(this::connected);
+      return ready;
+    });
   }
 
   private void connected(Broker broker) {
-    boolean refuse;
-    synchronized (this) {
-      refuse = closed || shuttingDown;
-      if (!refuse) {
-        brokers.add(broker);
-      }
-    }
-    if (refuse) {
-      broker.close();
-      return;
-    }
-    broker.closeFuture().whenComplete((v, e) -> {
-      synchronized (this) {
-        brokers.remove(broker);
-      }
-    });
-    if (onConnect != null) {
+    if (connections.add(broker) && onConnect != null) {
       onConnect.accept(broker);
     }
   }
@@ -184,8 +142,8 @@ public final class PbServer implements AutoCloseable {
   }
 
   /** The connections open now. */
-  public synchronized List<Broker> connections() {
-    return List.copyOf(brokers);
+  public List<Broker> connections() {
+    return connections.connections();
   }
 
   /**
@@ -196,78 +154,27 @@ public final class PbServer implements AutoCloseable {
    * completes when the server has terminated (see {@link #awaitTermination}). Idempotent.
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
-    Objects.requireNonNull(grace, "grace");
-    List<TransportServer> stopping;
-    List<Broker> open;
-    synchronized (this) {
-      if (shuttingDown || closed) {
-        return termination;
-      }
-      shuttingDown = true;
-      stopping = new ArrayList<>(listeners);
-      open = new ArrayList<>(brokers);
-    }
-    for (TransportServer listener : stopping) {
-      listener.stopAccepting();
-    }
-    GracefulShutdown.drain(open, grace, false).thenAccept(quiet -> {
-      Thread closing = new Thread(() -> terminate(new dev.pbj.ShuttingDownException("the server shut down"
-          + (quiet ? "" : " at the end of its grace period of " + grace))), "pbj-server-shutdown");
-      closing.setDaemon(true);
-      closing.start();
-    });
-    return termination;
+    return connections.shutdown(grace, false, () -> listeners().forEach(TransportServer::stopAccepting),
+        this::closeListeners);
   }
 
   /** Waits until the server has terminated (closed, or shut down and closed); true if it has. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    try {
-      termination.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return true;
-    }
+    return connections.awaitTermination(timeout);
   }
 
   /** Stops listening and closes every connection now, calls in flight or not; idempotent. */
   @Override
   public void close() {
-    terminate(null);
+    connections.close(null, this::closeListeners);
   }
 
-  private void terminate(Throwable cause) {
-    List<TransportServer> toClose;
-    List<Broker> open;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      toClose = new ArrayList<>(listeners);
-      open = new ArrayList<>(brokers);
-    }
-    for (TransportServer listener : toClose) {
-      listener.close();
-    }
-    for (Broker broker : open) {
-      if (cause == null) {
-        broker.close();
-      } else {
-        ((BrokerImpl) broker).close(cause);
-      }
-    }
-    CompletableFuture.allOf(open.stream().map(Broker::closeFuture).toArray(CompletableFuture[]::new))
-        .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
-    synchronized (this) {
-      brokers.clear(); // closed now, whichever of their close callbacks has run yet
-    }
-    connectionPool.shutdown();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
-    termination.complete(null);
+  private synchronized List<TransportServer> listeners() {
+    return new ArrayList<>(listeners);
+  }
+
+  private void closeListeners() {
+    listeners().forEach(TransportServer::close);
   }
 
   /** Configures a {@link PbServer}. */
