@@ -35,7 +35,7 @@ export interface ConnectOptions {
   copies?: CopyRegistry;
   /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<Limits>;
-  /** Milliseconds to wait for the socket to open (30000). */
+  /** Milliseconds to wait for the socket to open (30000; `Infinity` for no limit). */
   timeout?: number;
   /** Receives what the connection ignored (a `didNotUnderstand`, a failing callback). */
   onWarning?: (message: string) => void;
@@ -58,10 +58,113 @@ export interface ConnectOptions {
    * `S+pbj` before `S` (default true). The server decides; see {@link Connection#extensions}.
    */
   extensions?: boolean;
+  /**
+   * Aborting it before the socket is open gives up: the socket is closed and the promise rejects with the signal's
+   * reason. No effect once connected.
+   */
+  signal?: AbortSignal | null;
 }
 
 /** Opens a WebSocket to a PB server (path `/pb` on PBJ's) and resolves once it is open. */
 export function connect(url: string, options?: ConnectOptions): Promise<Connection>;
+
+// ---- reconnecting ----
+
+/** How long a {@link ReconnectingConnection} waits before each attempt (gRPC's connection backoff). */
+export interface BackoffOptions {
+  /** The first wait of an outage, after a loss or a failed first attempt (ms, above 0; default 1000). */
+  initialDelay?: number;
+  /** The cap: no wait is longer (ms, at least initialDelay; default 120000, or initialDelay if that is more). */
+  maxDelay?: number;
+  /** Each wait is the previous one times this (1 or more; default 1.6). */
+  multiplier?: number;
+  /** Each wait is randomly made longer or shorter by up to this fraction of itself (0 to 1; default 0.2). */
+  jitter?: number;
+  /** Attempts in a row (since the last connection) before giving up: an integer, 1 or more, or Infinity (default). */
+  maxAttempts?: number;
+  /** The random source of the jitter: a number in [0, 1) (default Math.random); tests pass their own. */
+  random?: () => number;
+}
+
+/** The options of {@link keepConnected}: those of {@link connect} (but `signal`), the backoff and the login. */
+export interface KeepConnectedOptions extends Omit<ConnectOptions, 'signal'>, BackoffOptions {
+  /**
+   * Log in on each new connection: PB's challenge–response login with these credentials, or `'anonymous'`.
+   * Without it the handle only has a root. A refused login gives up at once (no retry).
+   */
+  login?: { username: string; password: string } | 'anonymous' | null;
+  /** The Referenceable given to each login, for the server to call back. */
+  mind?: Referenceable | null;
+  /**
+   * What a call made while there is no connection does. `'fail'` (default): rejects with {@link NotConnectedError}
+   * at once, but one made while an attempt is under way waits for its outcome. `'wait'`: waits for the next
+   * connection, up to its deadline (`timeout`, `withDeadline`, `callTimeout`) or its signal.
+   */
+  whileDisconnected?: 'fail' | 'wait';
+}
+
+/** The states of a {@link ReconnectingConnection}; `gaveUp` and `closed` are final. */
+export type ReconnectingState = 'connecting' | 'connected' | 'disconnected' | 'gaveUp' | 'closed';
+
+/** What a {@link ReconnectingConnection}'s listeners receive, by event (= the state entered). */
+export interface ReconnectingEvents {
+  /** An attempt begins: `attempt` counts the attempts since the last connection, from 1. */
+  connecting: { type: 'connecting'; target: ReconnectingConnection; attempt: number };
+  /** Connected, the root fetched and the login done. */
+  connected: { type: 'connected'; target: ReconnectingConnection; attempt: number; connection: Connection };
+  /**
+   * The connection was lost (`attempt` 0) or attempt `attempt` failed; the next attempt comes in `retryIn` ms.
+   */
+  disconnected: { type: 'disconnected'; target: ReconnectingConnection; cause: Error; attempt: number; retryIn: number };
+  /** No more attempts: `maxAttempts` attempts in a row failed, or the login was refused (`cause`). */
+  gaveUp: { type: 'gaveUp'; target: ReconnectingConnection; cause: Error; attempt: number };
+  /** `close()` was called. */
+  closed: { type: 'closed'; target: ReconnectingConnection };
+}
+
+/**
+ * A stable reference to the root or avatar of a {@link ReconnectingConnection}: calls go to the connection of the
+ * moment. It cannot be sent as an argument (send {@link current}) and is never released.
+ */
+export interface ReconnectingReference {
+  callRemote<T = PbValue>(method: string, ...args: PbValue[]): Promise<T>;
+  callRemoteWith<T = PbValue>(options: CallOptions, method: string, ...args: PbValue[]): Promise<T>;
+  /** This reference with a deadline (ms; `Infinity` for none) for each call made through it. */
+  withDeadline(timeout: number): ReconnectingReference;
+  /** The RemoteReference of the current connection, or null while there is none. */
+  readonly current: RemoteReference | null;
+}
+
+/**
+ * A connection kept to one URL: reconnects with backoff, logs in again, and re-fetches the root and avatar, whose
+ * stable references {@link root} and {@link avatar} always call the current connection. Made by {@link keepConnected}.
+ * A call already sent when the connection is lost rejects with ConnectionLostError and is not sent again.
+ */
+export class ReconnectingConnection {
+  private constructor();
+  readonly url: string;
+  readonly state: ReconnectingState;
+  /** Whether a connection is up. */
+  readonly connected: boolean;
+  /** The Connection of the moment, or null. */
+  readonly connection: Connection | null;
+  root(): ReconnectingReference;
+  /** Only with the option `login` (a TypeError otherwise). */
+  avatar(): ReconnectingReference;
+  /** Calls `listener` on each entry into that state; returns a function that undoes it. */
+  on<K extends keyof ReconnectingEvents>(type: K, listener: (event: ReconnectingEvents[K]) => void): () => void;
+  off<K extends keyof ReconnectingEvents>(type: K, listener: (event: ReconnectingEvents[K]) => void): void;
+  /** Resolves once connected; rejects with NotConnectedError if it gives up or is closed first. */
+  whenConnected(): Promise<Connection>;
+  /** Stops every attempt and closes the connection; every pending call settles. Idempotent. */
+  close(): void;
+}
+
+/**
+ * Keeps a connection to `url` (see {@link ReconnectingConnection}); the first attempt starts at once. Throws a
+ * TypeError or RangeError naming a bad option.
+ */
+export function keepConnected(url: string | URL, options?: KeepConnectedOptions): ReconnectingConnection;
 
 export interface BrokerStats {
   readonly localObjects: number;
@@ -159,6 +262,33 @@ export class RemoteReference {
   /** The same string for every handle {@link equals} this one, different for any other object or connection. */
   readonly key: string;
 }
+
+/**
+ * What a method marked with {@link withCallContext} receives first: its call's deadline and cancellation, which a
+ * PBJ caller sends with the call (a Twisted caller sends neither: no deadline, never cancelled).
+ */
+export interface CallContext {
+  /**
+   * Aborts once the call is cancelled: the caller gave up (reason an `AbortError`), its deadline passed (a
+   * {@link DeadlineExceededError}) or the connection went (a {@link ConnectionLostError}); never once it is answered,
+   * nor for a call that wants no answer.
+   */
+  readonly signal: AbortSignal;
+  /** The milliseconds the caller gave the call, or null. */
+  readonly deadline: number | null;
+  /** Milliseconds until the deadline (0 or less once passed), or null without one. */
+  timeRemaining(): number | null;
+  /** Whether the call is cancelled (true from the deadline on, even before the signal's abort event). */
+  readonly cancelled: boolean;
+  /** Runs `callback(reason)` once cancelled (soon, if it already is), never if answered first; returns an undo. */
+  onCancel(callback: (reason: unknown) => void): () => void;
+}
+
+/**
+ * Marks a remote method as one that takes a {@link CallContext} first, before the caller's arguments, and returns
+ * it: `new Referenceable({ build: withCallContext(async (call, name) => …) })`. A cancelled call is never answered.
+ */
+export function withCallContext<F extends (context: CallContext, ...args: any[]) => unknown>(method: F): F;
 
 /**
  * An object the peer may call, sent by reference. Subclass it (methods not starting with `_` are callable,
@@ -304,6 +434,12 @@ export class UnauthorizedLoginError extends RemoteError {
 
 /** The connection dropped while the call was waiting. */
 export class ConnectionLostError extends PbjError {}
+/**
+ * A call through a {@link ReconnectingConnection} found no connection and was never sent (so trying again is safe):
+ * made while disconnected in `'fail'` mode, or still waiting when the handle gave up or was closed. `cause` is the
+ * last connection failure.
+ */
+export class NotConnectedError extends ConnectionLostError {}
 /** A call through a released reference or a closed connection. */
 export class DeadReferenceError extends PbjError {}
 /**

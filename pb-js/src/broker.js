@@ -345,7 +345,7 @@ export class Broker {
     const error = cause ? new ConnectionLostError(`connection lost: ${cause.message}`, { cause })
       : new ConnectionLostError('connection closed by this side');
     this.outgoing.closeAll(error);
-    this.inbound.close();
+    this.inbound.close(error);
     this.announcedDeadline = null;
     for (const entry of this.caches.clear()) {
       this.stopObserving(entry);

@@ -6,7 +6,7 @@
  */
 import { Broker } from './broker.js';
 import { defaultRegistry } from './copies.js';
-import { checkTimeout } from './deadlines.js';
+import { abortReason, checkSignal, checkTimeout } from './deadlines.js';
 import { ConnectionLostError, ProtocolError } from './errors.js';
 import { makeLimits } from './limits.js';
 import { login, loginAnonymous } from './login.js';
@@ -114,6 +114,41 @@ function frameBytes(data) {
   return null;
 }
 
+/** The options `connect` takes, each read by {@link checkConnectOptions}. */
+export const CONNECT_OPTIONS = Object.freeze(['serializer', 'WebSocket', 'copies', 'limits', 'timeout', 'onWarning',
+  'highWaterMark', 'lowWaterMark', 'callTimeout', 'extensions', 'signal']);
+
+/** `connect`'s options checked and with their defaults; throws a TypeError or RangeError naming a bad one. */
+export function checkConnectOptions(options = {}) {
+  const {
+    serializer: serializerName = 'banana', WebSocket: Impl = globalThis.WebSocket, copies = defaultRegistry,
+    limits: limitOverrides, timeout = 30000, onWarning = () => {}, highWaterMark, lowWaterMark, callTimeout,
+    extensions = true, signal,
+  } = options;
+  const checked = {
+    serializer: serializerNamed(serializerName),
+    limits: makeLimits(limitOverrides),
+    marks: waterMarks(highWaterMark, lowWaterMark),
+    callTimeout: checkTimeout(callTimeout, 'callTimeout'),
+    timeout: checkTimeout(timeout, 'timeout'),
+    signal: checkSignal(signal),
+    Impl,
+    copies,
+    onWarning,
+    extensions,
+  };
+  if (typeof extensions !== 'boolean') {
+    throw new TypeError(`extensions: ${String(extensions)} (expected true or false)`);
+  }
+  if (typeof onWarning !== 'function') {
+    throw new TypeError(`onWarning: expected a function, got ${typeof onWarning}`);
+  }
+  if (typeof Impl !== 'function') {
+    throw new TypeError('no WebSocket implementation: in Node, pass { WebSocket } from the "ws" package');
+  }
+  return checked;
+}
+
 /**
  * Opens a WebSocket to a PB server and resolves to a {@link Connection} once the socket is open.
  *
@@ -124,30 +159,21 @@ function frameBytes(data) {
  * `highWaterMark` and `lowWaterMark` (bytes, default 4 MiB and 2 MiB: while the socket buffers more than the
  * high mark, messages wait in the connection, in order, until it has drained to the low mark); `callTimeout`
  * (ms: the timeout of every call made without one of its own; default none); `extensions` (default true: offer
- * PBJ's extensions; false offers the plain subprotocol only).
+ * PBJ's extensions; false offers the plain subprotocol only); `signal` (an AbortSignal: aborting it before the
+ * socket is open gives up, closing the socket and rejecting with the signal's reason).
  */
 export function connect(url, options = {}) {
-  const {
-    serializer: serializerName = 'banana', WebSocket: Impl = globalThis.WebSocket, copies = defaultRegistry,
-    limits: limitOverrides, timeout = 30000, onWarning = () => {}, highWaterMark, lowWaterMark, callTimeout,
-    extensions: offerExtensions = true,
-  } = options;
-  let serializer;
-  let limits;
-  let marks;
+  let checked;
   try {
-    serializer = serializerNamed(serializerName);
-    limits = makeLimits(limitOverrides);
-    marks = waterMarks(highWaterMark, lowWaterMark);
-    checkTimeout(callTimeout, 'callTimeout');
-    if (typeof offerExtensions !== 'boolean') {
-      throw new TypeError(`extensions: ${String(offerExtensions)} (expected true or false)`);
-    }
-    if (typeof Impl !== 'function') {
-      throw new TypeError('no WebSocket implementation: in Node, pass { WebSocket } from the "ws" package');
-    }
+    checked = checkConnectOptions(options);
   } catch (e) {
     return Promise.reject(e);
+  }
+  const {
+    serializer, limits, marks, callTimeout, timeout, signal, Impl, copies, onWarning, extensions: offerExtensions,
+  } = checked;
+  if (signal?.aborted) {
+    return Promise.reject(abortReason(signal));
   }
   const extended = `${serializer.name}+pbj`;
   const offered = offerExtensions ? [extended, serializer.name] : [serializer.name];
@@ -163,10 +189,27 @@ export function connect(url, options = {}) {
     let broker = null;
     let outbox = null;
     let error = null;
-    const timer = setTimeout(() => {
+    let onAbort = null;
+    let gaveUp = false; // the timeout passed or the signal aborted: an open that comes late is closed at once
+    const settled = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const timer = timeout === Infinity ? null : setTimeout(() => {
+      gaveUp = true;
+      settled();
       reject(new ConnectionLostError(`no connection to ${url} within ${timeout} ms`));
       ws.close();
     }, timeout);
+    if (signal !== null) {
+      onAbort = () => {
+        gaveUp = true;
+        settled();
+        reject(abortReason(signal));
+        ws.close();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
     const closeSocket = (code, reason) => {
       try {
         ws.close(code, reason);
@@ -178,7 +221,11 @@ export function connect(url, options = {}) {
       error = event?.error ?? new Error(event?.message ?? `WebSocket error on ${url}`);
     };
     ws.onopen = () => {
-      clearTimeout(timer);
+      settled();
+      if (gaveUp) {
+        closeSocket(1000, 'gave up');
+        return;
+      }
       if (!offered.includes(ws.protocol)) {
         closeSocket(1002, 'subprotocol');
         reject(new ProtocolError(`the server at ${url} did not accept the subprotocol`
@@ -219,7 +266,7 @@ export function connect(url, options = {}) {
       broker.receiveFrame(bytes);
     };
     ws.onclose = (event) => {
-      clearTimeout(timer);
+      settled();
       const cause = error ?? new Error(`WebSocket closed (${event?.code ?? 'no code'}`
         + `${event?.reason ? `: ${event.reason}` : ''})`);
       if (broker === null) {

@@ -40,13 +40,15 @@ export function checkSignal(value, name = 'signal') {
 
 /** What a call stopped by `signal` rejects with: the signal's reason, as `fetch` does; else an AbortError. */
 export function abortReason(signal) {
-  if (signal.reason !== undefined) {
-    return signal.reason;
-  }
+  return signal.reason !== undefined ? signal.reason : abortError('This operation was aborted');
+}
+
+/** An `AbortError` (a DOMException where there is one, as `fetch` and `AbortController` make) saying `message`. */
+export function abortError(message) {
   if (typeof DOMException === 'function') {
-    return new DOMException('This operation was aborted', 'AbortError');
+    return new DOMException(message, 'AbortError');
   }
-  const error = new Error('This operation was aborted');
+  const error = new Error(message);
   error.name = 'AbortError';
   return error;
 }

@@ -67,6 +67,13 @@ UnauthorizedLoginError.TWISTED_TYPE = 'twisted.cred.error.UnauthorizedLogin';
 export class ConnectionLostError extends PbjError {}
 
 /**
+ * A call through a {@link ReconnectingConnection} found no connection, so it was never sent: unlike a
+ * ConnectionLostError of a call that was waiting for its answer, the server cannot have run it, and trying again is
+ * safe. `cause` says why there is none (the last connection's loss, or the attempt that failed).
+ */
+export class NotConnectedError extends ConnectionLostError {}
+
+/**
  * A call's deadline passed before its answer came (gRPC's `DEADLINE_EXCEEDED`, Java's
  * `DeadlineExceededException`). The call is forgotten: its late answer is dropped, and a PBJ peer is told to stop
  * working on it. `deadline` is the time the call was given, in milliseconds.

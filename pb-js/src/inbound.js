@@ -2,10 +2,13 @@
  * Serves the peer's `message`s and `cachemessage`s: finds the target and its method, runs it in arrival order,
  * and answers with its result (when a returned Promise settles) or its failure. With PBJ's extensions a call may
  * come with a deadline, and the peer may cancel it: a call whose deadline passed before it ran never runs, and
- * one cancelled or past its deadline while its Promise is pending is never answered (the caller has dropped it).
+ * one cancelled, past its deadline or cut off by the connection's end before it settled is never answered (the
+ * caller has dropped it). A method marked with `withCallContext` sees all of this in the {@link CallContext} it
+ * receives first: its signal aborts when the call is cancelled.
  */
-import { MAX_TIMEOUT } from './deadlines.js';
-import { InsecureJellyError, ProtocolError } from './errors.js';
+import { CallContext, wantsCallContext } from './call-context.js';
+import { abortError, MAX_TIMEOUT } from './deadlines.js';
+import { DeadlineExceededError, InsecureJellyError, ProtocolError } from './errors.js';
 import { PythonError } from './failures.js';
 import { emitObserved, observeMethodOf, remoteMethodOf } from './flavors.js';
 
@@ -15,8 +18,16 @@ function textOf(value) {
   return value instanceof Uint8Array ? utf8.decode(value) : value;
 }
 
+function isThenable(value) {
+  return value !== null && typeof value === 'object' && typeof value.then === 'function';
+}
+
 export class InboundCalls {
-  /** request id → `{ timer }` of each call to answer whose Promise has not settled: the ones the peer may cancel. */
+  /**
+   * request id → the record of each call to answer that has not settled: the ones the peer may cancel. A record is
+   * `{ deadline, due, timer, controller, cancelled, finished }`; `controller` (the context's) only for a method
+   * that takes a CallContext.
+   */
   #running = new Map();
 
   constructor(broker) {
@@ -47,30 +58,38 @@ export class InboundCalls {
       }
       return;
     }
+    const record = {
+      deadline, due, timer: null, controller: null, cancelled: false, finished: false, method: call.name,
+    };
+    if (answerRequired) {
+      this.#watch(requestId, record);
+    }
+    let context = null;
+    if (call.contextual) {
+      // a call that wants no answer is never cancelled: its signal never aborts
+      record.controller = new AbortController();
+      context = new CallContext(record.controller.signal, record, this.broker.onWarning);
+    }
     let result;
     try {
-      result = call.run();
+      result = call.run(context);
     } catch (e) {
-      this.#finish(requestId, answerRequired, undefined, e);
+      this.#settled(requestId, record, answerRequired, undefined, e);
       return;
     }
-    if (due !== null && performance.now() > due) {
-      return; // it ran past its deadline: the caller has given up on it
-    }
-    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-      const running = answerRequired ? this.#watch(requestId, due) : null;
-      result.then((value) => this.#settled(requestId, running, answerRequired, value, undefined),
-        (error) => this.#settled(requestId, running, answerRequired, undefined, error ?? new Error('rejected')));
+    if (isThenable(result)) {
+      result.then((value) => this.#settled(requestId, record, answerRequired, value, undefined),
+        (error) => this.#settled(requestId, record, answerRequired, undefined, error ?? new Error('rejected')));
     } else {
-      this.#finish(requestId, answerRequired, result, undefined);
+      this.#settled(requestId, record, answerRequired, result, undefined);
     }
   }
 
   /** The peer cancelled request `requestId`: if it is still running, its answer is never sent. Else nothing. */
   cancel(requestId) {
-    const running = this.#running.get(requestId);
-    if (running !== undefined) {
-      this.#forget(requestId, running);
+    const record = this.#running.get(requestId);
+    if (record !== undefined) {
+      this.#cancel(requestId, record, abortError(`the caller cancelled request ${requestId} (${record.method})`));
     }
   }
 
@@ -79,45 +98,70 @@ export class InboundCalls {
     return this.#running.size;
   }
 
-  /** The connection is gone: nothing running will be answered, and no deadline timer is left. */
-  close() {
-    for (const running of this.#running.values()) {
-      clearTimeout(running.timer);
-    }
-    this.#running.clear();
-  }
-
-  #watch(requestId, due) {
-    const running = { timer: null };
-    this.#running.set(requestId, running);
-    const left = due === null ? Infinity : due - performance.now();
-    if (left <= MAX_TIMEOUT) {
-      running.timer = setTimeout(() => this.#forget(requestId, running), Math.max(0, left));
-    }
-    return running;
-  }
-
-  #forget(requestId, running) {
-    clearTimeout(running.timer);
-    if (this.#running.get(requestId) === running) {
-      this.#running.delete(requestId);
+  /**
+   * The connection is gone (`error`, a ConnectionLostError): nothing running will be answered, their contexts are
+   * cancelled with `error`, and no deadline timer is left.
+   */
+  close(error) {
+    for (const [requestId, record] of [...this.#running]) {
+      this.#cancel(requestId, record, error);
     }
   }
 
-  #settled(requestId, running, answerRequired, value, error) {
-    if (running !== null) {
-      if (this.#running.get(requestId) !== running) {
-        return; // cancelled, past its deadline, or the connection closed: the caller has dropped it
+  #watch(requestId, record) {
+    this.#running.set(requestId, record);
+    const arm = () => {
+      const left = record.due === null ? Infinity : record.due - performance.now();
+      if (left > MAX_TIMEOUT) {
+        return;
       }
-      this.#forget(requestId, running);
-    }
-    this.#finish(requestId, answerRequired, value, error);
+      // a timer may fire a little before performance.now() reaches the deadline: then it waits for the rest
+      record.timer = setTimeout(() => (performance.now() < record.due ? arm() : this.#cancel(requestId, record,
+        new DeadlineExceededError(`request ${requestId} (${record.method}) passed its deadline of ${record.deadline}`
+          + ' ms', record.deadline))), Math.max(0, Math.ceil(left)));
+    };
+    arm();
   }
 
-  #finish(requestId, answerRequired, value, error) {
-    if (!answerRequired) {
+  /** Forgets the call (it will not be answered) and aborts its context's signal on a turn of its own. */
+  #cancel(requestId, record, reason) {
+    if (!this.#forget(requestId, record)) {
       return;
     }
+    record.cancelled = true;
+    const { controller } = record;
+    if (controller !== null) {
+      queueMicrotask(() => controller.abort(reason));
+    }
+  }
+
+  /** Removes the call from those running; false if it was not (any more). */
+  #forget(requestId, record) {
+    clearTimeout(record.timer);
+    record.timer = null;
+    if (this.#running.get(requestId) !== record) {
+      return false;
+    }
+    this.#running.delete(requestId);
+    return true;
+  }
+
+  #settled(requestId, record, answerRequired, value, error) {
+    if (!answerRequired) {
+      record.finished = true;
+      return;
+    }
+    if (!this.#forget(requestId, record)) {
+      return; // cancelled, past its deadline, or the connection closed: the caller has dropped it
+    }
+    record.finished = true;
+    if (record.due !== null && performance.now() > record.due) {
+      return; // it ended past its deadline (before the timer's turn): the caller has given up on it
+    }
+    this.#finish(requestId, value, error);
+  }
+
+  #finish(requestId, value, error) {
     if (error !== undefined) {
       this.broker.sendFailure(requestId, error);
     } else {
@@ -151,6 +195,8 @@ export class InboundCalls {
       }
       const method = observeMethodOf(cache, name);
       return {
+        name,
+        contextual: false,
         run() {
           const result = method === null ? null : method.apply(cache, all);
           emitObserved(cache, name, all);
@@ -166,7 +212,10 @@ export class InboundCalls {
     if (method === null) {
       throw PythonError.noSuchMethod(name);
     }
-    return { run: () => method.fn.apply(method.self, all) };
+    if (wantsCallContext(method.fn)) {
+      return { name, contextual: true, run: (context) => method.fn.call(method.self, context, ...all) };
+    }
+    return { name, contextual: false, run: () => method.fn.apply(method.self, all) };
   }
 
   /** The keyword arguments as a plain object, or null when there are none. */

@@ -16,23 +16,27 @@ function avatarOf(answer) {
   return answer;
 }
 
-/** Logs in as `username` through `root` (the server's portal root); resolves to the avatar. */
-export async function login(root, username, password, mind = null) {
+/**
+ * Logs in as `username` through `root` (the server's portal root); resolves to the avatar. `callOptions` (`timeout`,
+ * `signal`; default none) go to each of the login's calls.
+ */
+export async function login(root, username, password, mind = null, callOptions = {}) {
   // Twisted's checkers compare byte strings: the user name travels as bytes, never as text
-  const answer = await root.callRemote('login', utf8.encode(username));
+  const answer = await root.callRemoteWith(callOptions, 'login', utf8.encode(username));
   if (!Array.isArray(answer) || answer.length !== 2 || !(answer[0] instanceof Uint8Array)
     || !(answer[1] instanceof RemoteReference)) {
     throw new ProtocolError('login: expected (challenge, challenger)');
   }
   const [challenge, challenger] = answer;
   try {
-    return avatarOf(await challenger.callRemote('respond', challengeResponse(password, challenge), mind));
+    return avatarOf(await challenger.callRemoteWith(callOptions, 'respond', challengeResponse(password, challenge),
+      mind));
   } finally {
     challenger.release();
   }
 }
 
-/** Logs in anonymously through `root`; resolves to the avatar. */
-export async function loginAnonymous(root, mind = null) {
-  return avatarOf(await root.callRemote('loginAnonymous', mind));
+/** Logs in anonymously through `root`; resolves to the avatar. `callOptions` as for {@link login}. */
+export async function loginAnonymous(root, mind = null, callOptions = {}) {
+  return avatarOf(await root.callRemoteWith(callOptions, 'loginAnonymous', mind));
 }

@@ -4,15 +4,15 @@
 // With the extensions declined (`extensions: false`) nothing of them is written, and the server's late answer is
 // dropped. The demo contract has no slow method, so the slow call is `callback(ref, x)` with a `got` of ours
 // that answers only when the test lets it. Every frame each way is recorded by a WebSocket subclass.
-// After a cancel these tests do not wait for the server to release our `got` object: DemoRoot.callback closes it
-// in the action of the `whenComplete` stage it returns, the cancel cancels that stage, and a cancelled
-// CompletableFuture never runs its action, so the server holds the object until the connection closes.
+// After a cancel these tests do not wait for the server to release our `got` object. What the server sends then
+// (its own cancel of the `got` call it made to us, a decref of our object) numbers its requests and objects apart
+// from ours, so "no answer for the cancelled call" looks at answers and errors only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { BananaDecoder } from '../../src/banana.js';
 import { CopyRegistry } from '../../src/copies.js';
-import { connect, DeadlineExceededError, Referenceable } from '../../src/index.js';
+import { connect, DeadlineExceededError, Referenceable, withCallContext } from '../../src/index.js';
 import { MessageReader } from '../../src/messages.js';
 import { MsgpackDecoder } from '../../src/msgpack.js';
 import { Unjellier } from '../../src/unjellier.js';
@@ -170,9 +170,48 @@ if (missing !== null) {
           assert.deepEqual(sent.slice(sent.indexOf(call) + 1).map((m) => m.slice(0, 2)), [['cancel', call[1]]]);
           held.release('late');
           assert.deepEqual(await c.root.callRemote('echo', [1, 2]), [1, 2]);
-          assert.deepEqual(c.received().filter((m) => m[1] === call[1] && m[0] !== 'message'), []);
+          assert.deepEqual(c.received().filter((m) => (m[0] === 'answer' || m[0] === 'error') && m[1] === call[1]),
+            [], 'no answer for the cancelled call');
           c.connection.close();
         });
+
+        test('the server giving up on its call to a JavaScript method aborts that method\'s CallContext',
+          async () => {
+            const c = await open(serializer);
+            let arrived;
+            const context = new Promise((resolve) => {
+              arrived = resolve;
+            });
+            const got = new Referenceable({
+              got: withCallContext((call, x) => {
+                arrived({ call, x });
+                return new Promise(() => {}); // answers never: only the cancel ends it
+              }),
+            });
+            const controller = new AbortController();
+            const outcome = c.root.callRemoteWith({ signal: controller.signal }, 'callback', got, 'watch me')
+              .catch((e) => e);
+            const { call, x } = await context;
+            assert.equal(x, 'watch me');
+            assert.equal(call.deadline, null, 'the server gave its call no deadline');
+            assert.equal(call.cancelled, false);
+            const reason = new Promise((resolve) => call.onCancel(resolve));
+            controller.abort();
+            assert.equal((await outcome).name, 'AbortError');
+            // DemoRoot.callback, cancelled by our cancel, cancels its own call of got: a cancel comes to us
+            let timer;
+            const why = await Promise.race([reason, new Promise((resolve, reject) => {
+              timer = setTimeout(() => reject(new Error(`the method was not told within ${TIMEOUT} ms`)), TIMEOUT);
+            })]).finally(() => clearTimeout(timer));
+            assert.equal(why.name, 'AbortError');
+            assert.equal(call.signal.aborted, true);
+            assert.equal(call.cancelled, true);
+            const cancels = c.received().filter((m) => m[0] === 'cancel');
+            assert.equal(cancels.length, 1, 'the server sent one cancel');
+            assert.equal(c.connection.stats().callsRunning, 0, 'the call is forgotten here');
+            assert.equal(await c.root.callRemote('echo', 'after'), 'after');
+            c.connection.close();
+          });
 
         test('a signal already aborted sends nothing; callTimeout applies to every call', async () => {
           const c = await open(serializer, { callTimeout: 250 });

@@ -12,10 +12,13 @@ import { demoServerCopies } from './demo.js';
  * each socket has `sent` (the frames handed to `send`, in order), `server` (the broker at the other end),
  * `bufferedAmount` (set it), `receive(bytes)` (a frame from the server, as if its broker had sent it) and
  * `drop()` (the network goes away: the socket closes with 1006). With `extensions: false` the server is one
- * that knows no `+pbj` subprotocol (an older PBJ, or Twisted behind a WebSocket).
+ * that knows no `+pbj` subprotocol (an older PBJ, or Twisted behind a WebSocket). Setting `down` on the returned
+ * object to true makes the server unreachable: sockets made then fail on the next turn (an error event, then close
+ * 1006), as a refused TCP connection does; they are in `sockets` too, with `refused` true.
  */
 export function fakeWebSocket(root, { extensions = true } = {}) {
   const sockets = [];
+  const control = { sockets, down: false };
 
   class FakeWebSocket {
     constructor(url, protocols) {
@@ -32,6 +35,15 @@ export function fakeWebSocket(root, { extensions = true } = {}) {
       this.onclose = null;
       this.onerror = null;
       sockets.push(this);
+      this.refused = control.down;
+      if (this.refused) {
+        setImmediate(() => {
+          this.readyState = 3;
+          this.onerror?.({ message: 'connect ECONNREFUSED (fake)' });
+          this.onclose?.({ code: 1006, reason: '' });
+        });
+        return;
+      }
       const chosen = protocols.find((p) => Object.hasOwn(SERIALIZERS, p.replace(/\+pbj$/, ''))
         && (extensions || !p.endsWith('+pbj')));
       const serializer = SERIALIZERS[chosen.replace(/\+pbj$/, '')];
@@ -45,6 +57,7 @@ export function fakeWebSocket(root, { extensions = true } = {}) {
         serializer, registry: demoServerCopies(), limits: makeLimits(), root, extensions: chosen.endsWith('+pbj'),
       });
       setImmediate(() => {
+        if (this.readyState !== 0) return; // closed before it opened
         this.protocol = chosen;
         this.readyState = 1;
         this.onopen();
@@ -62,6 +75,7 @@ export function fakeWebSocket(root, { extensions = true } = {}) {
 
     close(code, reason) {
       this.closeCalls.push([code, reason]);
+      if (this.refused) return;
       this.#closed(code ?? 1005, reason ?? '');
     }
 
@@ -83,5 +97,6 @@ export function fakeWebSocket(root, { extensions = true } = {}) {
     }
   }
 
-  return { WebSocket: FakeWebSocket, sockets };
+  control.WebSocket = FakeWebSocket;
+  return control;
 }

@@ -52,6 +52,20 @@ public interface Broker extends AutoCloseable {
   /** Completes when the connection has closed and every pending call has failed. */
   CompletableFuture<Void> closeFuture();
 
+  /**
+   * Who the transport established the peer to be, before any PB login: the principal of a TLS client certificate
+   * (mutual TLS), or what a WebSocket upgrade authenticator accepted; empty when the transport knows nothing. An
+   * inbound {@link CallInterceptor} may authorize by it.
+   */
+  default java.util.Optional<Object> peerIdentity() {
+    return java.util.Optional.empty();
+  }
+
+  /** What the connection has carried so far: bytes either way and back-pressure pauses. */
+  default TrafficStats traffic() {
+    return TrafficStats.NONE;
+  }
+
   /** A snapshot of the connection's tables, for monitoring and leak checks in tests. */
   BrokerStats stats();
 

@@ -58,6 +58,14 @@ public interface Link {
   SocketAddress remoteAddress();
 
   /**
+   * Who the transport established the peer to be (a TLS client certificate's principal, an authenticated WebSocket
+   * upgrade's identity), or {@code null}; what {@link dev.pbj.Broker#peerIdentity()} reports.
+   */
+  default Object peerIdentity() {
+    return null;
+  }
+
+  /**
    * The serializer the transport itself agreed with the peer (a WebSocket subprotocol), or {@code null} when
    * the link is a byte stream whose first bytes negotiate the dialect.
    */

@@ -1,20 +1,26 @@
 package dev.pbj.core;
 
 import dev.pbj.Broker;
+import dev.pbj.CallInterceptor;
 import dev.pbj.Keepalive;
 import dev.pbj.Limits;
+import dev.pbj.Reconnect;
 import dev.pbj.Referenceable;
 import dev.pbj.TlsOptions;
 import dev.pbj.core.internal.BrokerConfig;
 import dev.pbj.core.internal.ConnectionAcceptor;
 import dev.pbj.core.internal.ConnectionSet;
+import dev.pbj.core.internal.Interceptors;
+import dev.pbj.core.internal.Reconnector;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.spi.SerializerProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +36,8 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * One client may hold many connections and shares its executor among them. Closing it closes them all.
+ * One client may hold many connections and shares its executor among them; {@link #keepConnected} keeps one to a
+ * URI, reconnecting when it is lost. Closing the client closes them all.
  * Thread-safe.
  */
 public final class PbClient implements AutoCloseable {
@@ -43,6 +50,10 @@ public final class PbClient implements AutoCloseable {
   /** Runs the connections' contexts; always this object's own. */
   private final ExecutorService connectionPool = Workers.newConnectionPool("pbj-client");
   private final ConnectionSet connections;
+  /** The connections kept by {@link #keepConnected}, until they give up or close; guarded by itself. */
+  private final Set<Reconnector> kept = new LinkedHashSet<>();
+  /** Set once closing or shutting down: no connection is kept any more; guarded by {@link #kept}. */
+  private boolean keptRefused;
 
   private PbClient(Builder b) {
     this.registry = b.registry != null ? b.registry : ProviderRegistry.getDefault();
@@ -58,7 +69,7 @@ public final class PbClient implements AutoCloseable {
     }
     this.serializers = names.stream().map(registry::serializer).toList();
     this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root, null,
-        names, b.defaultDeadline, b.keepalive);
+        names, b.defaultDeadline, b.keepalive, new Interceptors(b.inbound, b.outbound));
     List<ExecutorService> pools = new ArrayList<>(List.of(connectionPool));
     if (ownedExecutor != null) {
       pools.add(ownedExecutor);
@@ -109,6 +120,53 @@ public final class PbClient implements AutoCloseable {
     return ready.thenApply(this::track);
   }
 
+  /** Keeps a connection to {@code uri}, e.g. {@code tcp://127.0.0.1:8789}: {@link #keepConnected(URI, Reconnect)}. */
+  public KeptConnection keepConnected(String uri, Reconnect options) {
+    return keepConnected(URI.create(uri), options);
+  }
+
+  /**
+   * Keeps a connection to {@code uri}: connects now, and again whenever the connection is lost, with the backoff,
+   * login and behaviour while disconnected of {@code options} (see {@link KeptConnection}). Returns at once; the first
+   * attempt is under way.
+   *
+   * @throws IllegalArgumentException if {@code uri} has no scheme
+   * @throws dev.pbj.ProviderNotFoundException if no transport serves its scheme
+   * @throws IllegalStateException if this client is closed or shutting down
+   */
+  public KeptConnection keepConnected(URI uri, Reconnect options) {
+    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(options, "options");
+    if (uri.getScheme() == null) {
+      throw new IllegalArgumentException("URI needs a scheme, e.g. tcp://127.0.0.1:8789: " + uri);
+    }
+    registry.transport(uri.getScheme()); // a scheme no transport serves would never connect: say so now
+    Reconnector reconnector = new Reconnector(uri, options, this::connect, config.executor(),
+        config.defaultDeadline(), this::forget);
+    synchronized (kept) {
+      if (keptRefused || !connections.isOpen()) {
+        throw new IllegalStateException(connections.isOpen() ? "client is closing" : connections.refusal());
+      }
+      kept.add(reconnector);
+    }
+    reconnector.start();
+    return new KeptConnection(reconnector);
+  }
+
+  private void forget(Reconnector reconnector) {
+    synchronized (kept) {
+      kept.remove(reconnector);
+    }
+  }
+
+  /** Refuses new kept connections and answers those kept now. */
+  private List<Reconnector> refuseKept() {
+    synchronized (kept) {
+      keptRefused = true;
+      return new ArrayList<>(kept);
+    }
+  }
+
   private Broker track(Broker broker) {
     if (!connections.add(broker)) {
       throw new IllegalStateException(connections.refusal() + " (while connecting)");
@@ -120,10 +178,12 @@ public final class PbClient implements AutoCloseable {
    * Shuts down gracefully: new connections and calls fail at once ({@link dev.pbj.ShuttingDownException}), the
    * server's new calls to this side's objects are refused, and the calls in flight either way may finish; once none
    * is left or {@code grace} has passed, every connection closes (calls still pending fail with
-   * {@link dev.pbj.ConnectionLostException}). Returns at once; the future completes when the client has terminated.
-   * Idempotent.
+   * {@link dev.pbj.ConnectionLostException}). Kept connections stop reconnecting and close with theirs. Returns at
+   * once; the future completes when the client has terminated. Idempotent.
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    refuseKept().forEach(Reconnector::stop); // no new attempt; their connections drain with the others
     return connections.shutdown(grace, true, () -> {}, () -> {});
   }
 
@@ -132,9 +192,10 @@ public final class PbClient implements AutoCloseable {
     return connections.awaitTermination(timeout);
   }
 
-  /** Closes every connection of this client now, calls in flight or not; idempotent. */
+  /** Closes every connection of this client now, kept ones included, calls in flight or not; idempotent. */
   @Override
   public void close() {
+    refuseKept().forEach(Reconnector::close); // before their connections close: no attempt to replace them
     connections.close(null, () -> {});
   }
 
@@ -144,6 +205,8 @@ public final class PbClient implements AutoCloseable {
     private Limits limits = Limits.defaults();
     private Duration defaultDeadline;
     private Keepalive keepalive = Keepalive.defaults();
+    private final List<CallInterceptor> inbound = new ArrayList<>();
+    private final List<CallInterceptor> outbound = new ArrayList<>();
     private TlsOptions tls;
     private Executor executor;
     private boolean unsafeTracebacks;
@@ -190,6 +253,24 @@ public final class PbClient implements AutoCloseable {
         throw new IllegalArgumentException("deadline must be positive: " + timeout);
       }
       this.defaultDeadline = timeout;
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around the calls the server make to this side's objects; interceptors run in the order added,
+     * the first outermost (see {@link CallInterceptor}).
+     */
+    public Builder interceptInbound(CallInterceptor interceptor) {
+      inbound.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around the calls this side makes to the server's objects (callbacks, observers' caches
+     * included); in the order added, the first outermost.
+     */
+    public Builder interceptOutbound(CallInterceptor interceptor) {
+      outbound.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 

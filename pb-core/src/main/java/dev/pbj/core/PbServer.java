@@ -1,6 +1,7 @@
 package dev.pbj.core;
 
 import dev.pbj.Broker;
+import dev.pbj.CallInterceptor;
 import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
@@ -8,6 +9,7 @@ import dev.pbj.TlsOptions;
 import dev.pbj.core.internal.BrokerConfig;
 import dev.pbj.core.internal.ConnectionAcceptor;
 import dev.pbj.core.internal.ConnectionSet;
+import dev.pbj.core.internal.Interceptors;
 import dev.pbj.core.internal.Workers;
 import dev.pbj.cred.Portal;
 import dev.pbj.spi.LinkAcceptor;
@@ -68,7 +70,7 @@ public final class PbServer implements AutoCloseable {
     }
     this.serializers = names.stream().map(registry::serializer).toList();
     this.config = new BrokerConfig(executor, connectionPool, b.limits, b.unsafeTracebacks, b.copies, b.root,
-        b.portal, names, b.defaultDeadline, b.keepalive);
+        b.portal, names, b.defaultDeadline, b.keepalive, new Interceptors(b.inbound, b.outbound));
     this.onConnect = b.onConnect;
     this.tls = b.tls;
     List<ExecutorService> pools = new ArrayList<>(List.of(connectionPool));
@@ -185,6 +187,8 @@ public final class PbServer implements AutoCloseable {
     private Limits limits = Limits.defaults();
     private Duration defaultDeadline;
     private Keepalive keepalive = Keepalive.defaults();
+    private final List<CallInterceptor> inbound = new ArrayList<>();
+    private final List<CallInterceptor> outbound = new ArrayList<>();
     private TlsOptions tls;
     private Executor executor;
     private boolean unsafeTracebacks;
@@ -258,6 +262,24 @@ public final class PbServer implements AutoCloseable {
         throw new IllegalArgumentException("deadline must be positive: " + timeout);
       }
       this.defaultDeadline = timeout;
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around the calls clients make to this side's objects; interceptors run in the order added,
+     * the first outermost (see {@link CallInterceptor}).
+     */
+    public Builder interceptInbound(CallInterceptor interceptor) {
+      inbound.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around the calls this side makes to a client's objects (callbacks, observers' caches
+     * included); in the order added, the first outermost.
+     */
+    public Builder interceptOutbound(CallInterceptor interceptor) {
+      outbound.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PublicApiTest {
   private static final List<Class<?>> PUBLIC = List.of(PbServer.class, PbServer.Builder.class, PbClient.class,
       PbClient.Builder.class, ProviderRegistry.class, ProviderRegistry.Builder.class, CopyRegistry.class,
-      CopyRegistry.Builder.class);
+      CopyRegistry.Builder.class, KeptConnection.class);
 
   @Test
   void publicSignaturesMentionNoInternalType() {

@@ -97,7 +97,8 @@ class TlsTest {
       assertRefused(fromAnotherCa.connect(pbServer.uri(0)));
       Broker broker = withCertificate.connect(pbServer.uri(0)).get(10, TimeUnit.SECONDS);
       assertThat(broker.rootObject().callRemote("echo", 42).get(10, TimeUnit.SECONDS)).isEqualTo(42L);
-      assertThat(pbServer.connections()).hasSize(1);
+      assertThat(pbServer.connections()).singleElement().satisfies(served -> assertThat(served.peerIdentity())
+          .get().asString().contains("CN=alice")); // the verified client certificate names the peer
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A throwaway certificate authority for TLS tests, made at test time with the {@code openssl} command (never checked
  * in): a CA certificate, and certificates it signs for servers and clients, each with its key in the PEM form asked
  * for. Everything lives in the directory given, which the test owns (a JUnit {@code @TempDir}). Certificates are valid
- * for two days, and usable both as server and as client certificates.
+ * for two days, and usable both as server and as client certificates. Thread-safe: tests may issue concurrently.
  *
  * <pre>{@code
  * TestPki ca = TestPki.create(dir, "PBJ test CA");
@@ -91,7 +91,10 @@ public final class TestPki {
    * {@code IP:127.0.0.1}; none: no extension), signed by this CA, and its new key in {@code form}.
    */
   public Issued issue(String commonName, KeyForm form, String... subjectAltNames) {
-    String stem = fileName(name) + "-" + fileName(commonName) + "-" + serial.get();
+    // one serial per call, taken first: tests issue concurrently (JUnit runs methods in parallel), and a serial read
+    // here but taken later gave two calls the same file names
+    int number = serial.getAndIncrement();
+    String stem = fileName(name) + "-" + fileName(commonName) + "-" + number;
     Path leafKey = dir.resolve(stem + ".key");
     Path request = dir.resolve(stem + ".csr");
     Path leaf = dir.resolve(stem + ".pem");
@@ -120,7 +123,7 @@ public final class TestPki {
     }
     openssl(dir, "req", "-new", "-key", leafKey.toString(), "-subj", "/CN=" + commonName, "-out", request.toString());
     openssl(dir, "x509", "-req", "-in", request.toString(), "-CA", certificate.toString(), "-CAkey", key.toString(),
-        "-set_serial", Integer.toString(serial.getAndIncrement()), "-days", "2", "-sha256",
+        "-set_serial", Integer.toString(number), "-days", "2", "-sha256",
         "-extfile", extensions.toString(), "-out", leaf.toString());
     return new Issued(leaf, leafKey);
   }

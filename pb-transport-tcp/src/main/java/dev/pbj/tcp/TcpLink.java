@@ -82,6 +82,8 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   private volatile boolean readingWanted = true;
   private volatile SocketAddress localAddress;
   private volatile SocketAddress remoteAddress;
+  /** The verified TLS peer's principal, set before the handler is given the link; null without. */
+  private volatile java.security.Principal peerIdentity;
 
   // Touched on the I/O thread only.
   private ChannelHandlerContext context;
@@ -217,6 +219,24 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   }
 
   @Override
+  public Object peerIdentity() {
+    return peerIdentity;
+  }
+
+  /** The principal of the peer's verified TLS certificate, or null (plain TCP, or a client without one). */
+  private static java.security.Principal verifiedPeer(Channel channel) {
+    io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    if (tls == null) {
+      return null;
+    }
+    try {
+      return tls.engine().getSession().getPeerPrincipal();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  @Override
   public String toString() {
     return "TcpLink[" + localAddress + " <-> " + remoteAddress + "]";
   }
@@ -257,6 +277,7 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   public void channelActive(ChannelHandlerContext ctx) {
     localAddress = channel.localAddress();
     remoteAddress = channel.remoteAddress();
+    peerIdentity = verifiedPeer(channel); // a TLS channel becomes active once its handshake is done
     if (connected != null && connected.isDone()) { // the caller cancelled the connect
       ctx.close();
       return;

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@link SSLException}; on the server it is logged once at debug level and the channel is closed. With TLS 1.3 a
  * client's handshake is done before the server has checked the client's certificate: a server that refuses it closes
  * the link after it was handed over, with the server's alert as the cause.
+ *
+ * <p>The peer's close_notify (TLS's end of stream) closes the link, after the bytes it was sent before, as the end of
+ * a TCP stream does; a Twisted peer closing its side waits for this side's close_notify before it closes the socket.
  *
  * <p>Back-pressure is unchanged: the bytes {@code SslHandler} holds before encrypting count towards the channel's
  * write buffer water marks and so towards its writability.
@@ -101,6 +105,25 @@ final class TlsHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(event);
+    if (event instanceof SslCloseCompletionEvent && ((SslCloseCompletionEvent) event).isSuccess()
+        && state == State.OPEN) {
+      peerClosed(ctx);
+    }
+  }
+
+  /**
+   * The peer's close_notify arrived: it sends nothing more. That is TLS's end of stream, which closes a link as TCP's
+   * does (SslHandler only reports it). It must: Twisted's {@code loseConnection} over TLS sends close_notify and keeps
+   * its socket open until the peer's answers it, so a link that waited for the socket to close would wait as long
+   * as the peer, forever. Closed as the link's own {@code close()} does, after what was sent before.
+   */
+  private static void peerClosed(ChannelHandlerContext ctx) {
+    TcpLink link = ctx.pipeline().get(TcpLink.class);
+    if (link != null) {
+      link.close();
+    } else {
+      ctx.close();
+    }
   }
 
   @Override

@@ -9,8 +9,14 @@ import java.util.Locale;
  * WebSocket endpoint ({@value Settings#DEFAULT_PATH} when the URI names none, or only {@code /}).
  *
  * @param host the host name or address, IPv6 literals without brackets
+ * @param query the URI's raw query, sent by a client with its upgrade request (an {@code access_token}, say); null
+ *     without
  */
-record Endpoint(boolean secure, String host, int port, String path) {
+record Endpoint(boolean secure, String host, int port, String path, String query) {
+
+  Endpoint(boolean secure, String host, int port, String path) {
+    this(secure, host, port, path, null);
+  }
 
   /**
    * @param listening whether the URI is for {@code listen}, which needs an explicit port (0: any free one); a
@@ -42,13 +48,14 @@ record Endpoint(boolean secure, String host, int port, String path) {
     if (path == null || path.isEmpty() || path.equals("/")) {
       path = Settings.DEFAULT_PATH;
     }
-    return new Endpoint(secure, host, port, path);
+    return new Endpoint(secure, host, port, path, uri.getRawQuery());
   }
 
   /** The URI to connect to, the default path filled in. */
   URI uri() {
     try {
-      return new URI(secure ? "wss" : "ws", null, host, port, null, null, null).resolve(path);
+      URI base = new URI(secure ? "wss" : "ws", null, host, port, null, null, null).resolve(path);
+      return query == null ? base : URI.create(base + "?" + query);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -89,10 +89,11 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
         offered, acceptor, openLinks);
     CompletableFuture<WebSocket> opening;
     try {
-      opening = runtime.httpClient(acceptor.tls()).newWebSocketBuilder()
+      java.net.http.WebSocket.Builder builder = runtime.httpClient(acceptor.tls()).newWebSocketBuilder()
           .connectTimeout(settings.connectTimeout())
-          .subprotocols(offered.get(0), offered.subList(1, offered.size()).toArray(String[]::new))
-          .buildAsync(endpoint.uri(), link);
+          .subprotocols(offered.get(0), offered.subList(1, offered.size()).toArray(String[]::new));
+      settings.upgradeHeaders().forEach(builder::header);
+      opening = builder.buildAsync(endpoint.uri(), link);
     } catch (IllegalArgumentException e) { // a serializer name that is not an HTTP token
       return CompletableFuture.failedFuture(e);
     }
@@ -254,8 +255,8 @@ final class JdkClientLink extends WebSocketLink implements WebSocket.Listener {
     if (cause instanceof WebSocketHandshakeException refused) {
       HttpResponse<?> response = refused.getResponse();
       String body = response.body() instanceof String text && !text.isBlank() ? ": " + text.strip() : "";
-      return new IOException("the server at " + endpoint + " refused the WebSocket upgrade with HTTP "
-          + response.statusCode() + body, refused);
+      return new WebSocketUpgradeException(response.statusCode(), "the server at " + endpoint
+          + " refused the WebSocket upgrade with HTTP " + response.statusCode() + body, refused);
     }
     return cause;
   }

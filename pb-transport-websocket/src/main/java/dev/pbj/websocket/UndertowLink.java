@@ -42,11 +42,14 @@ final class UndertowLink extends WebSocketLink {
   private final XnioIoThread ioThread;
   private final SocketAddress localAddress;
   private final SocketAddress remoteAddress;
+  private final Object peerIdentity;
   private boolean readingMessage; // I/O thread only
   private int inFlight; // I/O thread only: messages handed to Undertow and not yet written
 
-  UndertowLink(WebSocketChannel channel, String serializer, Settings settings, Limits limits) {
+  /** @param peerIdentity what the upgrade's authenticator or TLS established the peer to be, or null */
+  UndertowLink(WebSocketChannel channel, String serializer, Settings settings, Limits limits, Object peerIdentity) {
     super(settings, limits);
+    this.peerIdentity = peerIdentity;
     this.channel = channel;
     this.ioThread = channel.getIoThread();
     this.localAddress = channel.getDestinationAddress();
@@ -76,6 +79,11 @@ final class UndertowLink extends WebSocketLink {
   @Override
   public SocketAddress remoteAddress() {
     return remoteAddress;
+  }
+
+  @Override
+  public Object peerIdentity() {
+    return peerIdentity;
   }
 
   @Override

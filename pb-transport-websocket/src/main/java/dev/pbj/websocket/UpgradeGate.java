@@ -2,6 +2,7 @@ package dev.pbj.websocket;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketConnectionCallback;
@@ -9,23 +10,33 @@ import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides a WebSocket upgrade request, then lets Undertow's handshake perform it: a disallowed {@code Origin} gets
- * 403; offered subprotocols of which the server accepts none get 400, naming what it accepts. Otherwise the
- * server's choice is the first of its own serializers that the client offered, or its first when the client
- * offered none (the response then names none, as RFC 6455 requires). Only version 13 (RFC 6455) is spoken; other
- * versions get 426 with {@code Sec-WebSocket-Version: 13}.
+ * 403; a request the {@link UpgradeAuthenticator} refuses gets the status it chose (500 if it failed otherwise), and
+ * the identity it returned is attached to the exchange for the link; offered subprotocols of which the server
+ * accepts none get 400, naming what it accepts. Otherwise the server's choice is the first of its own serializers
+ * that the client offered, or its first when the client offered none (the response then names none, as RFC 6455
+ * requires). Only version 13 (RFC 6455) is spoken; other versions get 426 with {@code Sec-WebSocket-Version: 13}.
  */
 final class UpgradeGate implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(UpgradeGate.class);
+  /** Who the authenticator found the peer to be, for the link made of the exchange. */
+  static final AttachmentKey<Object> IDENTITY = AttachmentKey.create(Object.class);
 
   private final OriginPolicy origins;
+  private final UpgradeAuthenticator authenticator;
   private final List<String> serializers;
   private final boolean secure;
   private final WebSocketProtocolHandshakeHandler handshake;
 
-  UpgradeGate(OriginPolicy origins, List<String> serializers, boolean secure, WebSocketConnectionCallback onConnect) {
+  /** @param authenticator null: every request that passes the origin check may upgrade */
+  UpgradeGate(OriginPolicy origins, UpgradeAuthenticator authenticator, List<String> serializers, boolean secure,
+      WebSocketConnectionCallback onConnect) {
     this.origins = origins;
+    this.authenticator = authenticator;
     this.serializers = List.copyOf(serializers);
     this.secure = secure;
     this.handshake = new WebSocketProtocolHandshakeHandler(
@@ -41,6 +52,16 @@ final class UpgradeGate implements HttpHandler {
           + origins.describe());
       return;
     }
+    if (authenticator != null) {
+      if (!authenticate(exchange)) {
+        return;
+      }
+    } else {
+      java.security.Principal peer = ExchangeUpgradeRequest.verifiedPeer(exchange.getConnection().getSslSession());
+      if (peer != null) {
+        exchange.putAttachment(IDENTITY, peer);
+      }
+    }
     List<String> offered = Subprotocols.parse(headers.get(Headers.SEC_WEB_SOCKET_PROTOCOL));
     if (!offered.isEmpty()) {
       String chosen = Subprotocols.choose(serializers, offered);
@@ -53,6 +74,31 @@ final class UpgradeGate implements HttpHandler {
       headers.put(Headers.SEC_WEB_SOCKET_PROTOCOL, chosen);
     }
     handshake.handleRequest(exchange);
+  }
+
+  /** True if the authenticator let the request through; otherwise it has been answered. */
+  private boolean authenticate(HttpServerExchange exchange) {
+    ExchangeUpgradeRequest request = new ExchangeUpgradeRequest(exchange);
+    Object identity;
+    try {
+      identity = authenticator.authenticate(request);
+    } catch (UpgradeRefusedException refused) {
+      log.debug("{} refused: {} {}", request, refused.status(), refused.getMessage());
+      HttpRoutes.respond(exchange, refused.status(), refused.getMessage() == null ? "refused" : refused.getMessage());
+      return false;
+    } catch (RuntimeException | Error e) {
+      log.warn("the WebSocket upgrade authenticator failed on {}; refused with 500", request, e);
+      HttpRoutes.respond(exchange, 500, "the server could not authenticate this request");
+      return false;
+    }
+    if (identity == null) {
+      log.warn("the WebSocket upgrade authenticator returned null for {}; refused with 500 (throw "
+          + "UpgradeRefusedException to refuse)", request);
+      HttpRoutes.respond(exchange, 500, "the server could not authenticate this request");
+      return false;
+    }
+    exchange.putAttachment(IDENTITY, identity);
+    return true;
   }
 
   private static void versionUnsupported(HttpServerExchange exchange) {

@@ -78,8 +78,10 @@ final class WebSocketServer implements TransportServer {
     Settings linkSettings = settings.withMaxFrameSize(limits.maxMessageLength());
     WebSocketConnectionCallback onConnect = (exchange, channel) -> {
       String chosen = channel.getSubProtocol();
+      Object identity = exchange.getAttachment(UpgradeGate.IDENTITY);
       UndertowLink link = new UndertowLink(channel,
-          chosen == null || chosen.isEmpty() ? Subprotocols.fallback(serializers) : chosen, linkSettings, limits);
+          chosen == null || chosen.isEmpty() ? Subprotocols.fallback(serializers) : chosen, linkSettings, limits,
+          identity);
       // Added before the check so that close() either sees the link or this sees the flag.
       links.add(link);
       if (closed.get()) {
@@ -91,7 +93,8 @@ final class WebSocketServer implements TransportServer {
       link.start(acceptor);
     };
     var routes = new HttpRoutes(endpoint.path(),
-        new UpgradeGate(settings.origins(), serializers, endpoint.secure(), onConnect), settings.staticResources());
+        new UpgradeGate(settings.origins(), settings.authenticator(), serializers, endpoint.secure(), onConnect),
+        settings.staticResources());
     var http = new HttpOpenListener(runtime.buffers, OptionMap.builder()
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MILLIS)
         .getMap());

@@ -214,6 +214,8 @@ public final class WebSocketTransportProvider implements TransportProvider {
     private Duration closeGrace = Duration.ofSeconds(5);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private OriginPolicy origins = OriginPolicy.sameOriginAndLoopback();
+    private UpgradeAuthenticator authenticator;
+    private final Map<String, String> upgradeHeaders = new LinkedHashMap<>();
     private final Map<String, HttpRoutes.StaticResource> staticResources = new LinkedHashMap<>();
     private SSLContext sslContext;
 
@@ -303,6 +305,43 @@ public final class WebSocketTransportProvider implements TransportProvider {
     }
 
     /**
+     * Who may open a PB connection to the servers of this provider, decided from the upgrade request after the
+     * origin check (see {@link UpgradeAuthenticator}); what it returns becomes the connection's
+     * {@link dev.pbj.Broker#peerIdentity()}. Default: none, every request the origin check allows may upgrade (a
+     * {@code wss://} client's verified certificate is then the identity).
+     */
+    public Builder upgradeAuthenticator(UpgradeAuthenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * A header the clients of this provider send with each upgrade request, e.g. {@code Authorization: Bearer …}
+     * for a server's {@link UpgradeAuthenticator}; repeatable, a later value for a name replaces the earlier.
+     * Headers the WebSocket handshake itself sets ({@code Sec-WebSocket-*}, {@code Upgrade}, {@code Connection},
+     * {@code Host}) are refused.
+     *
+     * @throws IllegalArgumentException for such a header, or a name or value that is not valid in HTTP
+     */
+    public Builder upgradeHeader(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("sec-websocket-") || List.of("upgrade", "connection", "host", "content-length")
+          .contains(lower)) {
+        throw new IllegalArgumentException("upgradeHeader '" + name + "' is set by the WebSocket handshake itself");
+      }
+      if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        throw new IllegalArgumentException("upgradeHeader name '" + name + "' is not an HTTP token");
+      }
+      if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+        throw new IllegalArgumentException("upgradeHeader '" + name + "' value contains a line break or NUL");
+      }
+      upgradeHeaders.put(name, value);
+      return this;
+    }
+
+    /**
      * Serves {@code body} at {@code path} (GET and HEAD) on every server of the provider, e.g. a demo page at
      * {@code /}. Repeatable; a later call for the same path replaces the earlier one. Other paths than these and
      * the WebSocket endpoint get 404.
@@ -347,7 +386,8 @@ public final class WebSocketTransportProvider implements TransportProvider {
             + pingInterval + "), or a quiet peer has no ping to answer before it is taken for dead");
       }
       return new Settings(ioThreads, maxFrameSize, pingInterval.toMillis(), idleTimeout.toMillis(),
-          closeGrace.toMillis(), connectTimeout, origins, Map.copyOf(staticResources), sslContext);
+          closeGrace.toMillis(), connectTimeout, origins, authenticator, Map.copyOf(upgradeHeaders),
+          Map.copyOf(staticResources), sslContext);
     }
 
     private static Duration notNegative(String name, Duration value) {

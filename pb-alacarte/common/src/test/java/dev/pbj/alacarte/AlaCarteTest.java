@@ -102,7 +102,7 @@ class AlaCarteTest {
         PbClient client = PbClient.builder().serializers("msgpack").build()) {
       assertThatThrownBy(() -> client.connect(server.uri(0)).get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ProtocolException.class)
-          .hasMessageContaining("[pb, none]").hasMessageContaining("accepts only [msgpack]");
+          .hasMessageContaining("[pb+pbj, pb, none+pbj, none]").hasMessageContaining("accepts only [msgpack]");
     }
   }
 }

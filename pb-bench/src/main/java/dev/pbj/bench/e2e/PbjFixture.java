@@ -27,21 +27,34 @@ public final class PbjFixture implements AutoCloseable {
   private volatile Round round;
 
   /**
-   * @param transport {@code tcp} or {@code ws}
+   * @param transport {@code tcp} or {@code ws}, or either with TLS: {@code tls} or {@code wss} (a throwaway
+   *     self-signed certificate, see {@link SelfSignedTls}; the client checks it and the server's name)
    * @param serializer {@code banana} or {@code msgpack}, the only one either side offers
    * @param handoff {@code pool}: PBJ's defaults (methods and completions on executors); {@code direct}: futures
    *     complete on the I/O thread and the server runs {@code echoDirect}, a non-blocking method, on it
    */
   public static PbjFixture start(String transport, String serializer, String handoff, int connections) {
-    return new PbjFixture(transport, serializer, handoff, connections);
+    return new PbjFixture(transport, serializer, handoff, connections, "none");
   }
 
-  private PbjFixture(String transport, String serializer, String handoff, int connections) {
+  /**
+   * @param interceptors {@code none}, or {@code passthrough}: one interceptor that only proceeds, inbound on the
+   *     server and outbound on the client, the floor of what any interceptor costs
+   */
+  public static PbjFixture start(String transport, String serializer, String handoff, int connections,
+      String interceptors) {
+    return new PbjFixture(transport, serializer, handoff, connections, interceptors);
+  }
+
+  private PbjFixture(String transport, String serializer, String handoff, int connections, String interceptors) {
     String listen = switch (transport) {
       case "tcp" -> "tcp://127.0.0.1:0";
       case "ws" -> "ws://127.0.0.1:0/pb";
+      case "tls" -> "tls://127.0.0.1:0";
+      case "wss" -> "wss://127.0.0.1:0/pb";
       default -> throw new IllegalArgumentException("unknown transport " + transport);
     };
+    boolean secure = transport.equals("tls") || transport.equals("wss");
     CopyRegistry copies = CopyRegistry.builder().registerCache(BenchRoot.ROOM_TYPE, () -> new RoomCache(this))
         .build();
     PbClient.Builder clientBuilder = PbClient.builder().serializers(serializer).copies(copies);
@@ -50,7 +63,20 @@ public final class PbjFixture implements AutoCloseable {
       case "direct" -> clientBuilder.executor(Runnable::run);
       default -> throw new IllegalArgumentException("unknown handoff " + handoff);
     }
-    PbServer started = PbServer.builder().root(root).serializers(serializer).listen(listen).build().start();
+    PbServer.Builder serverBuilder = PbServer.builder().root(root).serializers(serializer).listen(listen);
+    switch (interceptors) {
+      case "none" -> { }
+      case "passthrough" -> {
+        serverBuilder.interceptInbound((call, next) -> next.proceed());
+        clientBuilder.interceptOutbound((call, next) -> next.proceed());
+      }
+      default -> throw new IllegalArgumentException("unknown interceptors " + interceptors);
+    }
+    if (secure) {
+      serverBuilder.tls(SelfSignedTls.options());
+      clientBuilder.tls(SelfSignedTls.options());
+    }
+    PbServer started = serverBuilder.build().start();
     PbClient made = null;
     try {
       made = clientBuilder.build();

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PbjLatencyBenchmark {
 
-  @Param({"tcp", "ws"})
+  /** {@code tls}: TCP with TLS, its cost against {@code tcp}; {@code -p transport=wss} measures WebSocket's. */
+  @Param({"tcp", "tls", "ws"})
   public String transport;
 
   @Param({"banana", "msgpack"})
@@ -31,13 +32,20 @@ public class PbjLatencyBenchmark {
   @Param({"pool", "direct"})
   public String handoff;
 
+  /**
+   * {@code passthrough}: an interceptor on each side that only proceeds; {@code -p interceptors=none,passthrough}
+   * measures what one costs.
+   */
+  @Param({"none"})
+  public String interceptors;
+
   private PbjFixture fixture;
   private RemoteReference root;
   private String method;
 
   @Setup
   public void setUp() throws Exception {
-    fixture = PbjFixture.start(transport, serializer, handoff, 1);
+    fixture = PbjFixture.start(transport, serializer, handoff, 1, interceptors);
     root = fixture.root(0);
     method = "direct".equals(handoff) ? "echoDirect" : "echo";
     Object answer = root.callRemote(method, "hello").get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);

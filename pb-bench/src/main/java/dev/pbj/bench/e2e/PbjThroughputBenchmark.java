@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PbjThroughputBenchmark {
 
-  @Param({"tcp", "ws"})
+  /** {@code tls}: TCP with TLS, its cost against {@code tcp}; {@code -p transport=wss} measures WebSocket's. */
+  @Param({"tcp", "tls", "ws"})
   public String transport;
 
   @Param({"banana", "msgpack"})
@@ -39,6 +40,13 @@ public class PbjThroughputBenchmark {
   @Param({"pool"})
   public String handoff;
 
+  /**
+   * {@code passthrough}: an interceptor on each side that only proceeds; {@code -p interceptors=none,passthrough}
+   * measures what one costs.
+   */
+  @Param({"none"})
+  public String interceptors;
+
   private String method;
 
   private PbjFixture fixture;
@@ -47,7 +55,7 @@ public class PbjThroughputBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    fixture = PbjFixture.start(transport, serializer, handoff, 1);
+    fixture = PbjFixture.start(transport, serializer, handoff, 1, interceptors);
     root = fixture.root(0);
     method = "direct".equals(handoff) ? "echoDirect" : "echo";
     root.callRemote(method, "hello").get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);

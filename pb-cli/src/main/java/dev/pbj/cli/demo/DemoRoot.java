@@ -96,8 +96,15 @@ public class DemoRoot implements Referenceable {
    */
   @Remote(nonBlocking = true)
   public CompletionStage<Object> callback(RemoteReference ref, Object x) {
-    CompletableFuture<Object> answer = ref.callRemote("got", x);
-    answer.whenComplete((value, error) -> ref.close()); // beside the answer: a cancelled caller still releases it
+    CompletableFuture<Object> got = ref.callRemote("got", x);
+    // Released before the answer goes out, so the caller sees its object freed by the time it has the answer.
+    CompletableFuture<Object> answer = got.whenComplete((value, error) -> ref.close());
+    answer.whenComplete((value, error) -> {
+      if (answer.isCancelled()) { // the caller gave up: stop waiting for "got" and release at once
+        got.cancel(false);
+        ref.close();
+      }
+    });
     return answer;
   }
 

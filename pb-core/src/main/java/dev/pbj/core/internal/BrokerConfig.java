@@ -25,8 +25,17 @@ import java.util.function.Function;
  * @param serializers serializer names this side accepts, in preference order
  * @param defaultDeadline the deadline of calls made through references without one of their own (null: none)
  * @param keepalive dead-peer detection on byte-stream links
+ * @param interceptors around calls either way
  */
 public record BrokerConfig(Executor executor, Executor connections, Limits limits, boolean unsafeTracebacks,
     CopyRegistry copies, Function<Broker, ?> root, Portal portal, List<String> serializers, Duration defaultDeadline,
-    Keepalive keepalive) {
+    Keepalive keepalive, Interceptors interceptors) {
+
+  /** Without interceptors. */
+  public BrokerConfig(Executor executor, Executor connections, Limits limits, boolean unsafeTracebacks,
+      CopyRegistry copies, Function<Broker, ?> root, Portal portal, List<String> serializers, Duration defaultDeadline,
+      Keepalive keepalive) {
+    this(executor, connections, limits, unsafeTracebacks, copies, root, portal, serializers, defaultDeadline,
+        keepalive, Interceptors.NONE);
+  }
 }

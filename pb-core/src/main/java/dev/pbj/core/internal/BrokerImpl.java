@@ -78,8 +78,10 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     Jellier jellier = new Jellier(tables, config.copies(), config.limits().maxDepth());
     this.outbox = new Outbox(link, encoder, jellier, config.limits(), connection::postAsync, connection::fail);
     this.extensions = extensions;
-    this.outgoing = new OutgoingCalls(this, jellier, config.executor(), extensions);
-    this.inbound = new InboundCalls(this, config.executor(), connection.gate());
+    this.outgoing = new OutgoingCalls(this, jellier, config.executor(), extensions,
+        config.interceptors().outbound());
+    this.inbound = new InboundCalls(this, config.executor(), connection.logContext().wrap(config.executor()),
+        connection.gate(), config.interceptors().inbound());
     this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this, extensions);
     Object rootObject = config.root() == null ? null : config.root().apply(this);
     if (config.portal() != null) {
@@ -180,15 +182,19 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     });
   }
 
-  /** @param deadline null: the configured default */
-  CompletableFuture<Object> call(Object objectId, String method, Object[] args, boolean answerRequired,
-      Duration deadline) {
-    return outgoing.call("message", objectId, method, args, answerRequired,
+  /**
+   * @param target the reference the call is made through, for interceptors
+   * @param deadline null: the configured default
+   */
+  CompletableFuture<Object> call(Object target, Object objectId, String method, Object[] args,
+      boolean answerRequired, Duration deadline) {
+    return outgoing.call(target, "message", objectId, method, args, answerRequired,
         deadline != null ? deadline : config.defaultDeadline());
   }
 
-  CompletableFuture<Object> callCache(long luid, String method, Object[] args) {
-    return outgoing.call("cachemessage", luid, method, args, true, config.defaultDeadline());
+  /** @param observer the observer whose cache is called, for interceptors */
+  CompletableFuture<Object> callCache(Object observer, long luid, String method, Object[] args) {
+    return outgoing.call(observer, "cachemessage", luid, method, args, true, config.defaultDeadline());
   }
 
   boolean extensions() {
@@ -410,6 +416,16 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   @Override
   public SocketAddress remoteAddress() {
     return link.remoteAddress();
+  }
+
+  @Override
+  public dev.pbj.TrafficStats traffic() {
+    return new dev.pbj.TrafficStats(connection.bytesReceived(), outbox.bytesSent(), connection.gate().pauses());
+  }
+
+  @Override
+  public java.util.Optional<Object> peerIdentity() {
+    return java.util.Optional.ofNullable(link.peerIdentity());
   }
 
   @Override

@@ -24,7 +24,7 @@ final class CacheObserverImpl implements CacheObserver {
     if (stopped) {
       return CompletableFuture.failedFuture(new DeadReferenceException("the peer stopped observing cache " + luid));
     }
-    return broker.callCache(luid, method, args);
+    return broker.callCache(this, luid, method, args);
   }
 
   void stop() {

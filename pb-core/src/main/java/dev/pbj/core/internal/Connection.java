@@ -43,6 +43,8 @@ public final class Connection implements LinkHandler {
   private final CompletableFuture<Broker> ready;
   private final SerialExecutor context;
   private final ReadGate gate;
+  /** This connection's name in the logs' MDC. */
+  private final LogContext logContext;
   /** The thread that delivers this link's events: posts from it never run the context in place. */
   private volatile Thread ioThread;
   /** Bytes received so far: any input proves the peer alive. Written by the I/O thread only. */
@@ -79,7 +81,8 @@ public final class Connection implements LinkHandler {
         dialects.putIfAbsent(dialect, provider);
       }
     }
-    this.context = new SerialExecutor(config.connections(), this::idle);
+    this.logContext = new LogContext(link.remoteAddress());
+    this.context = new SerialExecutor(logContext.wrap(config.connections()), this::idle);
     this.gate = new ReadGate(link, config.limits().outboundHighWaterMark(), config.limits().maxPendingCalls());
   }
 
@@ -143,6 +146,15 @@ public final class Connection implements LinkHandler {
   /** Runs {@code task} in this connection's context, always handed over (never on the calling thread). */
   void postAsync(Runnable task) {
     context.execute(task);
+  }
+
+  /** Bytes received so far; any thread. */
+  long bytesReceived() {
+    return received;
+  }
+
+  LogContext logContext() {
+    return logContext;
   }
 
   ReadGate gate() {

@@ -110,6 +110,9 @@ public final class Failures {
       if (type.equals(dev.pbj.ShuttingDownException.REMOTE_TYPE)) {
         return new dev.pbj.ShuttingDownException(value);
       }
+      if (type.equals(dev.pbj.CallRejectedException.REMOTE_TYPE)) {
+        return new dev.pbj.CallRejectedException(value);
+      }
       if (type.equals(dev.pbj.cred.UnhandledCredentialsException.TWISTED_TYPE)) {
         return new dev.pbj.cred.UnhandledCredentialsException(value);
       }

@@ -4,6 +4,8 @@ import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.Bytes;
 import dev.pbj.CallContext;
+import dev.pbj.CallInterceptor;
+import dev.pbj.InterceptedCall;
 import dev.pbj.InsecureJellyException;
 import dev.pbj.PbError;
 import dev.pbj.ProtocolException;
@@ -16,10 +18,12 @@ import dev.pbj.core.internal.wire.ReceivedMessage;
 import dev.pbj.spi.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -41,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * deadline it came with passes, or when the connection goes: one not started never runs, a running one sees it in
  * its {@link CallContext}, a pending {@code CompletionStage} it returned is cancelled, and no answer is sent.
  * The peer's calls queued or running count against {@link dev.pbj.Limits#maxPendingCalls()}: at the
- * limit the connection stops reading that peer.
+ * limit the connection stops reading that peer. Inbound {@link CallInterceptor}s run around each call that reaches a
+ * method, in the call lane (so with any of them, non-blocking methods run there too).
  */
 final class InboundCalls {
   private static final Logger log = LoggerFactory.getLogger(InboundCalls.class);
@@ -50,6 +55,7 @@ final class InboundCalls {
   private final Executor executor;
   private final SerialExecutor lane;
   private final ReadGate gate;
+  private final List<CallInterceptor> interceptors;
   /** Calls that wait to be answered, by request id: a cancel, a deadline or the connection's end reaches them. */
   private final ConcurrentHashMap<Long, Call> answerable = new ConcurrentHashMap<>();
   private final AtomicLong cancelledCalls = new AtomicLong();
@@ -58,11 +64,14 @@ final class InboundCalls {
   private long announcedId = -1;
   private long announcedDue;
 
-  InboundCalls(BrokerImpl broker, Executor executor, ReadGate gate) {
+  /** @param methods runs the call lane: the executor, with the connection named in the logs' MDC */
+  InboundCalls(BrokerImpl broker, Executor executor, Executor methods, ReadGate gate,
+      List<CallInterceptor> interceptors) {
     this.broker = broker;
     this.executor = executor;
-    this.lane = new SerialExecutor(executor);
+    this.lane = new SerialExecutor(methods);
     this.gate = gate;
+    this.interceptors = interceptors;
   }
 
   /** In the context: {@code ("deadline" requestId ms)}, which comes right before the call it is for. */
@@ -124,7 +133,7 @@ final class InboundCalls {
         call.timer = Timers.schedule(call::cancel, call.dueNanos - System.nanoTime());
       }
     }
-    if (call.invocation.method().nonBlocking) {
+    if (call.invocation.method().nonBlocking && interceptors.isEmpty()) {
       lane.executeHere(call); // the context is no I/O thread: an idle lane runs it right here
     } else {
       lane.execute(call);
@@ -152,6 +161,11 @@ final class InboundCalls {
     final long dueNanos;
     Dispatcher.Invocation invocation;
     Avatar perspective;
+    // what interceptors see: the call as received
+    Object target;
+    String method;
+    List<?> arguments;
+    Map<String, Object> keywords;
     /** Fires at the deadline; set in the context before the call can run. */
     volatile ScheduledFuture<?> timer;
     private volatile boolean cancelled;
@@ -311,9 +325,13 @@ final class InboundCalls {
       throw Failures.PythonError.typeError("keyword arguments must be a dictionary, got "
           + Dispatcher.describe(kwargs));
     }
-    call.invocation = Dispatcher.resolve(target, method, (List<?>) args, keywords((Map<?, ?>) kwargs), broker, call,
-        viewer);
+    Map<String, Object> keywords = keywords((Map<?, ?>) kwargs);
+    call.invocation = Dispatcher.resolve(target, method, (List<?>) args, keywords, broker, call, viewer);
     call.perspective = perspective;
+    call.target = call.invocation.target(); // past a portal root or other delegating wrapper
+    call.method = method;
+    call.arguments = (List<?>) args;
+    call.keywords = keywords;
   }
 
   private Object target(ReceivedMessage message) {
@@ -355,6 +373,10 @@ final class InboundCalls {
   }
 
   private void invoke(Call call) {
+    if (!interceptors.isEmpty()) {
+      invokeIntercepted(call);
+      return;
+    }
     Object result;
     try {
       result = call.invocation.invoke();
@@ -366,14 +388,101 @@ final class InboundCalls {
       CompletionStage<?> stage = (CompletionStage<?>) result;
       try {
         stage.whenComplete((value, error) -> finish(call, value, unwrap(error)));
-        if (call.pending(stage)) {
-          Workers.runOn(executor, () -> cancelResult(stage)); // cancelled while the method ran
-        }
+        watchPending(call, stage);
       } catch (Throwable e) {
         finish(call, null, e);
       }
     } else {
       finish(call, result, null);
+    }
+  }
+
+  /** Lets a cancel reach the pending {@code stage} a method returned. */
+  private void watchPending(Call call, CompletionStage<?> stage) {
+    if (call.pending(stage)) {
+      Workers.runOn(executor, () -> cancelResult(stage)); // cancelled while the method ran
+    }
+  }
+
+  private void invokeIntercepted(Call call) {
+    CompletionStage<Object> outcome = Interceptors.run(interceptors, new Intercepted(call), () -> {
+      Object result;
+      try {
+        result = call.invocation.invoke();
+      } catch (Throwable e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      if (result instanceof CompletionStage) {
+        @SuppressWarnings("unchecked")
+        CompletionStage<Object> stage = (CompletionStage<Object>) result;
+        watchPending(call, stage);
+        return stage;
+      }
+      return CompletableFuture.completedFuture(result);
+    });
+    try {
+      outcome.whenComplete((value, error) -> finish(call, value, unwrap(error)));
+    } catch (Throwable e) {
+      finish(call, null, e);
+    }
+  }
+
+  /** A call as an inbound interceptor sees it. */
+  private final class Intercepted implements InterceptedCall {
+    private final Call call;
+
+    Intercepted(Call call) {
+      this.call = call;
+    }
+
+    @Override
+    public Direction direction() {
+      return Direction.INBOUND;
+    }
+
+    @Override
+    public Broker broker() {
+      return broker;
+    }
+
+    @Override
+    public Optional<Avatar> avatar() {
+      return Optional.ofNullable(call.perspective);
+    }
+
+    @Override
+    public Object target() {
+      return call.target;
+    }
+
+    @Override
+    public String method() {
+      return call.method;
+    }
+
+    @Override
+    public List<Object> arguments() {
+      return Collections.unmodifiableList(call.arguments);
+    }
+
+    @Override
+    public Map<String, Object> keywords() {
+      return Collections.unmodifiableMap(call.keywords);
+    }
+
+    @Override
+    public boolean answerRequired() {
+      return call.answerRequired;
+    }
+
+    @Override
+    public Optional<Duration> timeRemaining() {
+      return call.timeRemaining();
+    }
+
+    @Override
+    public String toString() {
+      return "inbound " + call;
     }
   }
 

@@ -25,6 +25,8 @@ final class Outbox {
   /** Encoded bytes held before they are handed to the link without waiting for the context to go idle. */
   private static final int HOLD_BYTES = 64 * 1024;
 
+  /** Message bytes handed to the link; written in the context only. */
+  private volatile long sent;
   private final Link link;
   private final MessageEncoder encoder;
   private final Jellier jellier;
@@ -80,9 +82,13 @@ final class Outbox {
     if (count == 0) {
       return;
     }
+    long bytes = 0;
     for (int i = 0; i < count; i++) {
-      link.send(held.get(i), i < count - 1);
+      byte[] message = held.get(i);
+      bytes += message.length;
+      link.send(message, i < count - 1);
     }
+    sent += bytes; // only the context writes it
     held.clear();
     heldBytes = 0;
     if (!watchingUnread && link.unwrittenBytes() > limits.maxUnreadOutput()) {
@@ -91,6 +97,11 @@ final class Outbox {
       CompletableFuture.delayedExecutor(limits.unreadOutputGrace().toMillis(), TimeUnit.MILLISECONDS, context)
           .execute(this::checkUnread);
     }
+  }
+
+  /** Message bytes handed to the link so far; any thread. */
+  long bytesSent() {
+    return sent;
   }
 
   /** The jellier the messages are written with. */

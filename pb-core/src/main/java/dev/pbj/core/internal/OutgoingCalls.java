@@ -3,7 +3,10 @@ package dev.pbj.core.internal;
 import dev.pbj.core.internal.wire.ReceivedMessage;
 import dev.pbj.core.internal.wire.MessageKind;
 
+import dev.pbj.Broker;
+import dev.pbj.CallInterceptor;
 import dev.pbj.DeadReferenceException;
+import dev.pbj.InterceptedCall;
 import dev.pbj.DeadlineExceededException;
 import dev.pbj.Kwargs;
 import dev.pbj.ProtocolException;
@@ -11,10 +14,17 @@ import dev.pbj.ShuttingDownException;
 import dev.pbj.core.internal.jelly.Jellier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The calls this side makes to the peer's objects and caches: each is registered, posted to the connection's
  * context to be encoded there (so its arguments' state getters run there, never under a lock, never on an I/O
  * thread), and settled by the peer's answer or error. Futures complete on the executor, so a callback that blocks
- * never holds up the connection; a call given up on is forgotten and its late answer dropped.
+ * never holds up the connection; a call given up on is forgotten and its late answer dropped. Outbound
+ * {@link CallInterceptor}s run around each call on the calling thread, before it is registered.
  */
 final class OutgoingCalls {
   private static final Logger log = LoggerFactory.getLogger(OutgoingCalls.class);
@@ -34,12 +45,133 @@ final class OutgoingCalls {
   private final PendingCalls pending = new PendingCalls(this::givenUp);
   /** Whether the peer speaks PBJ's extensions: it hears of deadlines and of calls given up. */
   private final boolean extensions;
+  private final List<CallInterceptor> interceptors;
 
-  OutgoingCalls(BrokerImpl broker, Jellier jellier, Executor completions, boolean extensions) {
+  OutgoingCalls(BrokerImpl broker, Jellier jellier, Executor completions, boolean extensions,
+      List<CallInterceptor> interceptors) {
     this.broker = broker;
     this.jellier = jellier;
     this.completions = completions;
     this.extensions = extensions;
+    this.interceptors = interceptors;
+  }
+
+  /**
+   * Sends a call as {@link #call(String, Object, String, Object[], boolean, Duration)} does, through the
+   * interceptors: {@code target} is the reference or observer it is made through. Cancelling the future returned
+   * cancels the call sent, if it was.
+   */
+  CompletableFuture<Object> call(Object target, String command, Object objectId, String method, Object[] args,
+      boolean answerRequired, Duration deadline) {
+    if (interceptors.isEmpty()) {
+      return call(command, objectId, method, args, answerRequired, deadline);
+    }
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    CompletableFuture<?>[] sent = new CompletableFuture<?>[1];
+    Outbound view = new Outbound(target, method, args, answerRequired,
+        deadline == null ? 0 : System.nanoTime() + deadline.toNanos(), deadline != null);
+    CompletionStage<Object> chain = Interceptors.run(interceptors, view, () -> {
+      CompletableFuture<Object> call = call(command, objectId, method, args, answerRequired, deadline);
+      synchronized (sent) {
+        sent[0] = call;
+      }
+      return call;
+    });
+    chain.whenComplete((value, error) -> {
+      if (error == null) {
+        outcome.complete(value);
+      } else {
+        outcome.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error);
+      }
+    });
+    outcome.whenComplete((value, error) -> {
+      if (outcome.isCancelled()) {
+        synchronized (sent) {
+          if (sent[0] != null) {
+            sent[0].cancel(false);
+          }
+        }
+      }
+    });
+    return outcome;
+  }
+
+  /** A call as an outbound interceptor sees it. */
+  private final class Outbound implements InterceptedCall {
+    private final Object target;
+    private final String method;
+    private final List<Object> arguments;
+    private final Map<String, Object> keywords;
+    private final boolean answerRequired;
+    private final long dueNanos;
+    private final boolean hasDeadline;
+
+    Outbound(Object target, String method, Object[] args, boolean answerRequired, long dueNanos,
+        boolean hasDeadline) {
+      this.target = target;
+      this.method = method;
+      int positional = args.length;
+      Map<String, Object> kwargs = Map.of();
+      if (positional > 0 && args[positional - 1] instanceof Kwargs) {
+        kwargs = ((Kwargs) args[--positional]).asMap();
+      }
+      this.arguments = Collections.unmodifiableList(new ArrayList<>(Arrays.asList(args).subList(0, positional)));
+      this.keywords = kwargs;
+      this.answerRequired = answerRequired;
+      this.dueNanos = dueNanos;
+      this.hasDeadline = hasDeadline;
+    }
+
+    @Override
+    public Direction direction() {
+      return Direction.OUTBOUND;
+    }
+
+    @Override
+    public Broker broker() {
+      return broker;
+    }
+
+    @Override
+    public Optional<dev.pbj.Avatar> avatar() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Object target() {
+      return target;
+    }
+
+    @Override
+    public String method() {
+      return method;
+    }
+
+    @Override
+    public List<Object> arguments() {
+      return arguments;
+    }
+
+    @Override
+    public Map<String, Object> keywords() {
+      return keywords;
+    }
+
+    @Override
+    public boolean answerRequired() {
+      return answerRequired;
+    }
+
+    @Override
+    public Optional<Duration> timeRemaining() {
+      return hasDeadline ? Optional.of(Duration.ofNanos(dueNanos - System.nanoTime())) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return "outbound call of " + method + " on " + target;
+    }
   }
 
   /**

@@ -52,7 +52,7 @@ final class RemoteReferenceImpl implements RemoteReference {
       return CompletableFuture.failedFuture(new DeadReferenceException(
           "this reference to remote object " + id + " was closed"));
     }
-    return broker.call(id, method, args, true, deadline);
+    return broker.call(this, id, method, args, true, deadline);
   }
 
   @Override
@@ -77,7 +77,7 @@ final class RemoteReferenceImpl implements RemoteReference {
       throw new DeadReferenceException("this reference to remote object " + id + " was closed");
     }
     // Not waited for: the message is encoded in the connection's context, which may be the caller's own.
-    CompletableFuture<Object> sent = broker.call(id, method, args, false, null);
+    CompletableFuture<Object> sent = broker.call(this, id, method, args, false, null);
     if (sent.isCompletedExceptionally()) {
       sent.join(); // throws the CompletionException that says why
     }

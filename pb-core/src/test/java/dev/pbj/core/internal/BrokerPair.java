@@ -121,8 +121,21 @@ final class BrokerPair implements AutoCloseable {
         .serializers(setup.serializer().name())
         .build();
     resources.add(0, pbClient);
-    client = (BrokerImpl) pbClient.connect(pbServer.uri(0)).get(10, TimeUnit.SECONDS);
-    server = (BrokerImpl) serverSide.get(10, TimeUnit.SECONDS);
+    try {
+      client = (BrokerImpl) pbClient.connect(pbServer.uri(0)).get(10, TimeUnit.SECONDS);
+      server = (BrokerImpl) serverSide.get(10, TimeUnit.SECONDS);
+    } catch (Exception | Error e) {
+      // no close() follows a constructor that throws: the server, the client and their threads go now, and do not
+      // slow down the tests running beside this one
+      for (AutoCloseable resource : resources) {
+        try {
+          resource.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
   }
 
   static BrokerPair open(Setup setup, Object root) throws Exception {

@@ -1,0 +1,2 @@
+/** PBJ's meters for Micrometer: see {@link dev.pbj.metrics.PbjMetrics}. */
+package dev.pbj.metrics;
