@@ -131,6 +131,8 @@ export interface ReconnectingReference {
   callRemoteWith<T = PbValue>(options: CallOptions, method: string, ...args: PbValue[]): Promise<T>;
   /** This reference with a deadline (ms; `Infinity` for none) for each call made through it. */
   withDeadline(timeout: number): ReconnectingReference;
+  /** A typed stub calling through this reference, as {@link RemoteReference#as}. */
+  as<T extends RemoteInterface<T> = UntypedStub>(): T;
   /** The RemoteReference of the current connection, or null while there is none. */
   readonly current: RemoteReference | null;
 }
@@ -216,6 +218,21 @@ export class KeywordArguments {
 /** `ref.callRemote('counter', kw({ start: 5 }))` is Python's `ref.callRemote("counter", start=5)`. */
 export function kw(names: Record<string, PbValue> | Map<string, PbValue>): KeywordArguments;
 
+/**
+ * What {@link RemoteReference#as} accepts as `T`: an interface whose every member is a method returning a Promise
+ * (the answer comes later), none of them named `then` (a stub is never a thenable). A method's name is its wire
+ * name; `toString` and `valueOf` are answered by the stub itself, and `toJSON`, `constructor` and symbols are
+ * undefined on it.
+ */
+export type RemoteInterface<T> = {
+  [K in keyof T]: K extends 'then' ? never : (...args: any[]) => Promise<unknown>;
+};
+
+/** The stub `as()` gives without a type argument: any name calls the remote method of that name. */
+export interface UntypedStub {
+  [method: string]: (...args: PbValue[]) => Promise<PbValue>;
+}
+
 /** The options of {@link RemoteReference#callRemoteWith}. */
 export interface CallOptions {
   /**
@@ -246,6 +263,13 @@ export class RemoteReference {
    * handle: releasing either releases both, and they are {@link equals}.
    */
   withDeadline(timeout: number): RemoteReference;
+  /**
+   * A typed stub (Java's `RemoteReference.as(Class)`): `ref.as<Greeter>().greet('x')` is
+   * `ref.callRemote('greet', 'x')`, typed by `interface Greeter { greet(name: string): Promise<string> }`. Nothing
+   * checks the types at run time: they are the caller's promise. The stub is sent as this reference and calls
+   * through it (a stub of a {@link withDeadline} view keeps the deadline).
+   */
+  as<T extends RemoteInterface<T> = UntypedStub>(): T;
   /** Runs `callback(this)` when the connection is lost. */
   notifyOnDisconnect(callback: (reference: RemoteReference) => void): void;
   dontNotifyOnDisconnect(callback: (reference: RemoteReference) => void): void;

@@ -5,6 +5,7 @@
  */
 import { checkTimeout } from './deadlines.js';
 import { DeadReferenceError } from './errors.js';
+import { stubOf } from './stubs.js';
 
 /** What the broker attaches to the references and caches it creates; never reachable from the public API. */
 export const bindings = new WeakMap();
@@ -148,6 +149,15 @@ export class RemoteReference {
     const view = new RemoteReference(bindings.get(this));
     views.set(view, { handle: views.get(this)?.handle ?? this, timeout: checked });
     return view;
+  }
+
+  /**
+   * A typed stub of this reference (Java's `RemoteReference.as`): `ref.as().greet('x')` is
+   * `ref.callRemote('greet', 'x')`, and index.d.ts types it as the interface given, `ref.as<Greeter>()`. The stub
+   * has no `then` (awaiting it gives the stub), answers `toString` itself, and is sent as this reference.
+   */
+  as() {
+    return stubOf(this);
   }
 
   /** Runs `callback(this)` when the connection is lost (at once if it already is). */

@@ -6,6 +6,7 @@
 import { CopiedValue } from './copies.js';
 import { LimitExceededError } from './errors.js';
 import { Cacheable, Referenceable, RemoteCache, RemoteReference, ownTypeNameOf } from './flavors.js';
+import { referenceOfStub } from './stubs.js';
 import { Decimal, FrozenSet, TimeValue, Tuple, Unpersistable } from './values.js';
 
 const ascii = new TextEncoder();
@@ -187,6 +188,8 @@ export class Jellier {
       sink.symbol('unpersistable');
       sink.bytes(ascii.encode(value.reason));
       sink.endList();
+    } else if (referenceOfStub(value) !== undefined) {
+      this.#value(sink, referenceOfStub(value), depth); // a stub travels as its reference
     } else if (this.#isTracked(value)) {
       this.#shared(sink, value, depth);
     } else {
@@ -323,8 +326,8 @@ export class Jellier {
   }
 
   #isTracked(value) {
-    if (value === null || typeof value !== 'object') {
-      return false;
+    if (value === null || typeof value !== 'object' || referenceOfStub(value) !== undefined) {
+      return false; // a stub's every property is a remote method: never duck-type one
     }
     if (Array.isArray(value) || value instanceof Map || value instanceof Set || value instanceof CopiedValue) {
       return true;

@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import { Referenceable } from './flavors.js';
 import { login, loginAnonymous } from './login.js';
+import { stubOf } from './stubs.js';
 import { WaitingCalls } from './waiting-calls.js';
 
 const BACKOFF_OPTIONS = ['initialDelay', 'maxDelay', 'multiplier', 'jitter', 'maxAttempts', 'random'];
@@ -119,6 +120,11 @@ class ReconnectingReference {
       throw new RangeError('withDeadline(timeout): give milliseconds above 0, or Infinity for none');
     }
     return new ReconnectingReference(this.#call, this.#current, checkTimeout(timeout, 'withDeadline(timeout)'));
+  }
+
+  /** A typed stub calling through this reference, as RemoteReference's `as()`. */
+  as() {
+    return stubOf(this);
   }
 
   /** The RemoteReference of the current connection, or null while there is none. */

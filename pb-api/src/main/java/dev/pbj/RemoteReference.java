@@ -65,6 +65,34 @@ public interface RemoteReference extends AutoCloseable {
   void dontNotifyOnDisconnect(Consumer<? super RemoteReference> callback);
 
   /**
+   * A typed stub of the remote object: an implementation of interface {@code type} whose methods call the remote
+   * methods of the same name (or the name their {@link Remote#value()} gives), with their arguments as
+   * {@link #callRemote(String, Object...)} takes them, and convert the answer to the method's result type as
+   * {@link #callRemote(Class, String, Object...)} does:
+   *
+   * <pre>{@code
+   * interface Greeter {
+   *   @Remote CompletableFuture<String> greet(String name);
+   *   @Remote("shout") CompletionStage<String> loudly(String what);
+   * }
+   * Greeter greeter = ref.as(Greeter.class);
+   * greeter.greet("x").thenAccept(System.out::println);
+   * }</pre>
+   *
+   * Methods return {@code CompletableFuture<T>} or {@code CompletionStage<T>}, or are {@code void} for calls that
+   * want no answer; default methods run as written. A server object may implement the same interface (its
+   * {@code @Remote} annotations then serve both sides). The stub shares this handle: closing the reference ends it,
+   * and it follows the reference's deadline. No code generation: a dynamic proxy.
+   *
+   * @throws IllegalArgumentException if {@code type} is not an interface, or one of its methods returns anything
+   *     else, naming the method
+   */
+  default <T> T as(Class<T> type) {
+    java.util.Objects.requireNonNull(type, "type");
+    return RemoteStubs.stub(this, type);
+  }
+
+  /**
    * Releases this handle; idempotent. Later calls through it fail with {@link DeadReferenceException}. Each
    * reference received is a handle of its own: other handles of the same remote object (received by other calls,
    * and {@code equals} to this one) keep working, and the peer is told once the last of them is closed or collected.

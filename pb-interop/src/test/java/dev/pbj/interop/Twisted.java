@@ -31,10 +31,11 @@ final class Twisted {
   /** A named Python interpreter with Twisted; each is probed once per JVM and its Twisted version recorded. */
   enum Peer {
     /** Debian's python3-twisted (22.4 on Debian 12): {@code PBJ_PYTHON}, else {@code /usr/bin/python3}. */
-    TWISTED22("twisted22", "PBJ_PYTHON", "sudo apt-get install -y python3-twisted", 0),
+    TWISTED22("twisted22", "PBJ_PYTHON", "sudo apt-get install -y python3-twisted python3-openssl "
+        + "python3-service-identity (or let the build make a venv: pip must reach its index)", 0),
     /** The newest Twisted from pip: {@code PBJ_PYTHON_LATEST}, else {@code <repo root>/.venv-twisted/bin/python}. */
     TWISTED_LATEST("twisted-latest", "PBJ_PYTHON_LATEST",
-        "python3 -m venv .venv-twisted && .venv-twisted/bin/pip install 'twisted>=26'", 26);
+        "python3 -m venv .venv-twisted && .venv-twisted/bin/pip install 'twisted[tls]>=26'", 26);
 
     final String id;
     private final String envVar;
@@ -102,11 +103,25 @@ final class Twisted {
         return configured;
       }
       if (this == TWISTED22) {
-        return "/usr/bin/python3";
+        // Debian's, unless it lacks Twisted and the build made a venv of Twisted 22.4 (ensure_peers.sh)
+        Path cached = peerCache().resolve(Path.of("twisted22", "bin", "python"));
+        return Probe.of("/usr/bin/python3").problem != null && Files.exists(cached) ? cached.toString()
+            : "/usr/bin/python3";
       }
       Path venv = repoRoot().resolve(Path.of(".venv-twisted", "bin", "python"));
       return Files.exists(venv) ? venv.toString() : null;
     }
+  }
+
+  /** Where ensure_peers.sh keeps the venvs it makes: {@code PBJ_PEER_CACHE}, else {@code ~/.cache/pbj}. */
+  static Path peerCache() {
+    String configured = System.getenv("PBJ_PEER_CACHE");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+        .resolve("pbj");
   }
 
   /**
