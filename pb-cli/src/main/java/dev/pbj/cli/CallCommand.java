@@ -84,10 +84,16 @@ final class CallCommand implements Command {
       }
       RemoteReference target = broker.rootObject();
       if (login != null || anonymous) {
-        String user = login == null ? null : login.substring(0, login.indexOf(':'));
+        int colon = login == null ? -1 : login.indexOf(':');
+        String user = login == null ? null : colon < 0 ? login : login.substring(0, colon);
+        String password = login == null ? null : colon < 0 ? password(user, in, err) : login.substring(colon + 1);
+        if (user != null && password == null) {
+          err.println("pbj call: --login " + user + " needs a password: set PBJ_PASSWORD, run in a terminal to be "
+              + "asked, or give it on standard input");
+          return FAILURE;
+        }
         try {
-          target = await(user == null ? broker.loginAnonymous(null)
-              : broker.login(user, login.substring(login.indexOf(':') + 1), null), deadline);
+          target = await(user == null ? broker.loginAnonymous(null) : broker.login(user, password, null), deadline);
         } catch (ExecutionException e) {
           if (e.getCause() instanceof UnauthorizedLoginException) {
             return loginRefused((UnauthorizedLoginException) e.getCause(), user, err);
@@ -172,5 +178,28 @@ final class CallCommand implements Command {
 
   private static String seconds(Duration duration) {
     return java.math.BigDecimal.valueOf(duration.toNanos(), 9).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * The password of {@code --login USER}, kept out of the shell's history: {@code PBJ_PASSWORD}, else asked on the
+   * terminal (not echoed), else the first line of standard input; null if none of them gives one.
+   */
+  private static String password(String user, InputStream in, PrintStream err) {
+    String fromEnvironment = System.getenv("PBJ_PASSWORD");
+    if (fromEnvironment != null) {
+      return fromEnvironment;
+    }
+    java.io.Console console = System.console();
+    if (console != null) {
+      char[] typed = console.readPassword("password for %s: ", user);
+      return typed == null ? null : new String(typed);
+    }
+    try {
+      return new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))
+          .readLine();
+    } catch (java.io.IOException e) {
+      err.println("pbj call: cannot read the password from standard input: " + e.getMessage());
+      return null;
+    }
   }
 }

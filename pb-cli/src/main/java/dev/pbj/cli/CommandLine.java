@@ -68,6 +68,8 @@ final class CommandLine {
     List<String> serializers = List.of();
     boolean untilStdinCloses = false;
     ServerTls tls = new ServerTls();
+    String root = null;
+    List<java.nio.file.Path> classPath = new ArrayList<>();
     for (Option option = nextOption(); option != null; option = nextOption()) {
       switch (option.name) {
         case "--help":
@@ -75,6 +77,16 @@ final class CommandLine {
           return CommandLine::help;
         case "--tcp":
           listeners.add(listenUri("tcp", hostPort(option), ""));
+          break;
+        case "--root":
+          root = option.value();
+          break;
+        case "--class-path":
+          for (String entry : option.value().split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+              classPath.add(java.nio.file.Path.of(entry));
+            }
+          }
           break;
         case "--ws":
           listeners.add(listenUri("ws", hostPort(option), "/pb"));
@@ -105,7 +117,10 @@ final class CommandLine {
     if (listeners.isEmpty()) {
       listeners.add(listenUri("tcp", DEFAULT_TCP, ""));
     }
-    return new ServeCommand(listeners, serializers, tls.files(), untilStdinCloses);
+    if (root == null && !classPath.isEmpty()) {
+      throw new UsageException("--class-path is where --root CLASS comes from; give --root too");
+    }
+    return new ServeCommand(listeners, serializers, tls.files(), untilStdinCloses, root, classPath);
   }
 
   private Command demo() throws UsageException {
@@ -168,9 +183,9 @@ final class CommandLine {
           break;
         case "--login":
           login = option.value();
-          if (login.indexOf(':') <= 0) {
-            throw new UsageException("--login takes USER:PASS (for an anonymous login: --anonymous): got '"
-                + login + "'");
+          if (login.isEmpty() || login.startsWith(":")) {
+            throw new UsageException("--login takes USER (the password from PBJ_PASSWORD, else asked) or "
+                + "USER:PASS (for an anonymous login: --anonymous): got '" + login + "'");
           }
           break;
         case "--anonymous":

@@ -31,13 +31,22 @@ final class ServeCommand implements Command {
   private final List<String> serializers;
   private final TlsFiles tls;
   private final boolean untilStdinCloses;
+  /** A user's root class to serve instead of the demo's, or null. */
+  private final String rootClass;
+  private final List<java.nio.file.Path> classPath;
 
-  /** @param tls the files of the {@code tls://} listeners; null when there is none */
-  ServeCommand(List<URI> listeners, List<String> serializers, TlsFiles tls, boolean untilStdinCloses) {
+  /**
+   * @param tls the files of the {@code tls://} listeners; null when there is none
+   * @param rootClass a user's root class to serve ({@link UserRoot}) from {@code classPath}; null: the demo
+   */
+  ServeCommand(List<URI> listeners, List<String> serializers, TlsFiles tls, boolean untilStdinCloses,
+      String rootClass, List<java.nio.file.Path> classPath) {
     this.listeners = List.copyOf(listeners);
     this.serializers = List.copyOf(serializers);
     this.tls = tls;
     this.untilStdinCloses = untilStdinCloses;
+    this.rootClass = rootClass;
+    this.classPath = List.copyOf(classPath);
   }
 
   @Override
@@ -49,11 +58,13 @@ final class ServeCommand implements Command {
     }
     PbServer server;
     try {
-      DemoWorld world = new DemoWorld();
-      PbServer.Builder builder = PbServer.builder()
-          .root(new DemoRoot(world))
-          .portal(world.portal())
-          .copies(DemoTypes.registry());
+      PbServer.Builder builder = PbServer.builder();
+      if (rootClass != null) {
+        builder.root(UserRoot.load(rootClass, classPath)); // the user's root alone: no demo portal or types
+      } else {
+        DemoWorld world = new DemoWorld();
+        builder.root(new DemoRoot(world)).portal(world.portal()).copies(DemoTypes.registry());
+      }
       listeners.forEach(uri -> builder.listen(uri.toString()));
       if (!serializers.isEmpty()) {
         builder.serializers(serializers.toArray(String[]::new));

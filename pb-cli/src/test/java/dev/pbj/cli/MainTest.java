@@ -173,7 +173,7 @@ class MainTest {
 
   @Test
   void loginOptionsAreChecked() {
-    for (String[] args : new String[][] {{"call", "--login", "alice", uri, "whoami"},
+    for (String[] args : new String[][] {{"call", "--login", "", uri, "whoami"},
         {"call", "--login", ":pw", uri, "whoami"}, {"call", "--login", "a:b", "--anonymous", uri, "whoami"},
         {"call", "--anonymous=yes", uri, "whoami"}}) {
       Result result = pbj(args);
@@ -181,7 +181,61 @@ class MainTest {
       assertThat(result.out()).isEmpty();
       assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
     }
-    assertThat(pbj("call", "--login", "alice", uri, "whoami").err()).contains("--anonymous");
+    assertThat(pbj("call", "--login", ":pw", uri, "whoami").err()).contains("--anonymous");
+  }
+
+  @Test
+  void serveRootServesAUsersClassFromAJar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path source = dir.resolve("src/com/example/Greeter.java");
+    java.nio.file.Files.createDirectories(source.getParent());
+    java.nio.file.Files.writeString(source, String.join("\n",
+        "package com.example;",
+        "public class Greeter implements dev.pbj.Referenceable {",
+        "  @dev.pbj.Remote public String greet(String name) { return \"hello \" + name; }",
+        "}"));
+    java.nio.file.Path classes = dir.resolve("classes");
+    javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+    assertThat(javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
+        source.toString())).isZero();
+    java.nio.file.Path jar = dir.resolve("app.jar");
+    try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+      out.putNextEntry(new java.util.jar.JarEntry("com/example/Greeter.class"));
+      out.write(java.nio.file.Files.readAllBytes(classes.resolve("com/example/Greeter.class")));
+      out.closeEntry();
+    }
+    PipedInputStream stdin = new PipedInputStream();
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    try (PipedOutputStream stop = new PipedOutputStream(stdin)) {
+      CompletableFuture<Integer> serving = inThread(new String[] {"serve", "--tcp", "127.0.0.1:0", "--root",
+          "com.example.Greeter", "--class-path", jar.toString(), "--until-stdin-closes"}, stdin, out, err);
+      String line = out.nextLine();
+      assertThat(line).as(err.text()).startsWith("listening tcp://");
+      String served = line.substring("listening ".length());
+      assertThat(pbj("call", served, "greet", "\"jar\"")).isEqualTo(new Result(0, "\"hello jar\"\n", ""));
+      assertThat(pbj("call", served, "whoami").err()).contains("NoSuchMethod"); // not the demo
+      stop.close();
+      assertThat(serving.get(20, TimeUnit.SECONDS)).isZero();
+    }
+    Result missing = pbj("serve", "--tcp", "127.0.0.1:0", "--root", "com.example.Nope", "--class-path",
+        jar.toString());
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).contains("--root com.example.Nope: no such class");
+    assertThat(pbj("serve", "--class-path", jar.toString()).err()).contains("give --root too");
+  }
+
+  @Test
+  void loginWithoutPasswordTakesItFromStandardInputWhenNoTerminalAsks() {
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    String[] args = {"call", "--login", "alice", uri, "whoami"};
+    int status = Main.run(args, new ByteArrayInputStream("wonderland\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        out.stream, err.stream);
+    assertThat(new Result(status, out.text(), err.text())).isEqualTo(new Result(0, "\"alice\"\n", ""));
+    Result none = pbj(args); // nothing on standard input, no PBJ_PASSWORD, no terminal
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).contains("needs a password").contains("PBJ_PASSWORD");
   }
 
   @Test

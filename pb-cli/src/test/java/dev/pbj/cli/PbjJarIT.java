@@ -29,13 +29,23 @@ class PbjJarIT {
   record Finished(int status, String out, String err) {}
 
   private static Process start(String... args) throws IOException {
+    return start(java.util.Map.of(), args);
+  }
+
+  private static Process start(java.util.Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   private static Finished pbj(String... args) throws Exception {
-    Process process = start(args);
+    return pbj(java.util.Map.of(), args);
+  }
+
+  private static Finished pbj(java.util.Map<String, String> environment, String... args) throws Exception {
+    Process process = start(environment, args);
     process.getOutputStream().close();
     CompletableFuture<String> out = readAll(process, false);
     CompletableFuture<String> err = readAll(process, true);
@@ -88,6 +98,9 @@ class PbjJarIT {
           .isEqualTo(new Finished(0, "{\"$copy\":\"pbj.demo.Point\",\"state\":{\"x\":3,\"y\":4}}\n", ""));
       assertThat(pbj("call", "--login", "alice:wonderland", uri, "shout", "\"hi\""))
           .isEqualTo(new Finished(0, "\"alice: hi\"\n", ""));
+      // the password out of the command line (and the shell's history)
+      assertThat(pbj(java.util.Map.of("PBJ_PASSWORD", "wonderland"), "call", "--login", "alice", uri, "whoami"))
+          .isEqualTo(new Finished(0, "\"alice\"\n", ""));
     } finally {
       server.getOutputStream().close();
       if (!server.waitFor(30, TimeUnit.SECONDS)) {
