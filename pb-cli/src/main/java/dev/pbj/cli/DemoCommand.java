@@ -40,6 +40,9 @@ final class DemoCommand implements Command {
     this.untilStdinCloses = untilStdinCloses;
   }
 
+  /** What the demo page's command-line hint says until the TCP address is known. */
+  static final String CLI_HINT_ADDRESS = "tcp://HOST:PORT";
+
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) {
     Map<String, DemoSite.Resource> site;
@@ -50,7 +53,18 @@ final class DemoCommand implements Command {
       return FAILURE;
     }
     WebSocketTransportProvider.Builder webSocket = WebSocketTransportProvider.builder();
-    site.forEach((path, resource) -> webSocket.staticResource(path, resource.contentType(), resource.body()));
+    // the page's command-line hint names the TCP address, known once the server listens
+    java.util.concurrent.atomic.AtomicReference<String> tcpAddress = new java.util.concurrent.atomic.AtomicReference<>(
+        CLI_HINT_ADDRESS);
+    site.forEach((path, resource) -> {
+      if (resource.contentType().startsWith("text/html")) {
+        String page = new String(resource.body(), java.nio.charset.StandardCharsets.UTF_8);
+        webSocket.staticResource(path, resource.contentType(),
+            () -> page.replace(CLI_HINT_ADDRESS, tcpAddress.get()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } else {
+        webSocket.staticResource(path, resource.contentType(), resource.body());
+      }
+    });
     WebSocketTransportProvider transport = webSocket.build();
     // the configured provider first: for a scheme, the first provider of a class wins over ServiceLoader's
     ProviderRegistry registry = ProviderRegistry.builder()
@@ -86,6 +100,10 @@ final class DemoCommand implements Command {
       lines.add("listening " + server.uri(2));
     }
     lines.add("open http://" + host + ":" + wsUri.getPort() + "/");
+    URI tcpUri = server.uri(0);
+    String tcpHost = tcpUri.getHost();
+    tcpAddress.set("tcp://" + (tcpHost.equals("0.0.0.0") || tcpHost.startsWith("[") && tcpHost.endsWith("::]")
+        ? "127.0.0.1" : tcpHost) + ":" + tcpUri.getPort());
     return ServeCommand.runUntilStopped(() -> {
       ServeCommand.shutDown(server, java.time.Duration.ofSeconds(2));
       transport.close();

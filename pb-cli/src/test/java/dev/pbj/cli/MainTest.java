@@ -311,6 +311,8 @@ class MainTest {
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
     assertThat(page.body()).contains("<script type=\"module\" src=\"demo.js\"></script>", "id=\"messages\"");
     assertThat(get(http, site + "index.html").body()).isEqualTo(page.body());
+    assertThat(page.body()).as("the page's command-line hint names the real TCP address")
+        .contains("pbj call " + tcp + " say").doesNotContain("HOST:PORT");
     HttpResponse<String> client = get(http, site + "pbj-client.js");
     assertThat(client.statusCode()).isEqualTo(200);
     assertThat(client.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");

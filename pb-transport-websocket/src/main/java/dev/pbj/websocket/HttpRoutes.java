@@ -15,8 +15,8 @@ import java.util.Map;
  */
 final class HttpRoutes implements HttpHandler {
 
-  /** A document served as it is, e.g. the demo page. */
-  record StaticResource(String contentType, byte[] body) {}
+  /** A document served as it is, e.g. the demo page; its body is asked for on each request. */
+  record StaticResource(String contentType, java.util.function.Supplier<byte[]> body) {}
 
   private final String webSocketPath;
   private final HttpHandler upgrade;
@@ -58,14 +58,15 @@ final class HttpRoutes implements HttpHandler {
       respond(exchange, 405, exchange.getRequestMethod() + " is not allowed here (GET, HEAD)");
       return;
     }
+    byte[] body = resource.body().get();
     exchange.setStatusCode(200);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, resource.contentType());
-    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, resource.body().length);
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
     if (head) {
       exchange.endExchange();
     } else {
-      exchange.getResponseSender().send(ByteBuffer.wrap(resource.body()));
+      exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
   }
 

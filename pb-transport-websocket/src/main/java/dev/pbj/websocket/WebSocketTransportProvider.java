@@ -351,13 +351,22 @@ public final class WebSocketTransportProvider implements TransportProvider {
      * @param body the bytes to serve; copied
      */
     public Builder staticResource(String path, String contentType, byte[] body) {
+      byte[] copy = Objects.requireNonNull(body, "body").clone();
+      return staticResource(path, contentType, () -> copy);
+    }
+
+    /**
+     * Like {@link #staticResource(String, String, byte[])}, with a body made on each request (on an I/O thread:
+     * it must be quick and must not block), e.g. a page that names an address known only once the server listens.
+     */
+    public Builder staticResource(String path, String contentType, java.util.function.Supplier<byte[]> body) {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(contentType, "contentType");
       Objects.requireNonNull(body, "body");
       if (!path.startsWith("/")) {
         throw new IllegalArgumentException("staticResource path '" + path + "' must start with /");
       }
-      staticResources.put(path, new HttpRoutes.StaticResource(contentType, body.clone()));
+      staticResources.put(path, new HttpRoutes.StaticResource(contentType, body));
       return this;
     }
 
