@@ -90,7 +90,11 @@ class WssTlsOptionsTest {
       for (TlsOptions refused : List.of(client, mallory)) {
         assertThat(provider.connect(uri(listener), acceptor(refused, link -> new RecordingHandler())))
             .failsWithin(TIMEOUT_SECONDS, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
-            .satisfies(e -> assertThat(causes(e)).as("causes of %s", e).anyMatch(SSLException.class::isInstance));
+            // TLS 1.3 checks the client's certificate after the client thinks the handshake done: the server's
+            // alert, or its reset of the connection when that wins the race, is what the client sees
+            .satisfies(e -> assertThat(causes(e)).as("causes of %s", e).anyMatch(cause -> cause instanceof SSLException
+                || cause instanceof java.net.SocketException || String.valueOf(cause.getMessage())
+                    .contains("header parser received no bytes")));
       }
       synchronized (accepted) {
         assertThat(accepted).isEmpty();
