@@ -133,6 +133,12 @@ class MainTest {
     assertThat(pbj("call", uri, "echo", "--kw", "x=nope").err()).startsWith("pbj: keyword argument x is not");
   }
 
+  /** The help a usage error in {@code args} shows: its command's, else pbj's. */
+  static String usageFor(String... args) {
+    return args.length > 0 && java.util.Set.of("serve", "demo", "call").contains(args[0]) ? Main.usage(args[0])
+        : Main.usage();
+  }
+
   @Test
   void badUsagePrintsUsageAndExitsTwo() {
     for (String[] args : new String[][] {{}, {"frobnicate"}, {"call", uri}, {"call", "--bogus", uri, "echo"},
@@ -141,16 +147,41 @@ class MainTest {
       Result result = pbj(args);
       assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(result.out()).isEmpty();
-      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").endsWith("\n" + usageFor(args));
     }
   }
 
   @Test
   void helpPrintsUsageOnStdout() {
     for (String help : new String[] {"help", "--help", "-h"}) {
-      assertThat(pbj(help)).isEqualTo(new Result(0, Main.USAGE, ""));
+      assertThat(pbj(help)).isEqualTo(new Result(0, Main.usage(), ""));
     }
-    assertThat(pbj("call", "--help")).isEqualTo(new Result(0, Main.USAGE, ""));
+    assertThat(Main.usage()).startsWith("Usage: pbj [-h] COMMAND").contains("Exit status:", "$bytes")
+        .contains("  serve ", "  demo ", "  call ", "  help ", "  completion ");
+    for (String command : new String[] {"serve", "demo", "call", "help", "completion"}) {
+      assertThat(Main.usage(command)).startsWith("Usage: pbj " + command + " ");
+      assertThat(pbj(command, "--help")).isEqualTo(new Result(0, Main.usage(command), ""));
+      assertThat(pbj(command, "-h")).isEqualTo(new Result(0, Main.usage(command), ""));
+      assertThat(pbj("help", command)).isEqualTo(new Result(0, Main.usage(command), ""));
+    }
+    assertThat(Main.usage("call")).contains("--serializer=NAME", "--login=USER[:PASS]", "--anonymous",
+        "--kw=NAME=JSON", "--timeout=SECONDS", "--tls-ca=FILE", "--tls-cert=FILE", "--tls-key=FILE",
+        "URI METHOD [ARG...]");
+    assertThat(Main.usage("serve")).contains("--tcp=HOST:PORT", "--ws=HOST:PORT", "--tls=HOST:PORT",
+        "--tls-cert=FILE", "--tls-key=FILE", "--tls-client-ca=FILE", "--serializers=NAME,...",
+        "--until-stdin-closes", "--root=CLASS", "--class-path=JAR[:JAR...]");
+    Result unknown = pbj("help", "frobnicate");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("pbj: unknown command 'frobnicate'");
+  }
+
+  @Test
+  void completionPrintsABashScriptNamingTheCommands() {
+    Result result = pbj("completion");
+    assertThat(result.status()).isZero();
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out()).startsWith("#!/usr/bin/env bash").contains("complete ").endsWith("\n")
+        .contains("serve", "demo", "call", "help", "completion", "--until-stdin-closes", "--kw");
   }
 
   @Test
@@ -179,7 +210,7 @@ class MainTest {
       Result result = pbj(args);
       assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(result.out()).isEmpty();
-      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").endsWith("\n" + usageFor(args));
     }
     assertThat(pbj("call", "--login", ":pw", uri, "whoami").err()).contains("--anonymous");
   }
@@ -340,10 +371,10 @@ class MainTest {
       Result result = pbj(args);
       assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(result.out()).isEmpty();
-      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").endsWith("\n" + usageFor(args));
     }
-    assertThat(pbj("demo", "--help")).isEqualTo(new Result(0, Main.USAGE, ""));
-    assertThat(Main.USAGE).contains("pbj demo [--tcp HOST:PORT] [--ws HOST:PORT]");
+    assertThat(pbj("demo", "--help")).isEqualTo(new Result(0, Main.usage("demo"), ""));
+    assertThat(Main.usage("demo")).contains("pbj demo ", "[--tcp=HOST:PORT]", "[--ws=HOST:PORT]");
   }
 
   @Test

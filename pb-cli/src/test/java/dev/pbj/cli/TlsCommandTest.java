@@ -128,10 +128,14 @@ class TlsCommandTest {
       Result result = pbj(args);
       assertThat(result.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(result.out()).isEmpty();
-      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ").contains(Main.USAGE);
+      assertThat(result.err()).as(String.join(" ", args)).startsWith("pbj: ")
+          .endsWith("\n" + MainTest.usageFor(args));
     }
-    assertThat(Main.USAGE).contains("--tls HOST:PORT", "--tls-cert FILE", "--tls-key FILE",
-        "--tls-client-ca FILE", "--tls-ca FILE");
+    for (String command : new String[] {"serve", "demo"}) {
+      assertThat(Main.usage(command)).as(command).contains("--tls=HOST:PORT", "--tls-cert=FILE", "--tls-key=FILE",
+          "--tls-client-ca=FILE");
+    }
+    assertThat(Main.usage("call")).contains("--tls-ca=FILE", "--tls-cert=FILE", "--tls-key=FILE");
   }
 
   @Test
