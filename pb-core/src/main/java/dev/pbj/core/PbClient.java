@@ -257,7 +257,7 @@ public final class PbClient implements AutoCloseable {
     }
 
     /**
-     * Adds an interceptor around the calls the server make to this side's objects; interceptors run in the order added,
+     * Adds an interceptor around the calls the server makes to this side's objects; interceptors run in the order added,
      * the first outermost (see {@link CallInterceptor}).
      */
     public Builder interceptInbound(CallInterceptor interceptor) {

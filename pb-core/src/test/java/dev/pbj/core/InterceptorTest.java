@@ -325,6 +325,32 @@ class InterceptorTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "ws"})
+  void callsAnInterceptorHoldsBackStillEndByDeadlineAndCancel(String scheme) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CallInterceptor never = (call, next) -> {
+      held.countDown();
+      return new CompletableFuture<>(); // neither proceeds nor answers
+    };
+    PbServer server = PbServer.builder().root(new Root()).listen(scheme + "://127.0.0.1:0/pb")
+        .interceptInbound(never).build().start();
+    try (PbClient client = PbClient.builder().interceptOutbound((call, next) -> call.method().equals("held")
+        ? new CompletableFuture<>() : next.proceed()).build()) {
+      RemoteReference ref = client.connect(server.uri(0)).get(10, TimeUnit.SECONDS).rootObject();
+      assertThat(failureOf(ref.withDeadline(Duration.ofMillis(200)).callRemote("held")))
+          .isInstanceOf(dev.pbj.DeadlineExceededException.class); // held on this side, never sent
+      CompletableFuture<Object> sent = ref.withDeadline(Duration.ofSeconds(60)).callRemote("echo", "x");
+      assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(sent.cancel(false)).isTrue();
+      // the server's call ended with the cancel: nothing is left in flight, so a long grace ends at once
+      server.shutdown(Duration.ofSeconds(60));
+      assertThat(server.awaitTermination(Duration.ofSeconds(10))).as("the held call was released").isTrue();
+    } finally {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "ws"})
   void cancellingAnInterceptedCallReachesTheServer(String scheme) throws Exception {
     Root root = new Root();
     Recorder inbound = new Recorder();

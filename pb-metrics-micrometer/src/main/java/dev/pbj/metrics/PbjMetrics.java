@@ -175,16 +175,22 @@ public final class PbjMetrics {
 
   private CallInterceptor timing(String direction) {
     Tags base = tags.and(Tag.of("direction", direction));
-    ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // method → outcome → timer: found without building a key per call
+    ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>> timers = new ConcurrentHashMap<>();
     return (call, next) -> {
       long start = System.nanoTime();
       CompletionStage<Object> outcome = next.proceed();
       return outcome.whenComplete((value, error) -> {
+        String method = call.method();
         String result = outcome(error);
-        timers.computeIfAbsent(call.method() + '\0' + result, key -> Timer.builder(CALLS).tags(base)
-                .tag("method", call.method()).tag("outcome", result).publishPercentileHistogram()
-                .description("PB calls by method and outcome").register(registry))
-            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        ConcurrentHashMap<String, Timer> byOutcome = timers.computeIfAbsent(method, m -> new ConcurrentHashMap<>());
+        Timer timer = byOutcome.get(result);
+        if (timer == null) {
+          timer = byOutcome.computeIfAbsent(result, r -> Timer.builder(CALLS).tags(base).tag("method", method)
+              .tag("outcome", r).publishPercentileHistogram().description("PB calls by method and outcome")
+              .register(registry));
+        }
+        timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       });
     };
   }

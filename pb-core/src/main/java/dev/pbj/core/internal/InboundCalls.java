@@ -162,7 +162,6 @@ final class InboundCalls {
     Dispatcher.Invocation invocation;
     Avatar perspective;
     // what interceptors see: the call as received
-    Object target;
     String method;
     List<?> arguments;
     Map<String, Object> keywords;
@@ -328,7 +327,6 @@ final class InboundCalls {
     Map<String, Object> keywords = keywords((Map<?, ?>) kwargs);
     call.invocation = Dispatcher.resolve(target, method, (List<?>) args, keywords, broker, call, viewer);
     call.perspective = perspective;
-    call.target = call.invocation.target(); // past a portal root or other delegating wrapper
     call.method = method;
     call.arguments = (List<?>) args;
     call.keywords = keywords;
@@ -415,13 +413,15 @@ final class InboundCalls {
       if (result instanceof CompletionStage) {
         @SuppressWarnings("unchecked")
         CompletionStage<Object> stage = (CompletionStage<Object>) result;
-        watchPending(call, stage);
+        call.onCancel(() -> cancelResult(stage)); // the method's own stage hears of a cancel too
         return stage;
       }
       return CompletableFuture.completedFuture(result);
     });
     try {
       outcome.whenComplete((value, error) -> finish(call, value, unwrap(error)));
+      // the chain's outcome is what a cancel settles: even one an interceptor holds back ends, and the call is done
+      watchPending(call, outcome);
     } catch (Throwable e) {
       finish(call, null, e);
     }
@@ -452,7 +452,7 @@ final class InboundCalls {
 
     @Override
     public Object target() {
-      return call.target;
+      return call.invocation.target(); // past a portal root or other delegating wrapper
     }
 
     @Override

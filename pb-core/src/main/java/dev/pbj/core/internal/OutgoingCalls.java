@@ -14,7 +14,6 @@ import dev.pbj.ShuttingDownException;
 import dev.pbj.core.internal.jelly.Jellier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -77,14 +75,16 @@ final class OutgoingCalls {
       }
       return call;
     });
-    chain.whenComplete((value, error) -> {
+    chain.whenComplete((value, error) -> { // a chain fails with the failure itself, never wrapped
       if (error == null) {
         outcome.complete(value);
       } else {
-        outcome.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error);
+        outcome.completeExceptionally(error);
       }
     });
+    if (deadline != null && answerRequired) {
+      watch(outcome, deadline, method); // also when an interceptor holds the call back and never proceeds
+    }
     outcome.whenComplete((value, error) -> {
       if (outcome.isCancelled()) {
         synchronized (sent) {
@@ -111,13 +111,8 @@ final class OutgoingCalls {
         boolean hasDeadline) {
       this.target = target;
       this.method = method;
-      int positional = args.length;
-      Map<String, Object> kwargs = Map.of();
-      if (positional > 0 && args[positional - 1] instanceof Kwargs) {
-        kwargs = ((Kwargs) args[--positional]).asMap();
-      }
-      this.arguments = Collections.unmodifiableList(new ArrayList<>(Arrays.asList(args).subList(0, positional)));
-      this.keywords = kwargs;
+      this.arguments = Collections.unmodifiableList(Arrays.asList(args).subList(0, OutgoingCalls.positional(args)));
+      this.keywords = OutgoingCalls.keywords(args);
       this.answerRequired = answerRequired;
       this.dueNanos = dueNanos;
       this.hasDeadline = hasDeadline;
@@ -239,13 +234,8 @@ final class OutgoingCalls {
           + " lost before the call was sent", null));
       return;
     }
-    int positional = args.length;
-    Map<String, Object> kwargs = Map.of();
-    if (positional > 0 && args[positional - 1] instanceof Kwargs) {
-      kwargs = ((Kwargs) args[--positional]).asMap();
-    }
-    int count = positional;
-    Map<String, Object> keywords = kwargs;
+    int count = positional(args);
+    Map<String, Object> keywords = keywords(args);
     try {
       if (extensions && dueNanos != 0) {
         long millis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
@@ -282,6 +272,16 @@ final class OutgoingCalls {
     if (!answerRequired) {
       settle(future, null, null);
     }
+  }
+
+  /** How many of a call's arguments are positional: all but a trailing {@link Kwargs}. */
+  private static int positional(Object[] args) {
+    return args.length > 0 && args[args.length - 1] instanceof Kwargs ? args.length - 1 : args.length;
+  }
+
+  /** A call's keyword arguments: those of a trailing {@link Kwargs}, else none. */
+  private static Map<String, Object> keywords(Object[] args) {
+    return positional(args) < args.length ? ((Kwargs) args[args.length - 1]).asMap() : Map.of();
   }
 
   /** In the context: the peer's {@code answer} or {@code error} for one of these calls. */
