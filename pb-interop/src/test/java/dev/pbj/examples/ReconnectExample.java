@@ -3,6 +3,7 @@ package dev.pbj.examples;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.pbj.Avatar;
+import dev.pbj.ConnectionEvent;
 import dev.pbj.ConnectionState;
 import dev.pbj.Reconnect;
 import dev.pbj.Remote;
@@ -73,7 +74,14 @@ final class ReconnectExample {
         kept.awaitConnected(Duration.ofSeconds(10));
         seen.add(alice.callRemote("whoami").get(10, SECONDS));  // "alice"
 
+        CompletableFuture<ConnectionEvent> lost = new CompletableFuture<>();
+        kept.addListener(event -> {
+          if (event.state() == ConnectionState.DISCONNECTED) {
+            lost.complete(event);
+          }
+        });
         server.close();                                         // the server goes away …
+        lost.get(10, SECONDS);                                  // (a call sent before the client saw it would fail)
         server = serve(port);                                   // … and comes back on the same port
         RemoteReference patient = alice.withDeadline(Duration.ofSeconds(10));   // bounds the wait, too
         seen.add(patient.callRemote("whoami").get(10, SECONDS));  // "alice" again: reconnected, logged in
