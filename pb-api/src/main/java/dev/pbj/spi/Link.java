@@ -1,6 +1,7 @@
 package dev.pbj.spi;
 
 import java.net.SocketAddress;
+import java.util.concurrent.Executor;
 
 /**
  * One open connection as a transport sees it: bytes out, bytes in (through the {@link LinkHandler}), close, and
@@ -51,6 +52,21 @@ public interface Link {
    */
   default long unwrittenBytes() {
     return 0;
+  }
+
+  /**
+   * The thread that delivers this link's events, as an executor, or {@code null} (the default) if the transport
+   * offers none. The layer above may run its own short, non-blocking work there (decoding, its tables, encoding),
+   * which saves the thread hand-offs between the transport and it; never user code, and never anything that
+   * waits. With it, {@link #send} on that thread writes without a hand-off.
+   */
+  default Executor ioExecutor() {
+    return null;
+  }
+
+  /** Whether the calling thread is {@link #ioExecutor()}'s; false when there is none. */
+  default boolean inIoThread() {
+    return false;
   }
 
   SocketAddress localAddress();

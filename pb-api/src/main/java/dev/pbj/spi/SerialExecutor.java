@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: a serial context (one connection's state,
@@ -18,6 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hand-off for callers that may. A task that throws (any {@link Throwable}, {@link Error}s included) is logged and
  * the next one runs: nothing a task does wedges the context. A run gives its thread back to the executor after a
  * bounded number of tasks, so one busy context cannot keep others sharing the executor waiting.
+ *
+ * <p>A context may have a <em>home</em> as well ({@link #SerialExecutor(Executor, BooleanSupplier, Executor,
+ * Runnable)}): an I/O thread where it runs what never blocks, which saves the thread hand-offs between the
+ * transport and the context. Tasks queued with {@link #executeAway}, and {@link MayRunUserCode} tasks that say so
+ * when their turn comes, are never run there (user code must never hold up an I/O thread): a run at home that
+ * reaches one hands the context, that task first, to the other executor, and the order of tasks is kept across
+ * the move.
  */
 public final class SerialExecutor implements Executor {
   private static final System.Logger log = System.getLogger(SerialExecutor.class.getName());
@@ -27,7 +35,12 @@ public final class SerialExecutor implements Executor {
   /** Tasks a caller of {@link #executeHere} runs at most (its own included) before handing the rest over. */
   private static final int TASKS_HERE = 64;
 
+  /** Where runs go that may take any task. */
   private final Executor executor;
+  /** Where runs go while no task queued must stay away from it; {@code executor} when there is no home. */
+  private final Executor home;
+  /** Whether the calling thread is the home's; null without a home. */
+  private final BooleanSupplier atHome;
   private final Runnable whenIdle;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   /** Set while a run is scheduled or under way; whoever sets it runs the queue (or has the executor run it). */
@@ -45,7 +58,30 @@ public final class SerialExecutor implements Executor {
    */
   public SerialExecutor(Executor executor, Runnable whenIdle) {
     this.executor = Objects.requireNonNull(executor, "executor");
+    this.home = this.executor;
+    this.atHome = null;
     this.whenIdle = whenIdle;
+  }
+
+  /**
+   * A context that runs at {@code home} (an I/O thread; {@code atHome} tells whether the calling thread is it)
+   * and moves to {@code away} for the tasks queued with {@link #executeAway}; {@code whenIdle} as above, run
+   * wherever the queue empties.
+   */
+  public SerialExecutor(Executor home, BooleanSupplier atHome, Executor away, Runnable whenIdle) {
+    this.home = Objects.requireNonNull(home, "home");
+    this.atHome = Objects.requireNonNull(atHome, "atHome");
+    this.executor = Objects.requireNonNull(away, "away");
+    this.whenIdle = whenIdle;
+  }
+
+  /**
+   * A task that decides, in the context, whether it runs user code: asked (once or more; the answer must not
+   * change) when its turn comes in a run at the home, and run away from the home if so.
+   */
+  public interface MayRunUserCode extends Runnable {
+    /** Whether this task runs user code; called in the context, before {@link #run}, or not at all. */
+    boolean runsUserCode();
   }
 
   /** Queues {@code task}; the executor runs it after the tasks queued before it. */
@@ -58,14 +94,27 @@ public final class SerialExecutor implements Executor {
   }
 
   /**
+   * Queues {@code task}, which may run user code: it runs after the tasks queued before it, never at the home
+   * (without a home, this is {@link #execute}).
+   */
+  public void executeAway(Runnable task) {
+    execute(atHome == null ? task : new Away(Objects.requireNonNull(task, "task")));
+  }
+
+  /**
    * Queues {@code task} and, if the context is idle, runs the queue on the calling thread (its own task and at most
    * a few more, then the executor takes over); otherwise the run under way gets to it.
    */
   public void executeHere(Runnable task) {
     tasks.add(Objects.requireNonNull(task, "task"));
     if (running.compareAndSet(false, true)) {
-      run(TASKS_HERE);
+      run(TASKS_HERE, false);
     }
+  }
+
+  /** As {@link #executeHere}, for a task that may run user code: never run at the home. */
+  public void executeAwayHere(Runnable task) {
+    executeHere(atHome == null ? task : new Away(Objects.requireNonNull(task, "task")));
   }
 
   /** Whether the calling thread is running this context's tasks now. */
@@ -74,38 +123,61 @@ public final class SerialExecutor implements Executor {
   }
 
   private void schedule() {
+    Executor target = home != executor && mustRunAway(tasks.peek()) ? executor : home;
     try {
-      executor.execute(() -> run(TASKS_PER_RUN));
+      target.execute(() -> run(TASKS_PER_RUN, false));
     } catch (RejectedExecutionException e) {
+      if (target != executor) {
+        // The home (an I/O thread) is gone: the context carries on away from it.
+        try {
+          executor.execute(() -> run(TASKS_PER_RUN, false));
+          return;
+        } catch (RejectedExecutionException alsoGone) {
+          // fall through
+        }
+      }
       // The executor has shut down: what is left is cleanup (calls failing, tables emptied), better run here than
       // lost, which would leave futures unsettled.
-      run(Integer.MAX_VALUE);
+      run(Integer.MAX_VALUE, true);
     }
   }
 
-  private void run(int budget) {
+  /** Runs queued tasks, at most {@code budget}; {@code anywhere}: even those that must stay away from the home. */
+  private void run(int budget, boolean anywhere) {
     Thread previous = runner;
     runner = Thread.currentThread();
+    boolean home = !anywhere && atHome != null && atHome.getAsBoolean();
     try {
       int ran = 0;
       while (ran < budget) {
-        Runnable task = tasks.poll();
+        Runnable task = tasks.peek();
         if (task == null) {
           idle();
           running.set(false);
-          // A task queued after the poll and before the flag was cleared found it set and left it to this run.
+          // A task queued after the peek and before the flag was cleared found it set and left it to this run.
           if (tasks.isEmpty() || !running.compareAndSet(false, true)) {
             return;
           }
           continue;
         }
+        if (home && mustRunAway(task)) {
+          break; // the rest runs away from the home, this task first; what was produced so far goes out now
+        }
+        tasks.poll();
         ran++;
         runSafely(task);
+      }
+      if (home) {
+        idle();
       }
     } finally {
       runner = previous;
     }
     schedule();
+  }
+
+  private static boolean mustRunAway(Runnable task) {
+    return task instanceof MayRunUserCode && ((MayRunUserCode) task).runsUserCode();
   }
 
   private void idle() {
@@ -121,6 +193,25 @@ public final class SerialExecutor implements Executor {
       log.log(System.Logger.Level.ERROR, "a task ran out of memory; the context goes on", e);
     } catch (Throwable e) {
       log.log(System.Logger.Level.WARNING, "a task failed; the context goes on", e);
+    }
+  }
+
+  /** A task that must not run at the home. */
+  private static final class Away implements MayRunUserCode {
+    private final Runnable task;
+
+    Away(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public boolean runsUserCode() {
+      return true;
+    }
+
+    @Override
+    public void run() {
+      task.run();
     }
   }
 }

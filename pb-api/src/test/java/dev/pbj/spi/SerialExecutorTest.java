@@ -161,4 +161,103 @@ class SerialExecutorTest {
       one.shutdownNow();
     }
   }
+
+  @Test
+  void tasksThatRunUserCodeNeverRunAtHomeAndTheOrderHoldsAcrossMoves() throws Exception {
+    ExecutorService homeThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "home"));
+    try {
+      SerialExecutor serial = new SerialExecutor(homeThread, () -> Thread.currentThread().getName().equals("home"),
+          pool, null);
+      List<Integer> seen = new ArrayList<>(); // the context is the only writer
+      List<String> awayThreads = new ArrayList<>();
+      AtomicInteger atHome = new AtomicInteger();
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger overlaps = new AtomicInteger();
+      int tasks = 20_000;
+      for (int i = 0; i < tasks; i++) {
+        int n = i;
+        Runnable task = () -> {
+          if (running.incrementAndGet() > 1) {
+            overlaps.incrementAndGet();
+          }
+          seen.add(n);
+          if (Thread.currentThread().getName().equals("home")) {
+            atHome.incrementAndGet();
+          }
+          running.decrementAndGet();
+        };
+        if (n % 7 == 0) {
+          serial.executeAway(() -> {
+            awayThreads.add(Thread.currentThread().getName());
+            task.run();
+          });
+        } else if (n % 7 == 1) {
+          boolean away = n % 3 == 0;
+          serial.execute(new SerialExecutor.MayRunUserCode() {
+            @Override
+            public boolean runsUserCode() {
+              return away;
+            }
+
+            @Override
+            public void run() {
+              if (away) {
+                awayThreads.add(Thread.currentThread().getName());
+              }
+              task.run();
+            }
+          });
+        } else {
+          serial.execute(task);
+        }
+      }
+      CompletableFuture<List<Integer>> done = new CompletableFuture<>();
+      serial.execute(() -> done.complete(new ArrayList<>(seen)));
+      List<Integer> all = done.get(10, TimeUnit.SECONDS);
+      assertThat(overlaps).hasValue(0);
+      assertThat(all).hasSize(tasks);
+      for (int i = 0; i < tasks; i++) {
+        assertThat(all.get(i)).isEqualTo(i);
+      }
+      assertThat(awayThreads).isNotEmpty().doesNotContain("home");
+      assertThat(atHome.get()).as("the tasks free to stay home ran there, at least some").isPositive();
+    } finally {
+      homeThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRunStartedHereOnTheHomeThreadHandsOverAtTheFirstUserCodeTask() throws Exception {
+    ExecutorService homeThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "home"));
+    try {
+      SerialExecutor serial = new SerialExecutor(homeThread, () -> Thread.currentThread().getName().equals("home"),
+          pool, null);
+      List<String> where = new ArrayList<>();
+      CompletableFuture<List<String>> done = new CompletableFuture<>();
+      homeThread.submit(() -> {
+        serial.executeHere(() -> where.add("plain:" + Thread.currentThread().getName()));
+        serial.executeAwayHere(() -> where.add("user:" + Thread.currentThread().getName()));
+        serial.executeHere(() -> where.add("after:" + Thread.currentThread().getName()));
+        serial.execute(() -> done.complete(new ArrayList<>(where)));
+      }).get(10, TimeUnit.SECONDS);
+      List<String> seen = done.get(10, TimeUnit.SECONDS);
+      assertThat(seen).hasSize(3);
+      assertThat(seen.get(0)).isEqualTo("plain:home");
+      assertThat(seen.get(1)).startsWith("user:").isNotEqualTo("user:home");
+      assertThat(seen.get(2)).startsWith("after:");
+    } finally {
+      homeThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aContextWhoseHomeIsGoneCarriesOnAway() throws Exception {
+    ExecutorService homeThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "home"));
+    homeThread.shutdownNow();
+    SerialExecutor serial = new SerialExecutor(homeThread, () -> Thread.currentThread().getName().equals("home"),
+        pool, null);
+    CompletableFuture<String> ran = new CompletableFuture<>();
+    serial.execute(() -> ran.complete(Thread.currentThread().getName()));
+    assertThat(ran.get(10, TimeUnit.SECONDS)).startsWith("pool-");
+  }
 }

@@ -7,9 +7,12 @@ import dev.pbj.RemoteCache;
 import dev.pbj.RemoteCopy;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -74,6 +77,13 @@ public final class CopyRegistry {
           + "a RemoteCache with CopyRegistry.builder().registerCache(\"" + typeName + "\", YourCache::new)");
     }
     return Objects.requireNonNull(factory.get(), "cache factory returned null for " + typeName);
+  }
+
+  /** The type names whose arrival runs the application's code: those of the copy and cache factories. */
+  public Set<String> receivedTypeNames() {
+    Set<String> all = new HashSet<>(copies.keySet());
+    all.addAll(caches.keySet());
+    return Collections.unmodifiableSet(all);
   }
 
   /** The type name registered for sending instances of {@code type}, or null. */

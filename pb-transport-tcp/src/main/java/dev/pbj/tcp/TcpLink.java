@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * message joins the link's queue, and one task on the I/O thread writes everything queued by the time it runs
  * into the pipeline and flushes once. So sends of many threads (workers answering, callers calling) that arrive
  * while a write is pending go out together, one system call and one wake-up of the I/O thread for the lot, and
- * every message goes out in the order of its {@code send}. Every pipeline callback, and so every
- * {@link LinkHandler} call, runs on the one I/O thread.
+ * every message goes out in the order of its {@code send}. A send on the I/O thread itself (the connection's
+ * context runs there, see {@link #ioExecutor()}) writes at once, after whatever is queued, and flushes with the
+ * last message of its run. Every pipeline callback, and so every {@link LinkHandler} call, runs on the one I/O
+ * thread.
  *
  * <p>Netty's {@code FlushConsolidationHandler} is left out: the queue already makes one flush per drain, and that
  * handler holds a flush made while a read is under way until the read loop ends, which delays the answer to a
@@ -105,11 +108,29 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
     send(message, false);
   }
 
-  /** Queues {@code message}; the hint is not needed: a drain writes whatever is queued with one flush. */
+  /**
+   * Queues {@code message} for the I/O thread, or writes it there and then when called on it. Off the I/O thread
+   * the hint is not needed (a drain writes whatever is queued with one flush); on it, the flush waits for the
+   * last message of the run.
+   */
   @Override
   public void send(byte[] message, boolean moreToCome) {
     Objects.requireNonNull(message, "message");
     if (closeRequested.get()) {
+      return;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      // Sent from the I/O thread (the connection's context runs there): written now, after what others queued.
+      if (!channel.isActive()) {
+        return; // dropped with the connection
+      }
+      if (!outbound.isEmpty()) {
+        writeQueued();
+      }
+      channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
+      if (!moreToCome) {
+        channel.flush();
+      }
       return;
     }
     queuedBytes.addAndGet(message.length);
@@ -133,6 +154,13 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
       discardQueued();
       return;
     }
+    if (writeQueued() > 0) {
+      channel.flush();
+    }
+  }
+
+  /** On the I/O thread: writes what is queued into the pipeline, without flushing; returns how many. */
+  private int writeQueued() {
     byte[] message;
     int written = 0;
     while ((message = outbound.poll()) != null) {
@@ -140,9 +168,7 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
       channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
       written++;
     }
-    if (written > 0) {
-      channel.flush();
-    }
+    return written;
   }
 
   private void discardQueued() {
@@ -206,6 +232,16 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   public long unwrittenBytes() {
     ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer(); // null once the channel is closed
     return queuedBytes.get() + (pending == null ? 0 : pending.totalPendingWriteBytes());
+  }
+
+  @Override
+  public Executor ioExecutor() {
+    return channel.eventLoop();
+  }
+
+  @Override
+  public boolean inIoThread() {
+    return channel.eventLoop().inEventLoop();
   }
 
   @Override

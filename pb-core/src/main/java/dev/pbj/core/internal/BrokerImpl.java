@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * One side of one connection as the application sees it ({@link Broker}), and the handler of what the peer sends.
  * It coordinates the parts and is none of them: the tables (exported objects, observed cacheables, imported
  * references and caches, logins), the {@link MessageReader}, {@link OutgoingCalls} for calls this side makes,
- * {@link InboundCalls} for the peer's, and the {@link Outbox}. Its state belongs to the connection's context
- * ({@link Connection}): messages are handled there, and whatever another thread asks for is posted there.
+ * {@link InboundCalls} for the peer's, {@link BrokerMessages} for its own messages, and the {@link Outbox}. Its
+ * state belongs to the connection's context ({@link Connection}): messages are handled there, and whatever another
+ * thread asks for is posted there.
  */
 public final class BrokerImpl implements Broker, MessageReader.Handler {
   static final int PROTOCOL_VERSION = 6;
@@ -49,6 +50,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final RemoteCacheTable remoteCaches = new RemoteCacheTable(this);
   private final Logins logins;
   private final Outbox outbox;
+  private final BrokerMessages messages;
   private final OutgoingCalls outgoing;
   private final InboundCalls inbound;
   private final MessageReader reader;
@@ -77,6 +79,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     JellyTables tables = new JellyTables(this, locals, caches, imports, remoteCaches, config.copies());
     Jellier jellier = new Jellier(tables, config.copies(), config.limits().maxDepth());
     this.outbox = new Outbox(link, encoder, jellier, config.limits(), connection::postAsync, connection::fail);
+    this.messages = new BrokerMessages(outbox, connection, config.unsafeTracebacks(), () -> connected);
     this.extensions = extensions;
     this.outgoing = new OutgoingCalls(this, jellier, config.executor(), extensions,
         config.interceptors().outbound());
@@ -105,6 +108,11 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   /** Runs {@code task} in the connection's context: on the calling thread if it may and the context is idle. */
   void post(Runnable task) {
     connection.post(task);
+  }
+
+  /** As {@link #post}, for a task that may run user code (a value's getters): never on an I/O thread. */
+  void postUserCode(Runnable task) {
+    connection.postUserCode(task);
   }
 
   /** Runs {@code task} in the connection's context, never on the calling thread (the cleaner's, say). */
@@ -172,16 +180,6 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   // ---- outgoing (any thread; encoded in the context)
 
-  /** Sends {@code (version 6)}; each side does so right after the dialect is chosen. */
-  void sendVersion() {
-    outbox.write(out -> {
-      out.beginList(2);
-      out.symbol("version");
-      out.integer(PROTOCOL_VERSION);
-      out.endList();
-    });
-  }
-
   /**
    * @param target the reference the call is made through, for interceptors
    * @param deadline null: the configured default
@@ -201,76 +199,9 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     return extensions;
   }
 
-  void sendAnswer(long requestId, Object value, Avatar perspective, String what) {
-    post(() -> {
-      if (!connected) {
-        return;
-      }
-      try {
-        outbox.write(out -> {
-          out.beginList(3);
-          out.symbol("answer");
-          out.integer(requestId);
-          outbox.jellier().write(out, value, perspective);
-          out.endList();
-        });
-      } catch (Throwable e) {
-        log.warn("answer of {} could not be sent; the peer receives the error instead: {}", what, e.toString());
-        writeFailure(requestId, e);
-      }
-    });
-  }
-
-  void sendFailure(long requestId, Throwable error) {
-    post(() -> writeFailure(requestId, error));
-  }
-
-  private void writeFailure(long requestId, Throwable error) {
-    if (!connected) {
-      return;
-    }
-    try {
-      outbox.write(out -> {
-        out.beginList(3);
-        out.symbol("error");
-        out.integer(requestId);
-        outbox.jellier().write(out, Failures.toRecord(error, config.unsafeTracebacks()));
-        out.endList();
-      });
-    } catch (Throwable e) {
-      log.error("error answer to request {} could not be sent", requestId, e);
-    }
-  }
-
-  /** In the context: a keepalive {@code ("ping" n)}, which a PBJ peer answers with {@code ("pong" n)}. */
-  void sendPing(long n) {
-    outbox.write(out -> {
-      out.beginList(2);
-      out.symbol("ping");
-      out.integer(n);
-      out.endList();
-    });
-  }
-
-  /** In the context: {@code count} decrefs. */
-  void sendDecrefs(long luid, int count) {
-    writeCounted("decref", luid, count);
-  }
-
-  /** From any thread (a cache's close, the cleaner): {@code count} decaches, written in the context. */
-  void sendDecaches(long luid, int count) {
-    connection.postAsync(() -> writeCounted("decache", luid, count));
-  }
-
-  private void writeCounted(String command, long id, int count) {
-    for (int i = 0; i < count && connected; i++) {
-      outbox.write(out -> {
-        out.beginList(2);
-        out.symbol(command);
-        out.integer(id);
-        out.endList();
-      });
-    }
+  /** The broker's own messages: version, answers, errors, pings, releases. */
+  BrokerMessages messages() {
+    return messages;
   }
 
   // ---- incoming (in the context)
@@ -295,7 +226,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         CacheTable.Entry entry = caches.release(message.longField(0, "cache id"));
         if (entry != null) {
           stopObserving(entry);
-          writeCounted("uncache", entry.luid, 1);
+          messages.uncache(entry.luid);
         }
       }
       case UNCACHE -> {
@@ -305,15 +236,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
       case DID_NOT_UNDERSTAND -> log.warn("peer {} did not understand {}", link.remoteAddress(), message.fields[0]);
       case DEADLINE -> inbound.deadline(message.longField(0, "request id"), message.longField(1, "deadline"));
       case CANCEL -> inbound.cancel(message.longField(0, "request id"));
-      case PING -> {
-        long n = message.longField(0, "ping");
-        outbox.write(out -> {
-          out.beginList(2);
-          out.symbol("pong");
-          out.integer(n);
-          out.endList();
-        });
-      }
+      case PING -> messages.pong(message.longField(0, "ping"));
       case PONG -> message.longField(0, "pong"); // proof of life, like any input
       default -> throw new AssertionError(message.kind);
     }

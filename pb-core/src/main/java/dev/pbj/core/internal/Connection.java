@@ -16,15 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection as the transport sees it, and its serial context. The I/O thread only hands over: each chunk of
- * bytes is copied and posted to the context, where the dialect is negotiated (or taken from the transport), the
- * chosen serializer decodes, and the {@link BrokerImpl} handles what was decoded. Everything the connection owns
- * lives in that context, so none of it needs a lock, and no user code (copy constructors, state getters, root
- * factories) runs on the I/O thread.
+ * One connection as the transport sees it, and its serial context. Each chunk of bytes is copied and posted to the
+ * context, where the dialect is negotiated (or taken from the transport), the chosen serializer decodes, and the
+ * {@link BrokerImpl} handles what was decoded. Everything the connection owns lives in that context, so none of it
+ * needs a lock.
+ *
+ * <p>Where the transport offers its I/O thread ({@link Link#ioExecutor()}), that thread is the context's home: a
+ * chunk is decoded, handled and answered there as it arrives, with no thread hand-off. No user code runs there
+ * (copy factories, state getters, root factories, remote methods other than {@code nonBlocking} ones): a chunk that
+ * names a registered type, and a send whose value may call the application's getters, move the context to the
+ * connection executor for their turn (see {@link SerialExecutor}); remote methods and future callbacks run on
+ * executors as always. Without a home the context runs on the connection executor throughout.
  *
  * <p>Flow control: reading stops while the link's output is above its high water mark, while the bytes handed over
  * and not yet decoded pass it too, or while the peer has {@link dev.pbj.Limits#maxPendingCalls()} calls pending
@@ -42,6 +49,13 @@ public final class Connection implements LinkHandler {
   private final Map<String, SerializerProvider> dialects;
   private final CompletableFuture<Broker> ready;
   private final SerialExecutor context;
+  /**
+   * With the context at home on the I/O thread: finds the chunks that may build a registered type (user code,
+   * which runs away from the I/O thread); null without a home.
+   */
+  private final TypeNameScan userTypes;
+  /** Whether the context is at home on the link's I/O thread ({@link Link#ioExecutor()}). */
+  private final boolean atHome;
   private final ReadGate gate;
   /** This connection's name in the logs' MDC. */
   private final LogContext logContext;
@@ -50,6 +64,8 @@ public final class Connection implements LinkHandler {
   /** Bytes received so far: any input proves the peer alive. Written by the I/O thread only. */
   private volatile long received;
 
+  // In the context only: whether the message being decoded named a registered type (see Read).
+  private boolean userTypeUnderway;
   // In the context only: the keepalive ping waiting for a sign of life.
   private long pings;
   private boolean pingOutstanding;
@@ -82,7 +98,19 @@ public final class Connection implements LinkHandler {
       }
     }
     this.logContext = new LogContext(link.remoteAddress());
-    this.context = new SerialExecutor(logContext.wrap(config.connections()), this::idle);
+    Executor pool = logContext.wrap(config.connections());
+    Executor io = link.ioExecutor();
+    if (io == null) {
+      this.context = new SerialExecutor(pool, this::idle);
+      this.userTypes = null;
+      this.atHome = false;
+    } else {
+      // at home on the I/O thread: decoding, the tables and encoding save two thread hand-offs per message
+      this.context = new SerialExecutor(logContext.wrap(io), link::inIoThread, pool, this::idle);
+      TypeNameScan scan = new TypeNameScan(config.copies().receivedTypeNames());
+      this.userTypes = scan.isEmpty() ? null : scan;
+      this.atHome = true;
+    }
     this.gate = new ReadGate(link, config.limits().outboundHighWaterMark(), config.limits().maxPendingCalls());
   }
 
@@ -116,7 +144,44 @@ public final class Connection implements LinkHandler {
     byte[] copy = new byte[length];
     bytes.get(copy);
     gate.inboxChanged(length);
-    context.execute(() -> read(copy));
+    if (!atHome) {
+      context.execute(() -> read(copy));
+    } else if (userTypes == null) {
+      context.executeHere(() -> read(copy)); // at home: decoded now, unless the context is busy
+    } else {
+      context.executeHere(new Read(copy)); // the same, unless it builds copies
+    }
+  }
+
+  /**
+   * A chunk to decode with the context at home: decoded there unless it may build a registered type (the
+   * application's factory or constructor runs then), or continues a message that may.
+   */
+  private final class Read implements SerialExecutor.MayRunUserCode {
+    private final byte[] bytes;
+    /** 0: not yet asked; 1: stays at home; 2: runs away. */
+    private int placed;
+
+    Read(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public boolean runsUserCode() {
+      if (placed == 0) {
+        // asked once per chunk, in order: the scan keeps the end of the previous chunk for names split in two
+        placed = userTypes.mayMention(bytes) || userTypeUnderway ? 2 : 1;
+      }
+      return placed == 2;
+    }
+
+    @Override
+    public void run() {
+      boolean away = runsUserCode();
+      read(bytes);
+      // the rest of a message that named a registered type may be what builds it: it decodes away too
+      userTypeUnderway = away && broker != null && (decoder.inMessage() || broker.inMessage());
+    }
   }
 
   @Override
@@ -140,6 +205,18 @@ public final class Connection implements LinkHandler {
       context.execute(task);
     } else {
       context.executeHere(task);
+    }
+  }
+
+  /**
+   * Runs {@code task}, which may run user code (a value's state getters), in this connection's context, never on
+   * the I/O thread: here if the caller may and the context is idle.
+   */
+  void postUserCode(Runnable task) {
+    if (context.inContext() || Thread.currentThread() == ioThread) {
+      context.executeAway(task);
+    } else {
+      context.executeAwayHere(task);
     }
   }
 
@@ -278,7 +355,7 @@ public final class Connection implements LinkHandler {
     broker = made;
     log.debug("{}: speaking {} (dialect {}{})", link.remoteAddress(), provider.name(), dialect,
         extensions ? ", PBJ extensions" : "");
-    made.sendVersion();
+    made.messages().version();
     made.flush(); // the version goes out before anyone is told the broker is ready
     completeLater(() -> ready.complete(made));
   }
@@ -296,7 +373,7 @@ public final class Connection implements LinkHandler {
     long receivedBefore = received;
     long pausesBefore = gate.pauses();
     pingOutstanding = true;
-    broker.sendPing(n);
+    broker.messages().ping(n);
     long timeout = config.keepalive().timeout().toNanos();
     Timers.schedule(() -> context.execute(() -> {
       pingOutstanding = false;

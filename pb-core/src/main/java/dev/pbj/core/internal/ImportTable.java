@@ -62,7 +62,7 @@ final class ImportTable {
       entries.remove(entry.luid, entry);
       tokens = entry.tokens;
     }
-    broker.sendDecrefs(entry.luid, tokens);
+    broker.messages().decrefs(entry.luid, tokens);
   }
 
   /** One remote object: the tokens received for it and the handles still open. Guarded by the table. */

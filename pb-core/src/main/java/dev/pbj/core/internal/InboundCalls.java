@@ -108,7 +108,7 @@ final class InboundCalls {
     announcedId = -1; // a deadline not followed by its call is dropped
     if (broker.isDraining()) {
       if (answerRequired) {
-        broker.sendFailure(requestId, new ShuttingDownException("this side is shutting down and takes no new calls;"
+        broker.messages().failure(requestId, new ShuttingDownException("this side is shutting down and takes no new calls;"
             + " the call did not run"));
       }
       return;
@@ -120,7 +120,7 @@ final class InboundCalls {
       throw e; // the message itself is malformed: the connection goes
     } catch (RuntimeException e) {
       if (answerRequired) {
-        broker.sendFailure(requestId, e);
+        broker.messages().failure(requestId, e);
       } else {
         log.debug("one-way call failed before running", e);
       }
@@ -513,9 +513,9 @@ final class InboundCalls {
         return;
       }
       if (error != null) {
-        broker.sendFailure(call.requestId, error);
+        broker.messages().failure(call.requestId, error);
       } else {
-        broker.sendAnswer(call.requestId, value, call.perspective, invocation.method().javaName);
+        broker.messages().answer(call.requestId, value, call.perspective, invocation.method().javaName);
       }
     } finally {
       done(call);

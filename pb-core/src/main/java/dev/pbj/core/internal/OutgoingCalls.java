@@ -12,6 +12,7 @@ import dev.pbj.Kwargs;
 import dev.pbj.ProtocolException;
 import dev.pbj.ShuttingDownException;
 import dev.pbj.core.internal.jelly.Jellier;
+import dev.pbj.core.internal.jelly.UserCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -193,7 +194,12 @@ final class OutgoingCalls {
       watch(future, deadline, method);
     }
     long dueNanos = due;
-    broker.post(() -> encode(command, id, objectId, method, args, answerRequired, dueNanos, future));
+    Runnable encode = () -> encode(command, id, objectId, method, args, answerRequired, dueNanos, future);
+    if (UserCode.mayRunWriting(args)) {
+      broker.postUserCode(encode);
+    } else {
+      broker.post(encode);
+    }
     return future;
   }
 

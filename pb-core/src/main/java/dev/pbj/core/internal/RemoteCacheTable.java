@@ -130,7 +130,7 @@ final class RemoteCacheTable {
         tokens = 0;
       }
       if (!isClosed()) {
-        broker.sendDecaches(luid, count);
+        broker.messages().decaches(luid, count);
       }
     }
   }

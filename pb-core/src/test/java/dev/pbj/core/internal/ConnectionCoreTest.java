@@ -110,6 +110,62 @@ class ConnectionCoreTest {
     }
   }
 
+  /** A copy that notes the thread its state getter runs on; its factory on the receiving side notes its own. */
+  static final class Where implements dev.pbj.Copyable {
+    final java.util.Queue<String> threads;
+    final String label;
+
+    Where(java.util.Queue<String> threads, String label) {
+      this.threads = threads;
+      this.label = label;
+    }
+
+    @Override
+    public String typeToCopy() {
+      return "test.Where";
+    }
+
+    @Override
+    public Object getStateToCopy() {
+      threads.add("getter of " + label + " on " + Thread.currentThread().getName());
+      return java.util.Map.of("label", label);
+    }
+  }
+
+  @Test
+  void copyGettersAndFactoriesNeverRunOnAnIoThread() throws Exception {
+    java.util.Queue<String> threads = new java.util.concurrent.ConcurrentLinkedQueue<>(); // tests run in parallel
+    dev.pbj.core.CopyRegistry where = dev.pbj.core.CopyRegistry.builder().registerFactory("test.Where", state -> {
+      threads.add("factory on " + Thread.currentThread().getName());
+      return state;
+    }).build();
+    Referenceable server = new Referenceable() {
+      /** Answers with a copy of its own, labelled after the copy it was given. */
+      @Remote
+      public Object where(Object got) {
+        return List.of(new Where(threads, "answer to " + got), "y");
+      }
+
+      @Remote(nonBlocking = true)
+      public Object echo(Object x) {
+        return x;
+      }
+    };
+    try (BrokerPair copies = BrokerPair.open(setup, server, where, null)) {
+      for (int i = 0; i < 20; i++) {
+        // the client's getter writes the argument, the server's factory builds it, the server's getter writes
+        // the answer, the client's factory builds that
+        Object answer = copies.client.rootObject().callRemote("where", new Where(threads, "arg" + i))
+            .get(10, TimeUnit.SECONDS);
+        assertThat(answer).isEqualTo(List.of(java.util.Map.of("label", "answer to {label=arg" + i + "}"), "y"));
+      }
+      assertThat(threads).hasSize(80).allSatisfy(seen -> assertThat(seen)
+          .doesNotContainPattern("pbj-tcp-io|XNIO|I/O|nioEventLoop|epollEventLoop"));
+      assertThat(copies.client.rootObject().callRemote("echo", "plain").get(10, TimeUnit.SECONDS))
+          .isEqualTo("plain");
+    }
+  }
+
   @Test
   void cancelledCallIsForgottenAndItsLateAnswerDropped() throws Exception {
     CompletableFuture<Object> call = pair.client.rootObject().callRemote("later");
