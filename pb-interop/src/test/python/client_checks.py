@@ -21,6 +21,8 @@ import argparse
 import decimal
 import datetime
 import gc
+import hashlib
+import io
 import json
 import math
 import queue
@@ -38,7 +40,7 @@ from twisted.logger import (
     textFileLogObserver,
 )
 from twisted.python import failure, reflect
-from twisted.spread import flavors, jelly, pb
+from twisted.spread import flavors, jelly, pb, util
 
 CHECK_TIMEOUT = 10.0
 MAX_DETAIL = 4000
@@ -57,11 +59,14 @@ def expect(condition, message):
 
 
 CHECKS = []  # (name, coroutine function, mode); mode: "main", "own" or "last"
+TIMEOUTS = {}  # name -> seconds, for the checks that need more than CHECK_TIMEOUT
 
 
-def check(name, mode="main"):
+def check(name, mode="main", timeout=None):
     def register(func):
         CHECKS.append((name, func, mode))
+        if timeout is not None:
+            TIMEOUTS[name] = timeout
         return func
 
     return register
@@ -909,6 +914,45 @@ async def big_string(ctx):
     return "600000 bytes echoed"
 
 
+PAGED_BYTES = 50 * 1024 * 1024
+
+
+def pattern(n):
+    """The demo's paging payload: byte i is i % 251."""
+    return (bytes(range(251)) * (n // 251 + 1))[:n]
+
+
+@check("paging_download", timeout=120)
+async def paging_download(ctx):
+    pages = await util.getAllPages(ctx.root, "download", PAGED_BYTES)
+    data = b"".join(pages)
+    expect(all(type(page) is bytes for page in pages), "page types %s" % sorted({type(p).__name__ for p in pages}))
+    expect(len(data) == PAGED_BYTES, "%d bytes paged, not %d" % (len(data), PAGED_BYTES))
+    expected = hashlib.sha256(pattern(PAGED_BYTES)).hexdigest()
+    got = hashlib.sha256(data).hexdigest()
+    expect(got == expected, "sha256 %s, not the pattern's %s" % (got, expected))
+    return "%d bytes in %d pages, sha256 %s" % (len(data), len(pages), got)
+
+
+class FileSource(pb.Referenceable):
+    """Pages its bytes with Twisted's FilePager to whoever asks, as getAllPages(source, "getPages") does."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def remote_getPages(self, collector):
+        util.FilePager(collector, io.BytesIO(self.data))
+
+
+@check("paging_upload", timeout=120)
+async def paging_upload(ctx):
+    data = pattern(PAGED_BYTES)[::-1]
+    got = await call(ctx.root, "upload", FileSource(data))
+    expected = [len(data), hashlib.sha256(data).hexdigest()]
+    expect(list(got) == expected, "upload answered %s, not %s" % (short(got), expected))
+    return "%d bytes paged by FilePager, server saw sha256 %s" % (len(data), got[1])
+
+
 @check("answers_out_of_order", mode="own")
 async def answers_out_of_order(ctx):
     connection = await ctx.fresh()
@@ -1256,7 +1300,7 @@ def explain(fail):
 
 async def run_one(ctx, name, func):
     d = defer.Deferred.fromCoroutine(func(ctx))
-    d.addTimeout(CHECK_TIMEOUT, reactor)
+    d.addTimeout(TIMEOUTS.get(name, CHECK_TIMEOUT), reactor)
     ok, result = await d.addCallbacks(lambda value: (True, value), lambda fail: (False, fail))
     if ok:
         return True, "" if result is None else str(result)

@@ -18,9 +18,11 @@ would.
 """
 
 import argparse
+import hashlib
 import os
 import queue
 import sys
+import tempfile
 import threading
 
 from zope.interface import implementer
@@ -35,9 +37,10 @@ from twisted.logger import (
     globalLogBeginner,
     textFileLogObserver,
 )
-from twisted.spread import pb
+from twisted.spread import pb, util
 
 ROOT_NAME = b"root"
+PATTERN_PERIOD = 251  # the demo's paging payload: byte i is i % 251
 POINT_TYPE = "pbj.demo.Point"
 ROOM_TYPE = "pbj.demo.Room"
 ROOM_TOPIC = "PBJ demo room"
@@ -295,6 +298,31 @@ class InteropRoot(pb.Root):
         self.broker.transport.loseConnection()
         # Never answer: an answer written now could still reach the peer.
         return self.remote_never()
+
+    def remote_download(self, collector, nbytes):
+        """Pages nbytes of the demo pattern to collector from a real file, with Twisted's FilePager."""
+        if nbytes < 0:
+            raise pb.Error("nbytes must not be negative, got %d" % nbytes)
+        period = bytes(range(PATTERN_PERIOD))
+        source = tempfile.TemporaryFile()
+        chunk = period * (1048576 // PATTERN_PERIOD + 1)
+        written = 0
+        while written < nbytes:
+            piece = chunk[written % PATTERN_PERIOD:][: min(1048576, nbytes - written)]
+            source.write(piece)
+            written += len(piece)
+        source.seek(0)
+        pager = util.FilePager(collector, source)
+        pager.deferred.addBoth(lambda _: source.close())
+
+    def remote_upload(self, source):
+        """Pulls every page of source with getAllPages(source, "getPages"); answers [length, sha256 hex]."""
+
+        def digest(pages):
+            data = b"".join(pages)
+            return [len(data), hashlib.sha256(data).hexdigest()]
+
+        return util.getAllPages(source, "getPages").addCallback(digest)
 
     def remote_unknown_commands(self):
         return list(getattr(self.broker, "unknownCommands", []))

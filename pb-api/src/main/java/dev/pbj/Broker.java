@@ -66,6 +66,19 @@ public interface Broker extends AutoCloseable {
     return TrafficStats.NONE;
   }
 
+  /**
+   * Completes once the connection can take more output: at once while what was sent so far (calls made before
+   * this one included) is under the transport's high water mark ({@link Limits#outboundHighWaterMark()}), else
+   * when it has drained below the low one; fails with {@link ConnectionLostException} if the connection goes
+   * first. For producers that pace themselves by the peer's reading, as {@code dev.pbj.core.paging.Pager} does;
+   * completed on the executor.
+   */
+  default CompletableFuture<Void> whenWritable() {
+    return isConnected() ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new ConnectionLostException("connection to " + remoteAddress()
+            + " is closed", null));
+  }
+
   /** A snapshot of the connection's tables, for monitoring and leak checks in tests. */
   BrokerStats stats();
 

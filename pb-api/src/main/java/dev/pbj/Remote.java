@@ -25,9 +25,10 @@ public @interface Remote {
   String value() default "";
 
   /**
-   * Whether the method may run in its connection's serial context (never an I/O thread) instead of on the
-   * executor: only for methods that never block, and never wait for an answer of the same connection (it could not
-   * be read while the method waits). Saves a thread hand-off per call.
+   * Whether the method may run in its connection's serial context instead of on the executor (over TCP, that is
+   * the connection's I/O thread, like a Twisted method on the reactor): only for methods that never block, and
+   * never wait for an answer of the same connection (it could not be read while the method waits). Saves a thread
+   * hand-off per call.
    */
   boolean nonBlocking() default false;
 }

@@ -308,6 +308,68 @@ abstract class JavaClientToTwistedServerTest {
     broker.close();
   }
 
+  private static final long PAGED_BYTES = 50L * 1024 * 1024;
+
+  /** The demo's paging payload: byte i is i % 251, as its SHA-256 hex. */
+  private static String patternSha256(long n, boolean reversed) throws Exception {
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] page = new byte[64 * 1024];
+    for (long at = 0; at < n; at += page.length) {
+      int length = (int) Math.min(page.length, n - at);
+      for (int i = 0; i < length; i++) {
+        long position = reversed ? n - 1 - (at + i) : at + i;
+        page[i] = (byte) (position % 251);
+      }
+      sha.update(page, 0, length);
+    }
+    return java.util.HexFormat.of().formatHex(sha.digest());
+  }
+
+  @Test
+  void twistedFilePagerPagesAFileToAJavaCollector() throws Exception {
+    Broker broker = connect();
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    dev.pbj.core.paging.PageCollector<Long> collector = dev.pbj.core.paging.PageCollector.toStream(
+        new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), sha));
+    long got = dev.pbj.core.paging.PageCollector.collect(broker.rootObject(), "download",
+        new Object[] {PAGED_BYTES}, collector).get(120, TimeUnit.SECONDS);
+    assertThat(got).isEqualTo(PAGED_BYTES);
+    assertThat(java.util.HexFormat.of().formatHex(sha.digest())).isEqualTo(patternSha256(PAGED_BYTES, false));
+    assertThat(call(broker.rootObject(), "echo", "after paging")).isEqualTo("after paging");
+    broker.close();
+  }
+
+  /** A source that pages its bytes with PBJ's Pager when Twisted's getAllPages asks it to. */
+  public static final class ReversedPattern implements Referenceable {
+    final CompletableFuture<Long> sent = new CompletableFuture<>();
+
+    @Remote
+    public void getPages(RemoteReference collector) {
+      byte[] bytes = new byte[(int) PAGED_BYTES];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) ((PAGED_BYTES - 1 - i) % 251);
+      }
+      dev.pbj.core.paging.Pager.send(collector, new java.io.ByteArrayInputStream(bytes))
+          .whenComplete((n, error) -> {
+            if (error != null) {
+              sent.completeExceptionally(error);
+            } else {
+              sent.complete(n);
+            }
+          });
+    }
+  }
+
+  @Test
+  void javaPagerPagesToTwistedsGetAllPages() throws Exception {
+    Broker broker = connect();
+    ReversedPattern source = new ReversedPattern();
+    Object answer = broker.rootObject().callRemote("upload", source).get(120, TimeUnit.SECONDS);
+    assertThat(answer).isEqualTo(List.of(PAGED_BYTES, patternSha256(PAGED_BYTES, true)));
+    assertThat(source.sent.get(10, TimeUnit.SECONDS)).isEqualTo(PAGED_BYTES);
+    broker.close();
+  }
+
   @Test
   void bigStringsUpToTheLimitTravelAndLargerOnesFailLocally() throws Exception {
     Broker broker = connect();

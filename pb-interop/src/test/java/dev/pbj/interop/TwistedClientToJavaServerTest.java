@@ -35,7 +35,7 @@ abstract class TwistedClientToJavaServerTest {
       "copy_point", "copy_accept_point", "copy_echo_point", "copy_shared_in_list", "copy_unregistered_refused",
       "cache_room", "cache_same_object", "cache_release_stops_observing", "login_alice", "viewable_sees_each_caller",
       "login_wrong_password", "login_unknown_user", "login_anonymous", "members_join_and_leave",
-      "root_methods_and_login_share_a_port");
+      "root_methods_and_login_share_a_port", "paging_download", "paging_upload");
 
   private PbServer server;
   /** What each connection negotiated: the server offers msgpack first, which Twisted does not know. */

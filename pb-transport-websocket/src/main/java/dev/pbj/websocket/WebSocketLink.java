@@ -89,7 +89,7 @@ abstract class WebSocketLink implements Link {
   private boolean draining;
   private boolean done;
   private long writingBytes; // handed to writeBinary and not yet reported by writeFinished
-  private boolean writable = true;
+  private volatile boolean writable = true;
   private boolean started; // the implementation may be told to read: startReading ran
   private boolean reading; // the implementation is reading
   private final ArrayDeque<byte[]> held = new ArrayDeque<>(); // complete messages that arrived while paused
@@ -162,8 +162,12 @@ abstract class WebSocketLink implements Link {
     if (closeRequested.get()) {
       return;
     }
-    unwritten.addAndGet(message.length); // before it is queued: a drain that finds it must not count below zero
+    long now = unwritten.addAndGet(message.length); // before it is queued: a drain must not count below zero
     outbound.add(message);
+    if (now > highWaterMark && writable) {
+      // told now, on the sending thread, so that whoever sends next (a pager asking whenWritable) already knows
+      updateWritability();
+    }
     scheduleDrain();
   }
 
@@ -404,7 +408,7 @@ abstract class WebSocketLink implements Link {
   }
 
   /** Tells the handler when the unwritten bytes have crossed a water mark since it last heard. */
-  private void updateWritability() {
+  private synchronized void updateWritability() {
     if (handler == null || done) {
       return;
     }

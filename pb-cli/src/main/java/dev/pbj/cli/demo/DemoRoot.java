@@ -7,6 +7,13 @@ import dev.pbj.Referenceable;
 import dev.pbj.Remote;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
+import dev.pbj.core.paging.PageCollector;
+import dev.pbj.core.paging.Pager;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +113,42 @@ public class DemoRoot implements Referenceable {
       }
     });
     return answer;
+  }
+
+  /**
+   * Pages {@code nbytes} of the demo pattern (byte {@code i} is {@code i % 251}) to {@code collector} with Twisted's
+   * paging protocol, 64 KiB a page, each sent when the connection can take it; answers at once, as a Twisted
+   * method starting a {@code FilePager} does. The collector is released once the paging ends.
+   */
+  @Remote(nonBlocking = true)
+  public void download(RemoteReference collector, long nbytes) {
+    if (nbytes < 0) {
+      throw new PbError("nbytes must not be negative, got " + nbytes);
+    }
+    Pager.send(collector, new PatternStream(nbytes), Pager.DEFAULT_PAGE_SIZE)
+        .whenComplete((sent, error) -> collector.close());
+  }
+
+  /**
+   * Pulls every page from {@code source} as Twisted's {@code getAllPages(source, "getPages")} does and answers
+   * {@code [length, sha256 hex]} of their bytes, which are not kept.
+   */
+  @Remote(nonBlocking = true)
+  public CompletionStage<List<Object>> upload(RemoteReference source) {
+    MessageDigest sha256 = sha256();
+    PageCollector<Long> collector = PageCollector.toStream(new DigestOutputStream(OutputStream.nullOutputStream(),
+        sha256));
+    return PageCollector.collect(source, "getPages", new Object[0], collector)
+        .thenApply(length -> List.<Object>of(length, HexFormat.of().formatHex(sha256.digest())))
+        .whenComplete((answer, error) -> source.close());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** A new {@link Counter} starting at 0. */

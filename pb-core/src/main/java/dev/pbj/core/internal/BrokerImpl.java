@@ -375,6 +375,11 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   }
 
   @Override
+  public CompletableFuture<Void> whenWritable() {
+    return connection.whenWritable();
+  }
+
+  @Override
   public BrokerStats stats() {
     return new BrokerStats(locals.size(), imports.size(), outgoing.pendingCount(), caches.size(),
         remoteCaches.size());

@@ -57,6 +57,7 @@ public final class Connection implements LinkHandler {
   /** Whether the context is at home on the link's I/O thread ({@link Link#ioExecutor()}). */
   private final boolean atHome;
   private final ReadGate gate;
+  private final Writability writability;
   /** This connection's name in the logs' MDC. */
   private final LogContext logContext;
   /** The thread that delivers this link's events: posts from it never run the context in place. */
@@ -111,6 +112,7 @@ public final class Connection implements LinkHandler {
       this.userTypes = scan.isEmpty() ? null : scan;
       this.atHome = true;
     }
+    this.writability = new Writability(config.executor());
     this.gate = new ReadGate(link, config.limits().outboundHighWaterMark(), config.limits().maxPendingCalls());
   }
 
@@ -187,6 +189,14 @@ public final class Connection implements LinkHandler {
   @Override
   public void onWritabilityChanged(boolean writable) {
     gate.set(ReadGate.OUTPUT, !writable);
+    context.execute(() -> writability.changed(writable));
+  }
+
+  /** Any thread: completes once the output sent so far leaves room for more (see {@link Writability}). */
+  CompletableFuture<Void> whenWritable() {
+    CompletableFuture<Void> writable = new CompletableFuture<>();
+    context.execute(() -> writability.await(writable));
+    return writable;
   }
 
   @Override
@@ -399,6 +409,8 @@ public final class Connection implements LinkHandler {
     }
     closed = true;
     Throwable reason = failure != null ? failure : cause;
+    writability.lost(new ConnectionLostException("connection with " + link.remoteAddress() + " closed"
+        + (reason == null ? "" : ": " + reason), reason));
     if (failure == null && cause instanceof ProtocolException) {
       log.warn("closed connection with {}: {}", link.remoteAddress(), cause.getMessage());
     } else if (failure == null && cause != null) {

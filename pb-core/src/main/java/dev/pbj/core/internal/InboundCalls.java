@@ -134,7 +134,7 @@ final class InboundCalls {
       }
     }
     if (call.invocation.method().nonBlocking && interceptors.isEmpty()) {
-      lane.executeHere(call); // the context is no I/O thread: an idle lane runs it right here
+      lane.executeHere(call); // an idle lane runs it right here, in the context (over TCP, the I/O thread)
     } else {
       lane.execute(call);
     }
