@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * the TAP report kept in target/, and prints one line: {@code pb-js SUITE tests: N passed, N failed, N skipped}
  * (plus each failure's report when a test fails). Without Node 20+ and npm it fails when CI=true and otherwise
  * prints an install hint and succeeds. (The browser tests check for Chromium themselves, the same way.)
+ *
+ * <p>{@code java build/NodeTests.java bundle OUTDIR} builds the single-file bundle ({@code build/bundle.js}) into
+ * OUTDIR instead, for pb-cli's {@code pbj demo}; without Node the same rule holds (CI fails, elsewhere the demo
+ * serves the unbundled modules).
  */
 public final class NodeTests {
   private static final boolean WINDOWS = System.getProperty("os.name").startsWith("Windows");
@@ -30,13 +34,20 @@ public final class NodeTests {
     String missing = missingTools();
     if (missing != null) {
       if (ci) {
-        System.err.println("pb-js: " + missing + "; CI needs them to run the JavaScript tests: " + HINT);
+        System.err.println("pb-js: " + missing + "; CI needs them to " + (suite.equals("bundle")
+            ? "build the bundle pbj demo serves" : "run the JavaScript tests") + ": " + HINT);
         System.exit(1);
       }
-      System.out.println("pb-js: " + suite + " tests skipped: " + missing + " (" + HINT + ")");
+      System.out.println(suite.equals("bundle")
+          ? "pb-js: bundle not built: " + missing + "; pbj demo serves the unbundled modules (" + HINT + ")"
+          : "pb-js: " + suite + " tests skipped: " + missing + " (" + HINT + ")");
       return;
     }
     install();
+    if (suite.equals("bundle")) {
+      bundle(Path.of(args[1]));
+      return;
+    }
     Path target = Path.of("target");
     Files.createDirectories(target);
     Path report = target.resolve("node-test-" + suite + ".tap");
@@ -96,6 +107,17 @@ public final class NodeTests {
       return "npm is not on the PATH";
     }
     return null;
+  }
+
+  /** Builds the bundle into {@code outdir}, quietly unless it fails. */
+  private static void bundle(Path outdir) throws IOException, InterruptedException {
+    Files.createDirectories(Path.of("target"));
+    Path log = Path.of("target", "bundle.log");
+    if (run(List.of(NODE, "build/bundle.js", outdir.toAbsolutePath().toString()), log, 5, TimeUnit.MINUTES) != 0) {
+      System.out.print(Files.readString(log, StandardCharsets.UTF_8));
+      System.err.println("pb-js: the bundle failed to build");
+      System.exit(1);
+    }
   }
 
   /** npm ci (npm install without a lockfile) unless node_modules is newer than the lockfile. */

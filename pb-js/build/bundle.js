@@ -32,6 +32,6 @@ export async function bundle(outdir = `${root}dist`) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { file, bytes } = await bundle();
+  const { file, bytes } = await bundle(process.argv[2]); // node build/bundle.js [OUTDIR]
   console.log(`${file}: ${bytes} bytes`);
 }

@@ -23,6 +23,7 @@ public final class Limits {
   private final long maxUnreadOutput;
   private final Duration unreadOutputGrace;
   private final int maxPendingCalls;
+  private final int maxConnections;
 
   private Limits(Builder b) {
     this.maxPrefixLength = b.maxPrefixLength;
@@ -44,6 +45,7 @@ public final class Limits {
     this.maxUnreadOutput = b.maxUnreadOutput;
     this.unreadOutputGrace = b.unreadOutputGrace;
     this.maxPendingCalls = b.maxPendingCalls;
+    this.maxConnections = b.maxConnections;
   }
 
   /**
@@ -72,6 +74,7 @@ public final class Limits {
     b.maxUnreadOutput = maxUnreadOutput;
     b.unreadOutputGrace = unreadOutputGrace;
     b.maxPendingCalls = maxPendingCalls;
+    b.maxConnections = maxConnections;
     return b;
   }
 
@@ -145,13 +148,23 @@ public final class Limits {
     return maxPendingCalls;
   }
 
+  /**
+   * The connections a server holds at once (50,000), counted from accept to close, login or not; one more is
+   * refused at once ({@link ConnectionRefusedException} on a PBJ client; a WebSocket is closed with 1013, try again
+   * later), and the refusals are logged once per burst. Unused by clients.
+   */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   @Override
   public String toString() {
     return "Limits{maxPrefixLength=" + maxPrefixLength + ", maxStringLength=" + maxStringLength
         + ", maxListLength=" + maxListLength + ", maxDepth=" + maxDepth + ", maxLocalObjects=" + maxLocalObjects
         + ", maxMessageLength=" + maxMessageLength + ", outboundHighWaterMark=" + outboundHighWaterMark
         + ", outboundLowWaterMark=" + outboundLowWaterMark + ", maxUnreadOutput=" + maxUnreadOutput
-        + ", unreadOutputGrace=" + unreadOutputGrace + ", maxPendingCalls=" + maxPendingCalls + '}';
+        + ", unreadOutputGrace=" + unreadOutputGrace + ", maxPendingCalls=" + maxPendingCalls
+        + ", maxConnections=" + maxConnections + '}';
   }
 
   /** Builds {@link Limits}; starts from the defaults. */
@@ -167,6 +180,7 @@ public final class Limits {
     private long maxUnreadOutput = 64L * 1024 * 1024;
     private Duration unreadOutputGrace = Duration.ofSeconds(30);
     private int maxPendingCalls = 2048;
+    private int maxConnections = 50_000;
 
     private Builder() {}
 
@@ -197,6 +211,12 @@ public final class Limits {
         throw new IllegalArgumentException("unreadOutputGrace: " + grace + " (expected: not negative)");
       }
       this.unreadOutputGrace = grace;
+      return this;
+    }
+
+    /** See {@link Limits#maxConnections()}. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = positive("maxConnections", connections);
       return this;
     }
 

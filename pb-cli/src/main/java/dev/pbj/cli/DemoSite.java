@@ -22,7 +22,9 @@ import java.util.stream.Stream;
 /**
  * What {@code pbj demo} serves over HTTP beside its WebSocket endpoint: every file under {@value #ROOT} on the
  * class path, at {@code /} plus its path below that folder ({@code index.html} also at {@code /}), and
- * {@code /pbj-client.js}, a module that re-exports the browser client ({@code pbj-client/index.js}).
+ * {@code /pbj-client.js}, the browser client as one module: its single-file bundle ({@value #BUNDLE}, minified,
+ * with its source map beside it) when the build made one, else a module that re-exports the client's own files
+ * ({@code pbj-client/index.js}).
  *
  * <p>The demo page ({@code index.html}, {@code demo.js}, {@code demo.css}) is pb-cli's own resource; the browser
  * client is pb-js's {@code src/}, which the build copies to {@code pbj-client/} (see pb-cli's pom). The files are
@@ -32,8 +34,10 @@ import java.util.stream.Stream;
 final class DemoSite {
   /** The class path folder of the site. */
   static final String ROOT = "dev/pbj/cli/demo/web/";
-  /** The module the page imports: the whole client, from its own files. */
+  /** The module the page imports without a bundle: the whole client, from its own files. */
   static final String CLIENT_MODULE = "export * from './pbj-client/index.js';\n";
+  /** The bundle pb-cli's build makes with pb-js's {@code build/bundle.js} when Node is there. */
+  static final String BUNDLE = "pbj-client.min.js";
 
   /** One file to serve. */
   record Resource(String contentType, byte[] body) {}
@@ -63,8 +67,10 @@ final class DemoSite {
     Map<String, Resource> site = new TreeMap<>();
     files.forEach((relative, body) -> site.put("/" + relative, new Resource(contentType(relative), body)));
     site.put("/", site.get("/index.html"));
-    site.putIfAbsent("/pbj-client.js", new Resource(contentType("pbj-client.js"),
-        CLIENT_MODULE.getBytes(StandardCharsets.UTF_8)));
+    Resource bundle = site.get("/" + BUNDLE);
+    // the bundle's source map comment names pbj-client.min.js.map, which resolves beside /pbj-client.js as well
+    site.putIfAbsent("/pbj-client.js", bundle != null ? bundle
+        : new Resource(contentType("pbj-client.js"), CLIENT_MODULE.getBytes(StandardCharsets.UTF_8)));
     return site;
   }
 

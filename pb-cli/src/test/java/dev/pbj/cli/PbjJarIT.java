@@ -211,7 +211,7 @@ class PbjJarIT {
       }
       HttpResponse<String> client = http.send(HttpRequest.newBuilder(URI.create(site + "pbj-client.js")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(client.body()).isEqualTo("export * from './pbj-client/index.js';\n");
+      MainTest.assertClientModule(http, site, client);
       String ws = printed.get(1).substring("listening ".length());
       assertThat(pbj("call", ws, "add", "2", "40")).isEqualTo(new Finished(0, "42\n", ""));
     } finally {

@@ -24,6 +24,8 @@ record CloseStatus(int code, String reason) {
   static final int POLICY_VIOLATION = 1008;
   static final int MESSAGE_TOO_BIG = 1009;
   static final int INTERNAL_ERROR = 1011;
+  /** A server that takes no more connections now: its connection limit (RFC 6455's registry: try again later). */
+  static final int TRY_AGAIN_LATER = 1013;
 
   /** A close frame's payload is at most 125 bytes, two of which hold the code. */
   static final int MAX_REASON_BYTES = 123;

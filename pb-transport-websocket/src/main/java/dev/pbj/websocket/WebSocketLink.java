@@ -204,11 +204,17 @@ abstract class WebSocketLink implements Link {
     closeWith(CloseStatus.NORMAL_CLOSURE);
   }
 
-  /** Closes with 1002 (protocol error), the code a failing handler gets, reporting {@code cause} to the handler. */
+  /**
+   * Closes with 1002 (protocol error), the code a failing handler gets, reporting {@code cause} to the handler; with
+   * 1013 (try again later) for a {@link dev.pbj.ConnectionRefusedException} (a server at its connection limit).
+   */
   @Override
   public final void close(Throwable cause) {
     if (closeRequested.compareAndSet(false, true)) {
-      executeOrGiveUp(() -> beginClose(CloseStatus.of(CloseStatus.PROTOCOL_ERROR, describe(cause)), cause, true));
+      // a server at its connection limit asks the peer to come back later (1013); anything else is a fault (1002)
+      int code = cause instanceof dev.pbj.ConnectionRefusedException ? CloseStatus.TRY_AGAIN_LATER
+          : CloseStatus.PROTOCOL_ERROR;
+      executeOrGiveUp(() -> beginClose(CloseStatus.of(code, describe(cause)), cause, true));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.pbj.core.internal.wire.DialectHandshake;
 
 import dev.pbj.Broker;
 import dev.pbj.ConnectionLostException;
+import dev.pbj.ConnectionRefusedException;
 import dev.pbj.ProtocolException;
 import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkHandler;
@@ -317,6 +318,9 @@ public final class Connection implements LinkHandler {
       } else {
         choose(names);
       }
+      if (broker == null) {
+        return; // refused by the server
+      }
     }
     if (bytes.hasRemaining()) {
       decoder.feed(bytes);
@@ -338,6 +342,14 @@ public final class Connection implements LinkHandler {
   }
 
   private void choose(List<String> offered) {
+    if (offered.equals(List.of(ConnectionAcceptor.REFUSED))) {
+      ConnectionRefusedException refused = new ConnectionRefusedException("the server at " + link.remoteAddress()
+          + " refused the connection: it holds as many as it takes (maxConnections); try again later");
+      completeLater(() -> ready.completeExceptionally(refused));
+      failure = refused;
+      link.close();
+      return;
+    }
     for (String name : offered) {
       String dialect = base(name);
       SerializerProvider provider = dialects.get(dialect);
