@@ -3,6 +3,7 @@ package dev.pbj.spi;
 import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.TlsOptions;
+import dev.pbj.TrustedProxies;
 import java.util.List;
 
 /**
@@ -46,6 +47,16 @@ public interface LinkAcceptor {
    * configuration, if it has one (a client then trusts the JDK's CAs). A plain scheme ignores it.
    */
   default TlsOptions tls() {
+    return null;
+  }
+
+  /**
+   * For a server's TCP listeners: {@code null} (the default) reads no PROXY header; otherwise every connection
+   * starts with a HAProxy PROXY protocol header (v1 or v2) from one of these proxies, and the link's remote address
+   * is the client's that it names. A connection from any other address is refused, as is one whose header is
+   * malformed or does not come in time.
+   */
+  default TrustedProxies proxyProtocol() {
     return null;
   }
 }

@@ -139,6 +139,20 @@ final class Cli {
         description = "where CLASS comes from: jars or class directories, ':'-separated")
     List<String> classPath = new ArrayList<>();
 
+    @Option(names = "--proxy-protocol", arity = "0",
+        description = "TCP listeners take a HAProxy PROXY v1/v2 header first, from a --trusted-proxy only, and see "
+            + "the client's address it names")
+    boolean proxyProtocol;
+
+    @Option(names = "--trusted-proxy", paramLabel = "ADDRESS",
+        description = "a proxy whose PROXY header is believed: an IP address or CIDR block, repeatable "
+            + "(default with --proxy-protocol: loopback)")
+    List<String> trustedProxies = new ArrayList<>();
+
+    @Option(names = "--max-connections", paramLabel = "N",
+        description = "refuse connections past N at once (default 50000)")
+    Integer maxConnections;
+
     @Option(names = "--until-stdin-closes", arity = "0", description = "stop when standard input reaches its end")
     boolean untilStdinCloses;
 
@@ -179,7 +193,22 @@ final class Cli {
       if (this.root == null && !classes.isEmpty()) {
         throw new UsageException("--class-path is where --root CLASS comes from; give --root too");
       }
-      return new ServeCommand(listeners, names, tls, untilStdinCloses, this.root, classes);
+      dev.pbj.TrustedProxies proxies = null;
+      if (proxyProtocol) {
+        try {
+          proxies = trustedProxies.isEmpty() ? dev.pbj.TrustedProxies.loopback()
+              : dev.pbj.TrustedProxies.of(trustedProxies.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--trusted-proxy: " + e.getMessage());
+        }
+      } else if (!trustedProxies.isEmpty()) {
+        throw new UsageException("--trusted-proxy names the proxies of --proxy-protocol; give --proxy-protocol too");
+      }
+      if (maxConnections != null && maxConnections < 1) {
+        throw new UsageException("--max-connections must be at least 1, not " + maxConnections);
+      }
+      return new ServeCommand(listeners, names, tls, untilStdinCloses, this.root, classes,
+          new ServeCommand.Tuning(proxies, maxConnections));
     }
   }
 

@@ -34,19 +34,40 @@ final class ServeCommand implements Command {
   /** A user's root class to serve instead of the demo's, or null. */
   private final String rootClass;
   private final List<java.nio.file.Path> classPath;
+  private final Tuning tuning;
+
+  /**
+   * Options for deploying behind a proxy and at scale.
+   *
+   * @param proxyProtocol the proxies whose PROXY header TCP listeners take, or null: none read
+   * @param maxConnections the server's limit of connections, or null: the default
+   */
+  record Tuning(dev.pbj.TrustedProxies proxyProtocol, Integer maxConnections) {
+    static final Tuning NONE = new Tuning(null, null);
+
+    void applyTo(PbServer.Builder builder) {
+      if (proxyProtocol != null) {
+        builder.proxyProtocol(proxyProtocol);
+      }
+      if (maxConnections != null) {
+        builder.limits(dev.pbj.Limits.builder().maxConnections(maxConnections).build());
+      }
+    }
+  }
 
   /**
    * @param tls the files of the {@code tls://} listeners; null when there is none
    * @param rootClass a user's root class to serve ({@link UserRoot}) from {@code classPath}; null: the demo
    */
   ServeCommand(List<URI> listeners, List<String> serializers, TlsFiles tls, boolean untilStdinCloses,
-      String rootClass, List<java.nio.file.Path> classPath) {
+      String rootClass, List<java.nio.file.Path> classPath, Tuning tuning) {
     this.listeners = List.copyOf(listeners);
     this.serializers = List.copyOf(serializers);
     this.tls = tls;
     this.untilStdinCloses = untilStdinCloses;
     this.rootClass = rootClass;
     this.classPath = List.copyOf(classPath);
+    this.tuning = tuning;
   }
 
   @Override
@@ -72,6 +93,7 @@ final class ServeCommand implements Command {
       if (tls != null) {
         builder.tls(tls.server());
       }
+      tuning.applyTo(builder);
       server = builder.build().start();
     } catch (ProviderNotFoundException | IllegalStateException | IllegalArgumentException e) {
       err.println("pbj serve: " + e.getMessage());

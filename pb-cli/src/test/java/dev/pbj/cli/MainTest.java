@@ -257,6 +257,39 @@ class MainTest {
   }
 
   @Test
+  void serveBehindAProxyTakesTheProxyHeaderFirstAndRefusesBytesThatAreNone() throws Exception {
+    PipedInputStream stdin = new PipedInputStream();
+    LineCollector out = new LineCollector();
+    LineCollector err = new LineCollector();
+    try (PipedOutputStream stop = new PipedOutputStream(stdin)) {
+      CompletableFuture<Integer> serving = inThread(new String[] {"serve", "--tcp", "127.0.0.1:0",
+          "--proxy-protocol", "--trusted-proxy", "127.0.0.1", "--max-connections", "100", "--until-stdin-closes"},
+          stdin, out, err);
+      String line = out.nextLine();
+      assertThat(line).as(err.text()).startsWith("listening tcp://");
+      URI served = URI.create(line.substring("listening ".length()));
+      try (java.net.Socket socket = new java.net.Socket(served.getHost(), served.getPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write("PROXY TCP4 198.51.100.2 127.0.0.1 5555 8789\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(socket.getInputStream().read()).as("the dialect offer, after the header").isNotEqualTo(-1);
+      }
+      try (java.net.Socket socket = new java.net.Socket(served.getHost(), served.getPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(socket.getInputStream().read()).as("no offer: refused").isEqualTo(-1);
+      }
+      stop.close();
+      assertThat(serving.get(20, TimeUnit.SECONDS)).isZero();
+    }
+    assertThat(pbj("serve", "--trusted-proxy", "127.0.0.1").err()).contains("give --proxy-protocol too");
+    assertThat(pbj("serve", "--proxy-protocol", "--trusted-proxy", "proxy.example").err())
+        .contains("not an IP address");
+    assertThat(pbj("serve", "--max-connections", "0").err()).contains("at least 1");
+  }
+
+  @Test
   void loginWithoutPasswordTakesItFromStandardInputWhenNoTerminalAsks() {
     LineCollector out = new LineCollector();
     LineCollector err = new LineCollector();

@@ -6,6 +6,7 @@ import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.Referenceable;
 import dev.pbj.TlsOptions;
+import dev.pbj.TrustedProxies;
 import dev.pbj.core.internal.BrokerConfig;
 import dev.pbj.core.internal.ConnectionAcceptor;
 import dev.pbj.core.internal.ConnectionSet;
@@ -53,6 +54,7 @@ public final class PbServer implements AutoCloseable {
   private final Consumer<Broker> onConnect;
   /** For tls:// and wss:// listeners; null: the transports' own configuration. */
   private final TlsOptions tls;
+  private final TrustedProxies proxyProtocol;
   private final List<TransportServer> listeners = new ArrayList<>();
   private final ConnectionSet connections;
 
@@ -73,6 +75,7 @@ public final class PbServer implements AutoCloseable {
         b.portal, names, b.defaultDeadline, b.keepalive, new Interceptors(b.inbound, b.outbound));
     this.onConnect = b.onConnect;
     this.tls = b.tls;
+    this.proxyProtocol = b.proxyProtocol;
     List<ExecutorService> pools = new ArrayList<>(List.of(connectionPool));
     if (ownedExecutor != null) {
       pools.add(ownedExecutor);
@@ -117,7 +120,7 @@ public final class PbServer implements AutoCloseable {
       CompletableFuture<Broker> ready = new CompletableFuture<>();
       ready.thenAccept(this::connected);
       return ready;
-    });
+    }).proxyProtocol(proxyProtocol);
   }
 
   private void connected(Broker broker) {
@@ -190,6 +193,7 @@ public final class PbServer implements AutoCloseable {
     private final List<CallInterceptor> inbound = new ArrayList<>();
     private final List<CallInterceptor> outbound = new ArrayList<>();
     private TlsOptions tls;
+    private TrustedProxies proxyProtocol;
     private Executor executor;
     private boolean unsafeTracebacks;
     private ProviderRegistry registry;
@@ -296,6 +300,17 @@ public final class PbServer implements AutoCloseable {
      */
     public Builder tls(TlsOptions tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Behind a proxy that speaks HAProxy's PROXY protocol (v1 or v2, {@code send-proxy}/{@code send-proxy-v2}):
+     * every connection to the {@code tcp://} and {@code tls://} listeners starts with its header, and
+     * {@link Broker#remoteAddress()} is the client's address it names. Only connections from {@code proxies} are
+     * taken; one from elsewhere, with a malformed header, or without one within 10 s is refused. Default: off.
+     */
+    public Builder proxyProtocol(TrustedProxies proxies) {
+      this.proxyProtocol = Objects.requireNonNull(proxies, "proxies");
       return this;
     }
 

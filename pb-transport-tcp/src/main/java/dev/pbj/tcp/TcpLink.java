@@ -312,7 +312,8 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     localAddress = channel.localAddress();
-    remoteAddress = channel.remoteAddress();
+    SocketAddress proxied = channel.attr(ProxyProtocol.CLIENT).get();
+    remoteAddress = proxied != null ? proxied : channel.remoteAddress();
     peerIdentity = verifiedPeer(channel); // a TLS channel becomes active once its handshake is done
     if (connected != null && connected.isDone()) { // the caller cancelled the connect
       ctx.close();

@@ -70,6 +70,9 @@ final class TcpServer implements TransportServer {
             if (tls != null) {
               TlsHandshake.installServer(channel, tls);
             }
+            if (acceptor.proxyProtocol() != null) {
+              ProxyProtocol.install(channel, acceptor.proxyProtocol()); // first: the header precedes TLS
+            }
             TcpKeepalive.install(channel, acceptor.keepalive());
             channel.pipeline().addLast(new TcpLink(channel, acceptor, null, closeGraceMillis));
           }

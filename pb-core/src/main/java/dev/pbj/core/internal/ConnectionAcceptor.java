@@ -4,6 +4,7 @@ import dev.pbj.Broker;
 import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.TlsOptions;
+import dev.pbj.TrustedProxies;
 import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.LinkHandler;
@@ -38,6 +39,7 @@ public final class ConnectionAcceptor implements LinkAcceptor {
   private final List<SerializerProvider> serializers;
   private final BrokerConfig config;
   private final TlsOptions tls;
+  private TrustedProxies proxyProtocol;
   private final Supplier<CompletableFuture<Broker>> ready;
   private final AtomicInteger open = new AtomicInteger();
   /** Set from the first refusal of a burst until a connection is taken again; refusals in the burst. */
@@ -159,5 +161,16 @@ public final class ConnectionAcceptor implements LinkAcceptor {
   @Override
   public TlsOptions tls() {
     return tls;
+  }
+
+  /** A server's: TCP connections start with a PROXY header from these proxies (null: none is read). */
+  public ConnectionAcceptor proxyProtocol(TrustedProxies proxies) {
+    this.proxyProtocol = proxies;
+    return this;
+  }
+
+  @Override
+  public TrustedProxies proxyProtocol() {
+    return proxyProtocol;
   }
 }
