@@ -59,4 +59,13 @@ public interface LinkAcceptor {
   default TrustedProxies proxyProtocol() {
     return null;
   }
+
+  /**
+   * For a server's WebSocket listeners: the proxies whose forwarded headers ({@code Forwarded},
+   * {@code X-Forwarded-For}, {@code X-Forwarded-Host}, {@code X-Forwarded-Proto}) are believed, for the link's
+   * remote address and the Origin check; {@code null} (the default): nobody's, the headers are ignored.
+   */
+  default TrustedProxies trustedProxies() {
+    return null;
+  }
 }

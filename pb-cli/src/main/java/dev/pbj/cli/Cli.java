@@ -145,8 +145,9 @@ final class Cli {
     boolean proxyProtocol;
 
     @Option(names = "--trusted-proxy", paramLabel = "ADDRESS",
-        description = "a proxy whose PROXY header is believed: an IP address or CIDR block, repeatable "
-            + "(default with --proxy-protocol: loopback)")
+        description = "a proxy whose word on the client is believed: its PROXY header (with --proxy-protocol; "
+            + "default loopback) and on WebSocket its Forwarded/X-Forwarded-* headers; an IP address or CIDR "
+            + "block, repeatable")
     List<String> trustedProxies = new ArrayList<>();
 
     @Option(names = "--max-connections", paramLabel = "N",
@@ -193,22 +194,19 @@ final class Cli {
       if (this.root == null && !classes.isEmpty()) {
         throw new UsageException("--class-path is where --root CLASS comes from; give --root too");
       }
-      dev.pbj.TrustedProxies proxies = null;
-      if (proxyProtocol) {
-        try {
-          proxies = trustedProxies.isEmpty() ? dev.pbj.TrustedProxies.loopback()
-              : dev.pbj.TrustedProxies.of(trustedProxies.toArray(String[]::new));
-        } catch (IllegalArgumentException e) {
-          throw new UsageException("--trusted-proxy: " + e.getMessage());
-        }
-      } else if (!trustedProxies.isEmpty()) {
-        throw new UsageException("--trusted-proxy names the proxies of --proxy-protocol; give --proxy-protocol too");
+      dev.pbj.TrustedProxies trusted = null;
+      try {
+        trusted = trustedProxies.isEmpty() ? null : dev.pbj.TrustedProxies.of(trustedProxies.toArray(String[]::new));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--trusted-proxy: " + e.getMessage());
       }
+      dev.pbj.TrustedProxies proxies = !proxyProtocol ? null
+          : trusted != null ? trusted : dev.pbj.TrustedProxies.loopback();
       if (maxConnections != null && maxConnections < 1) {
         throw new UsageException("--max-connections must be at least 1, not " + maxConnections);
       }
       return new ServeCommand(listeners, names, tls, untilStdinCloses, this.root, classes,
-          new ServeCommand.Tuning(proxies, maxConnections));
+          new ServeCommand.Tuning(proxies, trusted, maxConnections));
     }
   }
 

@@ -40,14 +40,17 @@ final class ServeCommand implements Command {
    * Options for deploying behind a proxy and at scale.
    *
    * @param proxyProtocol the proxies whose PROXY header TCP listeners take, or null: none read
+   * @param trustedProxies the proxies whose forwarded headers WebSocket listeners believe, or null: nobody's
    * @param maxConnections the server's limit of connections, or null: the default
    */
-  record Tuning(dev.pbj.TrustedProxies proxyProtocol, Integer maxConnections) {
-    static final Tuning NONE = new Tuning(null, null);
-
+  record Tuning(dev.pbj.TrustedProxies proxyProtocol, dev.pbj.TrustedProxies trustedProxies,
+      Integer maxConnections) {
     void applyTo(PbServer.Builder builder) {
       if (proxyProtocol != null) {
         builder.proxyProtocol(proxyProtocol);
+      }
+      if (trustedProxies != null) {
+        builder.trustedProxies(trustedProxies);
       }
       if (maxConnections != null) {
         builder.limits(dev.pbj.Limits.builder().maxConnections(maxConnections).build());

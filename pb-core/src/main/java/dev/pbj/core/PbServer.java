@@ -55,6 +55,7 @@ public final class PbServer implements AutoCloseable {
   /** For tls:// and wss:// listeners; null: the transports' own configuration. */
   private final TlsOptions tls;
   private final TrustedProxies proxyProtocol;
+  private final TrustedProxies trustedProxies;
   private final List<TransportServer> listeners = new ArrayList<>();
   private final ConnectionSet connections;
 
@@ -76,6 +77,7 @@ public final class PbServer implements AutoCloseable {
     this.onConnect = b.onConnect;
     this.tls = b.tls;
     this.proxyProtocol = b.proxyProtocol;
+    this.trustedProxies = b.trustedProxies;
     List<ExecutorService> pools = new ArrayList<>(List.of(connectionPool));
     if (ownedExecutor != null) {
       pools.add(ownedExecutor);
@@ -120,7 +122,7 @@ public final class PbServer implements AutoCloseable {
       CompletableFuture<Broker> ready = new CompletableFuture<>();
       ready.thenAccept(this::connected);
       return ready;
-    }).proxyProtocol(proxyProtocol);
+    }).proxyProtocol(proxyProtocol).trustedProxies(trustedProxies);
   }
 
   private void connected(Broker broker) {
@@ -194,6 +196,7 @@ public final class PbServer implements AutoCloseable {
     private final List<CallInterceptor> outbound = new ArrayList<>();
     private TlsOptions tls;
     private TrustedProxies proxyProtocol;
+    private TrustedProxies trustedProxies;
     private Executor executor;
     private boolean unsafeTracebacks;
     private ProviderRegistry registry;
@@ -311,6 +314,17 @@ public final class PbServer implements AutoCloseable {
      */
     public Builder proxyProtocol(TrustedProxies proxies) {
       this.proxyProtocol = Objects.requireNonNull(proxies, "proxies");
+      return this;
+    }
+
+    /**
+     * Behind a reverse proxy for WebSocket (nginx, say): upgrade requests from {@code proxies} may carry
+     * {@code Forwarded} or {@code X-Forwarded-For}/{@code -Host}/{@code -Proto}, and {@link Broker#remoteAddress()}
+     * is then the client they name (port 0 when they give none), and the Origin check judges the page against the
+     * host and scheme the browser used. From any other address the headers are ignored. Default: nobody's.
+     */
+    public Builder trustedProxies(TrustedProxies proxies) {
+      this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
       return this;
     }
 

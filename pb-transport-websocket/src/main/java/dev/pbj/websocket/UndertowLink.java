@@ -46,14 +46,18 @@ final class UndertowLink extends WebSocketLink {
   private boolean readingMessage; // I/O thread only
   private int inFlight; // I/O thread only: messages handed to Undertow and not yet written
 
-  /** @param peerIdentity what the upgrade's authenticator or TLS established the peer to be, or null */
-  UndertowLink(WebSocketChannel channel, String serializer, Settings settings, Limits limits, Object peerIdentity) {
+  /**
+   * @param peerIdentity what the upgrade's authenticator or TLS established the peer to be, or null
+   * @param client the client a trusted proxy named ({@link ForwardedHeaders}), or null: the socket's peer
+   */
+  UndertowLink(WebSocketChannel channel, String serializer, Settings settings, Limits limits, Object peerIdentity,
+      SocketAddress client) {
     super(settings, limits);
     this.peerIdentity = peerIdentity;
     this.channel = channel;
     this.ioThread = channel.getIoThread();
     this.localAddress = channel.getDestinationAddress();
-    this.remoteAddress = channel.getSourceAddress();
+    this.remoteAddress = client != null ? client : channel.getSourceAddress();
     agreedOn(serializer);
   }
 

@@ -25,17 +25,25 @@ final class UpgradeGate implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(UpgradeGate.class);
   /** Who the authenticator found the peer to be, for the link made of the exchange. */
   static final AttachmentKey<Object> IDENTITY = AttachmentKey.create(Object.class);
+  /** The client a trusted proxy named, for the link's remote address. */
+  static final AttachmentKey<java.net.InetSocketAddress> CLIENT =
+      AttachmentKey.create(java.net.InetSocketAddress.class);
 
   private final OriginPolicy origins;
   private final UpgradeAuthenticator authenticator;
   private final List<String> serializers;
   private final boolean secure;
+  private final dev.pbj.TrustedProxies trustedProxies;
   private final WebSocketProtocolHandshakeHandler handshake;
 
-  /** @param authenticator null: every request that passes the origin check may upgrade */
+  /**
+   * @param authenticator null: every request that passes the origin check may upgrade
+   * @param trustedProxies whose forwarded headers are believed ({@link ForwardedHeaders}); null: nobody's
+   */
   UpgradeGate(OriginPolicy origins, UpgradeAuthenticator authenticator, List<String> serializers, boolean secure,
-      WebSocketConnectionCallback onConnect) {
+      dev.pbj.TrustedProxies trustedProxies, WebSocketConnectionCallback onConnect) {
     this.origins = origins;
+    this.trustedProxies = trustedProxies;
     this.authenticator = authenticator;
     this.serializers = List.copyOf(serializers);
     this.secure = secure;
@@ -47,7 +55,14 @@ final class UpgradeGate implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     HeaderMap headers = exchange.getRequestHeaders();
     String origin = headers.getFirst(Headers.ORIGIN);
-    if (!origins.allows(origin, headers.getFirst(Headers.HOST), secure)) {
+    ForwardedHeaders forwarded = ForwardedHeaders.of(headers, exchange.getSourceAddress(), trustedProxies);
+    // behind a trusted proxy the page's origin is judged against the host and scheme the browser used
+    String host = forwarded != null && forwarded.host() != null ? forwarded.host() : headers.getFirst(Headers.HOST);
+    boolean secureRequest = forwarded != null && forwarded.secure() != null ? forwarded.secure() : secure;
+    if (forwarded != null && forwarded.client() != null) {
+      exchange.putAttachment(CLIENT, forwarded.client());
+    }
+    if (!origins.allows(origin, host, secureRequest)) {
       HttpRoutes.respond(exchange, 403, "Origin " + origin + " may not open a WebSocket here; this server accepts "
           + origins.describe());
       return;

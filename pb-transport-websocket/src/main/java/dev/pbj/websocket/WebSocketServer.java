@@ -79,9 +79,10 @@ final class WebSocketServer implements TransportServer {
     WebSocketConnectionCallback onConnect = (exchange, channel) -> {
       String chosen = channel.getSubProtocol();
       Object identity = exchange.getAttachment(UpgradeGate.IDENTITY);
+      java.net.InetSocketAddress client = exchange.getAttachment(UpgradeGate.CLIENT);
       UndertowLink link = new UndertowLink(channel,
           chosen == null || chosen.isEmpty() ? Subprotocols.fallback(serializers) : chosen, linkSettings, limits,
-          identity);
+          identity, client);
       // Added before the check so that close() either sees the link or this sees the flag.
       links.add(link);
       if (closed.get()) {
@@ -93,7 +94,8 @@ final class WebSocketServer implements TransportServer {
       link.start(acceptor);
     };
     var routes = new HttpRoutes(endpoint.path(),
-        new UpgradeGate(settings.origins(), settings.authenticator(), serializers, endpoint.secure(), onConnect),
+        new UpgradeGate(settings.origins(), settings.authenticator(), serializers, endpoint.secure(),
+            acceptor.trustedProxies(), onConnect),
         settings.staticResources());
     var http = new HttpOpenListener(runtime.buffers, OptionMap.builder()
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MILLIS)

@@ -40,6 +40,7 @@ public final class ConnectionAcceptor implements LinkAcceptor {
   private final BrokerConfig config;
   private final TlsOptions tls;
   private TrustedProxies proxyProtocol;
+  private TrustedProxies trustedProxies;
   private final Supplier<CompletableFuture<Broker>> ready;
   private final AtomicInteger open = new AtomicInteger();
   /** Set from the first refusal of a burst until a connection is taken again; refusals in the burst. */
@@ -172,5 +173,16 @@ public final class ConnectionAcceptor implements LinkAcceptor {
   @Override
   public TrustedProxies proxyProtocol() {
     return proxyProtocol;
+  }
+
+  /** A server's: the proxies whose forwarded headers its WebSocket listeners believe (null: nobody's). */
+  public ConnectionAcceptor trustedProxies(TrustedProxies proxies) {
+    this.trustedProxies = proxies;
+    return this;
+  }
+
+  @Override
+  public TrustedProxies trustedProxies() {
+    return trustedProxies;
   }
 }
