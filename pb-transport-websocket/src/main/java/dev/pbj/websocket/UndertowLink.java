@@ -95,6 +95,17 @@ final class UndertowLink extends WebSocketLink {
     return "UndertowLink[" + localAddress + " <-> " + remoteAddress + ", " + negotiatedSerializer() + "]";
   }
 
+  /** The connection's XNIO I/O thread: the layer above may run its short, non-blocking work there. */
+  @Override
+  public java.util.concurrent.Executor ioExecutor() {
+    return ioThread;
+  }
+
+  @Override
+  public boolean inIoThread() {
+    return Thread.currentThread() == ioThread;
+  }
+
   // --- WebSocketLink primitives
 
   @Override
