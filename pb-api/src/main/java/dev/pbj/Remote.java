@@ -25,8 +25,8 @@ public @interface Remote {
   String value() default "";
 
   /**
-   * Whether the method may run in its connection's serial context instead of on the executor (over TCP, that is
-   * the connection's I/O thread, like a Twisted method on the reactor): only for methods that never block, and
+   * Whether the method may run in its connection's serial context instead of on the executor (usually the
+   * connection's I/O thread, like a Twisted method on the reactor): only for methods that never block, and
    * never wait for an answer of the same connection (it could not be read while the method waits). Saves a thread
    * hand-off per call.
    */
