@@ -98,6 +98,11 @@ final class ChildProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Ends the child's standard input: the examples' servers stop then, as at a Ctrl-D. */
+  void closeStdin() throws IOException {
+    process.getOutputStream().close();
+  }
+
   /** Every stdout line so far. */
   List<String> stdout() {
     synchronized (stdout) {

@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
  * so the callback is seen from both ends. Once per Twisted peer, through the concrete classes below.
  */
 abstract class TwistedServerJavaClientTest {
+  /** Everything {@link WeatherClient} prints, in order; the README shows the same. */
+  static final List<String> OUTPUT = List.of(
+      "cities: Lisbon, Oslo",
+      "Lisbon: sunny, 15 to 24 °C",
+      "Atlantis: refused: no forecast for Atlantis",
+      "reading: Oslo at 0:00 is -9 °C",
+      "reading: Oslo at 12:00 is -2 °C",
+      "the station sent 2 readings");
+
   abstract TwistedPeer peer();
 
   @Test
@@ -28,13 +37,7 @@ abstract class TwistedServerJavaClientTest {
         WeatherClient.run(uri, out);
       }
       assertThat(printed.toString(StandardCharsets.UTF_8).lines()).as("on Twisted %s", peer().version())
-          .containsExactly(
-              "cities: Lisbon, Oslo",
-              "Lisbon: sunny, 15 to 24 °C",
-              "Atlantis: refused: no forecast for Atlantis",
-              "reading: Oslo at 0:00 is -9 °C",
-              "reading: Oslo at 12:00 is -2 °C",
-              "the station sent 2 readings");
+          .containsExactlyElementsOf(OUTPUT);
       // the Java listener's answers reached the Twisted side
       assertThat(station.awaitLine("subscriber answered: ", Duration.ofSeconds(10)))
           .isEqualTo("subscriber answered: thanks for Oslo at 0:00");
