@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code examples/browser-app}: the Java app ({@link BrowserApp}) on an ephemeral port, its page opened in headless
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * dependencies are installed as pb-js's build does) and Chromium: without them the test is skipped on a developer
  * machine and fails in CI ({@code CI=true}).
  */
+// Past JUnit's 60 s default: the first run may install pb-js's dev dependencies (npm ci, bounded at 10 min)
+@Timeout(value = 13, unit = TimeUnit.MINUTES)
 class BrowserAppTest {
   private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
 

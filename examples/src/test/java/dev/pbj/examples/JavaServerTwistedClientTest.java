@@ -6,13 +6,17 @@ import dev.pbj.core.PbServer;
 import dev.pbj.examples.shop.ShopServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code examples/java-server-twisted-client}: the Java shop ({@link ShopServer}) on an ephemeral port, and its
  * Twisted client script run against it by a real Twisted; the script's whole output is the test. Once per Twisted
  * peer, through the concrete classes below.
  */
+// Past JUnit's 60 s default: a Python or JVM start on a busy two-core machine is slow; every wait inside is bounded.
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 abstract class JavaServerTwistedClientTest {
   /** Everything {@code twisted_client.py} prints, in order; the README shows the same. */
   static final List<String> OUTPUT = List.of(

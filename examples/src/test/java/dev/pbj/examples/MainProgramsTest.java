@@ -13,13 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Each example's {@code main} in a JVM of its own, started as {@code mvn exec:java} would (the module's class path,
  * an address on the command line), so the README's commands keep working: the servers print their address, serve,
  * and exit 0 once their standard input ends; the client prints its steps and exits 0.
  */
+// Past JUnit's 60 s default: a Python or JVM start on a busy two-core machine is slow; every wait inside is bounded.
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MainProgramsTest {
   private static final Duration STARTUP = Duration.ofSeconds(60);
 

@@ -8,13 +8,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code examples/twisted-server-java-client}: the Twisted weather station started by a real Twisted on an
  * ephemeral port, and the Java client ({@link WeatherClient}) run against it; both programs' output is the test,
  * so the callback is seen from both ends. Once per Twisted peer, through the concrete classes below.
  */
+// Past JUnit's 60 s default: a Python or JVM start on a busy two-core machine is slow; every wait inside is bounded.
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 abstract class TwistedServerJavaClientTest {
   /** Everything {@link WeatherClient} prints, in order; the README shows the same. */
   static final List<String> OUTPUT = List.of(
