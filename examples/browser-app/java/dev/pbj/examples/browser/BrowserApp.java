@@ -46,7 +46,7 @@ public final class BrowserApp implements AutoCloseable {
   /** Serves the app on {@code hostAndPort} ({@code 127.0.0.1:0}: an ephemeral port). */
   public static BrowserApp start(String hostAndPort) throws IOException {
     WebSocketTransportProvider.Builder webSocket = WebSocketTransportProvider.builder();
-    Map<String, byte[]> site = site();
+    Map<String, byte[]> site = site(BrowserApp.class.getClassLoader());
     site.forEach((path, body) -> webSocket.staticResource(path, contentType(path), body));
     webSocket.staticResource("/", contentType("index.html"), site.get("/index.html"));
     WebSocketTransportProvider transport = webSocket.build();
@@ -132,11 +132,11 @@ public final class BrowserApp implements AutoCloseable {
   }
 
   /**
-   * The page's files, request path → bytes: everything under {@link #WEB} in the class path entry (a folder or a
-   * jar) that holds {@code index.html}.
+   * The page's files, request path → bytes: everything under {@link #WEB} in the class path entry of
+   * {@code loader} (a folder, or a jar when the app is packaged) that holds {@code index.html}.
    */
-  static Map<String, byte[]> site() throws IOException {
-    URL index = BrowserApp.class.getClassLoader().getResource(WEB + "index.html");
+  static Map<String, byte[]> site(ClassLoader loader) throws IOException {
+    URL index = loader.getResource(WEB + "index.html");
     if (index == null) {
       throw new IOException(WEB + "index.html is not on the class path (the build copies browser-app/web there)");
     }
