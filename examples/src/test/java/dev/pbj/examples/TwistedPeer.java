@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The real Twisted the examples run against, found as pb-interop's {@code Twisted} finds it: {@code PBJ_PYTHON}
  * (else {@code /usr/bin/python3}, Debian's Twisted 22.4) and {@code PBJ_PYTHON_LATEST} (else
- * {@code <checkout>/.venv-twisted/bin/python}, the newest from pip). A missing peer skips its tests with an install
+ * {@code <checkout>/.venv-twisted/bin/python}, the newest from pip), and, without Debian's Twisted, the venv of
+ * Twisted 22.4 that pb-interop's build makes in {@code ~/.cache/pbj}. A missing peer skips its tests with an install
  * hint on a developer machine and fails them in CI ({@code CI=true}); there the latest peer must be Twisted 26 or
  * newer. Each interpreter is probed once per JVM.
  */
@@ -62,9 +63,37 @@ enum TwistedPeer {
 
   private void probe() {
     String configured = System.getenv(envVar);
-    String candidate = configured != null && !configured.isBlank() ? configured
-        : this == TWISTED22 ? "/usr/bin/python3"
-        : Examples.checkoutRoot().resolve(Path.of(".venv-twisted", "bin", "python")).toString();
+    if (configured != null && !configured.isBlank()) {
+      probe(configured);
+    } else if (this == TWISTED22) {
+      probe("/usr/bin/python3");
+      // without Debian's Twisted, the venv of Twisted 22.4 that pb-interop's build makes (ensure_peers.sh)
+      Path cached = peerCache().resolve(Path.of("twisted22", "bin", "python"));
+      if (problem != null && Files.exists(cached)) {
+        String first = problem;
+        problem = null;
+        probe(cached.toString());
+        if (problem != null) {
+          problem = first + "; " + problem;
+        }
+      }
+    } else {
+      probe(Examples.checkoutRoot().resolve(Path.of(".venv-twisted", "bin", "python")).toString());
+    }
+  }
+
+  /** Where pb-interop's ensure_peers.sh keeps its venvs: {@code PBJ_PEER_CACHE}, else {@code ~/.cache/pbj}. */
+  private static Path peerCache() {
+    String configured = System.getenv("PBJ_PEER_CACHE");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+        .resolve("pbj");
+  }
+
+  private void probe(String candidate) {
     if (candidate.contains("/") && !Files.exists(Path.of(candidate))) {
       problem = candidate + " does not exist";
       return;
