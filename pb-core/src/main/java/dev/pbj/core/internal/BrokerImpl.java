@@ -82,7 +82,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         config.interceptors().outbound());
     this.inbound = new InboundCalls(this, config.executor(), connection.logContext().wrap(config.executor()),
         connection.gate(), config.interceptors().inbound());
-    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this, extensions);
+    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies()),
+        config.limits().maxListLength()), this, extensions);
     Object rootObject = config.root() == null ? null : config.root().apply(this);
     if (config.portal() != null) {
       rootObject = new PortalRoot(config.portal(), rootObject, this);

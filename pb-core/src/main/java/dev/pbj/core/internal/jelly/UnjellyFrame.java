@@ -2,9 +2,11 @@ package dev.pbj.core.internal.jelly;
 
 import dev.pbj.Bytes;
 import dev.pbj.ProtocolException;
+import dev.pbj.Tuple;
 import dev.pbj.Unpersistable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +26,10 @@ final class UnjellyFrame {
   /** Elements received after the tag. */
   int index;
   Object container;
+  /** A tuple's elements; grown as they arrive unless the tuple had to exist first (see {@code Unjellier}). */
   Object[] slots;
+  /** Slots this frame allocated ahead of its elements, counted by the unjellier until the frame closes. */
+  int reserved;
   Set<Object> set;
   Object key;
   Object value;
@@ -37,6 +42,7 @@ final class UnjellyFrame {
     kind = null;
     container = null;
     slots = null;
+    reserved = 0;
     set = null;
     key = null;
     value = null;
@@ -61,12 +67,17 @@ final class UnjellyFrame {
         ((List<Object>) container).add(element);
         return;
       case TUPLE:
+        if (i == slots.length) {
+          slots = Arrays.copyOf(slots, Math.min(length - 1, Math.max(8, 2 * slots.length)));
+        }
         slots[i] = element;
         return;
       case SET:
+        HashableKeys.require(element, unjellier.maxKeyNodes());
         ((Set<Object>) container).add(element);
         return;
       case FROZENSET:
+        HashableKeys.require(element, unjellier.maxKeyNodes());
         set.add(element);
         return;
       case DICTIONARY:
@@ -147,8 +158,12 @@ final class UnjellyFrame {
           throw new ProtocolException("(unicode x) needs a byte string: got " + value);
         }
         return value;
-      case LIST:
       case TUPLE:
+        if (container == null) {
+          container = Tuple.wrap(index == slots.length ? slots : Arrays.copyOf(slots, index));
+        }
+        return container;
+      case LIST:
       case DICTIONARY:
       case SET:
       case FROZENSET:

@@ -295,4 +295,62 @@ class JellyRoundTripTest {
     jelly(List.of(7L)).replayInto(unjellier);
     assertThat(unjellier.takeResult()).isEqualTo(List.of(7L));
   }
+
+  @Test
+  void unhashableSetElementIsRefusedAsPythonRefusesIt() {
+    TokenTape listInSet = new TokenTape(); // (set (list)): a TypeError in Python
+    listInSet.beginList(2);
+    listInSet.symbol("set");
+    listInSet.beginList(1);
+    listInSet.symbol("list");
+    listInSet.endList();
+    listInSet.endList();
+    assertThatThrownBy(() -> unjelly(listInSet)).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("unhashable");
+  }
+
+  @Test
+  void sharingBombAsDictionaryKeyIsRefusedBeforeItIsHashed() {
+    // (list (reference 0 (tuple 7)) (reference k (tuple (dereference k-1) (dereference k-1))) …
+    //   (dictionary ((dereference 64) 1))): a few hundred bytes whose key is a tree of 2^64 leaves (found by pb-fuzz)
+    TokenTape bomb = new TokenTape();
+    bomb.beginList(67);
+    bomb.symbol("list");
+    bomb.beginList(3);
+    bomb.symbol("reference");
+    bomb.integer(0);
+    bomb.beginList(2);
+    bomb.symbol("tuple");
+    bomb.integer(7);
+    bomb.endList();
+    bomb.endList();
+    for (int k = 1; k <= 64; k++) {
+      bomb.beginList(3);
+      bomb.symbol("reference");
+      bomb.integer(k);
+      bomb.beginList(3);
+      bomb.symbol("tuple");
+      for (int twice = 0; twice < 2; twice++) {
+        bomb.beginList(2);
+        bomb.symbol("dereference");
+        bomb.integer(k - 1);
+        bomb.endList();
+      }
+      bomb.endList();
+      bomb.endList();
+    }
+    bomb.beginList(2);
+    bomb.symbol("dictionary");
+    bomb.beginList(2);
+    bomb.beginList(2);
+    bomb.symbol("dereference");
+    bomb.integer(64);
+    bomb.endList();
+    bomb.integer(1);
+    bomb.endList();
+    bomb.endList();
+    bomb.endList();
+    assertThatThrownBy(() -> unjelly(bomb)).isInstanceOf(LimitExceededException.class)
+        .satisfies(e -> assertThat(((LimitExceededException) e).limitName()).isEqualTo("maxListLength"));
+  }
 }
