@@ -26,7 +26,8 @@ import java.util.concurrent.Executor;
  * as its server's first bytes.
  *
  * <p>Invariant: the reader fails only with {@link ProtocolException}, consumes no byte past the handshake, and
- * returns names that {@link DialectHandshake#offer} writes back to the same names; the client connection either
+ * returns names that {@link DialectHandshake#offer} writes back to the same names (ASCII ones; others cannot be
+ * written); the client connection either
  * answers with one of the offered names (extended or plain) or closes for a typed reason, and never speaks before
  * a whole offer arrived.
  */
@@ -55,10 +56,15 @@ class DialectHandshakeFuzzTest {
     }
     check(expectList || names.size() == 1, "a choice is one name: got " + names);
     check(!names.isEmpty() && names.size() <= 32, "names read: " + names.size());
+    // exactly the handshake's bytes were consumed: they alone give the names, and one fewer is not enough
+    // (a prefix may be longer than needed, or absent for 0, so the count is not the written length)
+    int used = in.position();
+    check(names.equals(new DialectHandshake.Reader(expectList).feed(ByteBuffer.wrap(input, 0, used))),
+        "the consumed bytes alone read differently");
+    check(new DialectHandshake.Reader(expectList).feed(ByteBuffer.wrap(input, 0, used - 1)) == null,
+        "the reader consumed a byte past the end of the handshake");
     if (names.stream().allMatch(DialectHandshakeFuzzTest::ascii)) {
       byte[] again = expectList ? DialectHandshake.offer(names) : DialectHandshake.choice(names.get(0));
-      check(again.length <= in.position(), "the names take " + again.length + " bytes written, but the reader"
-          + " consumed only " + in.position());
       List<String> back = new DialectHandshake.Reader(expectList).feed(ByteBuffer.wrap(again));
       check(names.equals(back), "names read " + names + ", written and read again " + back);
     }
