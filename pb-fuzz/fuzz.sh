@@ -89,13 +89,14 @@ for t in "${targets[@]}"; do
     -artifact_prefix="$dir/findings/" -print_final_stats=1 "$dir/corpus" "$seeds") > "$log" 2>&1
   status=$?
   set -e
-  runs=$(grep -oE '^Done [0-9]+ runs' "$log" | awk '{print $2}' | tail -1)
-  [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  # a run that stopped on a finding prints no "Done" line; -print_final_stats gives the count either way
+  runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1 || true)
+  [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   stat_line=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 || true)
   cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$stat_line")
   ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$stat_line")
   corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$stat_line")
-  rate=$(sed -nE 's/.*exec\/s: ([0-9]+).*/\1/p' <<<"$stat_line")
+  rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+).*/\1/p' "$log" | tail -1 || true)
   found=0
   for f in "$dir"/findings/*; do
     [ -f "$f" ] || continue
@@ -109,7 +110,7 @@ for t in "${targets[@]}"; do
   echo "| \`$name\` | ${runs:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $found |" >> "$report"
   if [ "$found" -gt 0 ] || { [ "$status" -ne 0 ] && [ -z "$runs" ]; }; then
     findings_section+=$'\n'"### \`$name\` (exit $status)"$'\n\n```\n'
-    findings_section+="$(grep -E '^== Java Exception|^Caused by|^== libFuzzer crashing input|ERROR: libFuzzer|^artifact_prefix|Test unit written' "$log" | head -40)"
+    findings_section+="$(grep -E '^== Java Exception|^Caused by|ERROR: libFuzzer|Test unit written' "$log" | head -40 || true)"
     findings_section+=$'\n```\n'
   fi
 done

@@ -11,6 +11,7 @@ import dev.pbj.ProtocolException;
 import dev.pbj.Referenceable;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
+import dev.pbj.core.internal.jelly.BriefValue;
 import dev.pbj.core.internal.jelly.CopyResolver;
 import dev.pbj.core.internal.jelly.Jellier;
 import dev.pbj.core.internal.jelly.Unjellier;
@@ -303,7 +304,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         requireNoFieldError(message);
         remoteCaches.uncache(message.longField(0, "cache id"));
       }
-      case DID_NOT_UNDERSTAND -> log.warn("peer {} did not understand {}", link.remoteAddress(), message.fields[0]);
+      case DID_NOT_UNDERSTAND -> log.warn("peer {} did not understand {}", link.remoteAddress(),
+          BriefValue.of(message.fields[0]));
       case DEADLINE -> inbound.deadline(message.longField(0, "request id"), message.longField(1, "deadline"));
       case CANCEL -> inbound.cancel(message.longField(0, "request id"));
       case PING -> {

@@ -191,7 +191,7 @@ public final class Unjellier implements TokenSink {
 
   private void deliverAtom(Object value) {
     if (top >= 0 && stack[top].kind == UnjellyFrame.Kind.PENDING_TAG) {
-      throw new ProtocolException("a Jelly list must start with a tag: got " + value);
+      throw new ProtocolException("a Jelly list must start with a tag: got " + BriefValue.of(value));
     }
     deliver(value);
   }

@@ -81,7 +81,7 @@ final class UnjellyFrame {
         set.add(element);
         return;
       case DICTIONARY:
-        throw new ProtocolException("a dictionary item must be a (key value) list: got " + element);
+        throw new ProtocolException("a dictionary item must be a (key value) list: got " + BriefValue.of(element));
       case REFERENCE:
         if (i == 0) {
           number = asLong(element, "reference number");
@@ -107,7 +107,7 @@ final class UnjellyFrame {
         if (i == 0) {
           Object id = element instanceof Bytes ? ((Bytes) element).utf8() : element;
           if (!(id instanceof Long || id instanceof String)) {
-            throw new ProtocolException("(local id) needs an integer or a name: got " + element);
+            throw new ProtocolException("(local id) needs an integer or a name: got " + BriefValue.of(element));
           }
           value = unjellier.importer().resolveLocal(id);
         }
@@ -151,11 +151,11 @@ final class UnjellyFrame {
         if (value instanceof Bytes && ((Bytes) value).contentEquals("false")) {
           return Boolean.FALSE;
         }
-        throw new ProtocolException("(boolean x) needs \"true\" or \"false\": got " + value);
+        throw new ProtocolException("(boolean x) needs \"true\" or \"false\": got " + BriefValue.of(value));
       case UNICODE:
         expect(1);
         if (!(value instanceof String)) {
-          throw new ProtocolException("(unicode x) needs a byte string: got " + value);
+          throw new ProtocolException("(unicode x) needs a byte string: got " + BriefValue.of(value));
         }
         return value;
       case TUPLE:
@@ -214,7 +214,7 @@ final class UnjellyFrame {
     if (element instanceof Long) {
       return (Long) element;
     }
-    throw new ProtocolException(what + " must be an integer: got " + element);
+    throw new ProtocolException(what + " must be an integer: got " + BriefValue.of(element));
   }
 
   private static BigDecimal decimal(Object unscaled, Object exponent) {
@@ -224,7 +224,7 @@ final class UnjellyFrame {
     } else if (unscaled instanceof BigInteger) {
       digits = (BigInteger) unscaled;
     } else {
-      throw new ProtocolException("(decimal value exponent) needs integers: got " + unscaled);
+      throw new ProtocolException("(decimal value exponent) needs integers: got " + BriefValue.of(unscaled));
     }
     long exp = asLong(exponent, "decimal exponent");
     if (exp < Integer.MIN_VALUE + 1 || exp > Integer.MAX_VALUE) {

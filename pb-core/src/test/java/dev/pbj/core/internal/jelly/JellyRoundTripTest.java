@@ -2,6 +2,7 @@ package dev.pbj.core.internal.jelly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pbj.Bytes;
 import dev.pbj.FrozenSet;
@@ -309,48 +310,74 @@ class JellyRoundTripTest {
         .hasMessageContaining("unhashable");
   }
 
+  /**
+   * Writes {@code (reference 0 (tuple 7))} and {@code (reference k (tuple (dereference k-1) (dereference k-1)))} for
+   * k up to {@code levels}: a few hundred bytes that, walked as a tree, have 2^levels leaves.
+   */
+  private static void sharingChain(TokenTape tape, int levels) {
+    tape.beginList(3);
+    tape.symbol("reference");
+    tape.integer(0);
+    tape.beginList(2);
+    tape.symbol("tuple");
+    tape.integer(7);
+    tape.endList();
+    tape.endList();
+    for (int k = 1; k <= levels; k++) {
+      tape.beginList(3);
+      tape.symbol("reference");
+      tape.integer(k);
+      tape.beginList(3);
+      tape.symbol("tuple");
+      for (int twice = 0; twice < 2; twice++) {
+        dereference(tape, k - 1);
+      }
+      tape.endList();
+      tape.endList();
+    }
+  }
+
+  private static void dereference(TokenTape tape, long number) {
+    tape.beginList(2);
+    tape.symbol("dereference");
+    tape.integer(number);
+    tape.endList();
+  }
+
   @Test
   void sharingBombAsDictionaryKeyIsRefusedBeforeItIsHashed() {
-    // (list (reference 0 (tuple 7)) (reference k (tuple (dereference k-1) (dereference k-1))) …
-    //   (dictionary ((dereference 64) 1))): a few hundred bytes whose key is a tree of 2^64 leaves (found by pb-fuzz)
+    // (list <chain> (dictionary ((dereference 64) 1))): the key's tree has 2^64 leaves (found by pb-fuzz)
     TokenTape bomb = new TokenTape();
     bomb.beginList(67);
     bomb.symbol("list");
-    bomb.beginList(3);
-    bomb.symbol("reference");
-    bomb.integer(0);
-    bomb.beginList(2);
-    bomb.symbol("tuple");
-    bomb.integer(7);
-    bomb.endList();
-    bomb.endList();
-    for (int k = 1; k <= 64; k++) {
-      bomb.beginList(3);
-      bomb.symbol("reference");
-      bomb.integer(k);
-      bomb.beginList(3);
-      bomb.symbol("tuple");
-      for (int twice = 0; twice < 2; twice++) {
-        bomb.beginList(2);
-        bomb.symbol("dereference");
-        bomb.integer(k - 1);
-        bomb.endList();
-      }
-      bomb.endList();
-      bomb.endList();
-    }
+    sharingChain(bomb, 64);
     bomb.beginList(2);
     bomb.symbol("dictionary");
     bomb.beginList(2);
-    bomb.beginList(2);
-    bomb.symbol("dereference");
-    bomb.integer(64);
-    bomb.endList();
+    dereference(bomb, 64);
     bomb.integer(1);
     bomb.endList();
     bomb.endList();
     bomb.endList();
     assertThatThrownBy(() -> unjelly(bomb)).isInstanceOf(LimitExceededException.class)
         .satisfies(e -> assertThat(((LimitExceededException) e).limitName()).isEqualTo("maxListLength"));
+  }
+
+  @Test
+  void errorQuotingASharedValueStaysShort() {
+    // (list <chain> (remote (dereference 64))): the error names the tuple by size, never by walking it (pb-fuzz)
+    TokenTape bomb = new TokenTape();
+    bomb.beginList(67);
+    bomb.symbol("list");
+    sharingChain(bomb, 64);
+    bomb.beginList(2);
+    bomb.symbol("remote");
+    dereference(bomb, 64);
+    bomb.endList();
+    bomb.endList();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      assertThatThrownBy(() -> unjelly(bomb)).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("a tuple of 2 elements");
+    });
   }
 }
