@@ -127,9 +127,21 @@ def banana_message(fields):
     return b_list(len(fields)) + b"".join(fields)
 
 
+def copies():
+    """Copies and caches of the demo types with states the types must refuse, typed."""
+    point = lambda state: b_list(2) + b_str("pbj.demo.Point") + state
+    dictionary = lambda *pairs: b_list(len(pairs) + 1) + b"\x05\x87" + b"".join(b_list(2) + k + v for k, v in pairs)
+    yield "point with a byte string for its state", point(b_str("x"))
+    yield "point with x a byte string", point(dictionary((b_str("x"), b_str("a")), (b_str("y"), b_int(1))))
+    yield "point without y", point(dictionary((b_str("x"), b_int(1))))
+    yield "point with a huge x", point(dictionary((b_str("x"), b_prefix(2 ** 70) + b"\x85"), (b_str("y"), b_int(1))))
+    yield "room cache with a byte string for its state", b_list(3) + b_str("pbj.demo.Room") + b_int(1) + b_str("x")
+    yield "room cache with an empty state", b_list(3) + b_str("pbj.demo.Room") + b_int(1) + dictionary()
+
+
 def broker_bombs():
     """Whole C>S messages carrying the bombs as call arguments: (message 1 "root" "echo" 1 (tuple X) (dictionary))."""
-    for name, value in banana_bombs():
+    for name, value in list(banana_bombs()) + list(copies()):
         yield name, banana_message([b"\x1a\x87", b_int(1), b_str("root"), b_str("echo"), b_int(1),
                                     b_list(2) + b"\x0b\x87" + value, b_list(1) + b"\x05\x87"])
 
@@ -155,7 +167,7 @@ def write_codec_seeds():
     u = target("fuzz", "UnjellierFuzzTest", "banana")
     for case in load("banana/vectors.json"):
         write(u, case["name"], unhex(case["hex"]))
-    for name, data in banana_bombs():
+    for name, data in list(banana_bombs()) + list(copies()):
         write(u, name, data)
 
     msgpack = load("msgpack/vectors.json") + load("msgpack/invalid.json")

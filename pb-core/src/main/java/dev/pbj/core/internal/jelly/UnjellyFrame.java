@@ -1,6 +1,8 @@
 package dev.pbj.core.internal.jelly;
 
 import dev.pbj.Bytes;
+import dev.pbj.InsecureJellyException;
+import dev.pbj.PbException;
 import dev.pbj.ProtocolException;
 import dev.pbj.Tuple;
 import dev.pbj.Unpersistable;
@@ -188,12 +190,21 @@ final class UnjellyFrame {
         expect(1);
         return new Unpersistable(value instanceof Bytes ? ((Bytes) value).utf8() : String.valueOf(value));
       case COPY:
-        if (index == 2) {
-          // ("type.Name" luid state): a cacheable's first arrival
-          return unjellier.importer().importCache(typeName, asLong(value, "cache id"), key);
+        if (index != 2) {
+          expect(1);
         }
-        expect(1);
-        return unjellier.copies().build(typeName, value);
+        try {
+          // ("type.Name" luid state) is a cacheable's first arrival; ("type.Name" state) a copy
+          return index == 2 ? unjellier.importer().importCache(typeName, asLong(value, "cache id"), key)
+              : unjellier.copies().build(typeName, value);
+        } catch (PbException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // the registered type's own code refused the state (found by pb-fuzz): the peer's fault, as typed as an
+          // unregistered name, so one call fails instead of the connection
+          throw new InsecureJellyException(typeName, "the type registered for " + typeName
+              + " refused the state it was sent: " + e.getClass().getName() + ": " + cut(e.getMessage()));
+        }
       default:
         throw new AssertionError(kind);
     }
@@ -231,5 +242,9 @@ final class UnjellyFrame {
       throw new ProtocolException("decimal exponent out of range: " + exp);
     }
     return new BigDecimal(digits, (int) -exp);
+  }
+
+  private static String cut(String message) {
+    return message == null || message.length() <= 200 ? String.valueOf(message) : message.substring(0, 200) + "…";
   }
 }

@@ -380,4 +380,28 @@ class JellyRoundTripTest {
           .hasMessageContaining("a tuple of 2 elements");
     });
   }
+
+  @Test
+  void stateTheRegisteredTypeRefusesIsAnInsecureJellyError() {
+    // a copy whose registered factory throws: typed, so that only the call carrying it fails (found by pb-fuzz)
+    CopyResolver picky = CopyResolver.of(dev.pbj.core.CopyRegistry.builder()
+        .registerFactory("test.Picky", state -> {
+          throw new IllegalArgumentException("test.Picky wants a dictionary");
+        }).build());
+    TokenTape copy = new TokenTape();
+    copy.beginList(2);
+    copy.bytes("test.Picky".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 10);
+    copy.integer(1);
+    copy.endList();
+    Unjellier unjellier = new Unjellier(Importer.NONE, picky);
+    assertThatThrownBy(() -> copy.replayInto(unjellier)).isInstanceOf(InsecureJellyException.class)
+        .hasMessageContaining("test.Picky wants a dictionary");
+  }
+
+  @Test
+  void unpersistableGoesBackAsItCame() {
+    // a value the unjellier builds is one the jellier sends (found by pb-fuzz: it was refused)
+    assertThat(unjelly(jelly(new Unpersistable("Unpersistable data: a module")))).isEqualTo(
+        new Unpersistable("Unpersistable data: a module"));
+  }
 }
