@@ -7,7 +7,9 @@
 # Each target runs in a JVM of its own under Jazzer (libFuzzer inside the JVM), its corpus the seeds in
 # src/test/resources/…/<Class>Inputs/<method>/ plus what earlier runs found (target/fuzz/<target>/corpus/).
 # Limits: -Xmx (PBJ_FUZZ_HEAP, default 1g), libFuzzer's -rss_limit_mb (PBJ_FUZZ_RSS_MB, default 2048) and
-# -timeout per input (PBJ_FUZZ_TIMEOUT, seconds, default 10). A finding (crash, timeout, out of memory) is copied
+# -timeout per input (PBJ_FUZZ_TIMEOUT, seconds, default 10); inputs it makes are at most PBJ_FUZZ_MAX_LEN bytes
+# (default 64 KiB: the 640 KiB bomb seeds would otherwise make mutations that large and each run 50 times slower).
+# A finding (crash, timeout, out of memory) is copied
 # into the target's seed directory as finding-…, so `mvn verify` replays it from then on: fix the code, never the
 # invariant. Environment: MVN (default "mvn"; "mvn -o" offline), PBJ_FUZZ_NO_BUILD=1 to reuse the last build,
 # PBJ_FUZZ_NICE (default 10) for the CPU priority.
@@ -78,6 +80,7 @@ for t in "${targets[@]}"; do
   dir="$out/$class/$method"
   seeds="$here/src/test/resources/dev/pbj/$package/${class}Inputs/$method"
   mkdir -p "$dir/corpus" "$dir/findings" "$seeds"
+  rm -f "$dir"/findings/* # earlier runs' findings are in the seed directory already
   log="$dir/fuzz.log"
   echo "fuzzing $name for ${seconds}s (log: ${log#$root/})" >&2
   set +e
@@ -85,7 +88,8 @@ for t in "${targets[@]}"; do
     -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
     --target_class="dev.pbj.$package.$class" --target_method="$method" \
     --instrumentation_includes='dev.pbj.**' --custom_hook_includes='dev.pbj.**' --keep_going=20 \
-    -max_total_time="$seconds" -rss_limit_mb="${PBJ_FUZZ_RSS_MB:-2048}" -timeout="${PBJ_FUZZ_TIMEOUT:-10}" \
+    -max_total_time="$seconds" -max_len="${PBJ_FUZZ_MAX_LEN:-65536}" -rss_limit_mb="${PBJ_FUZZ_RSS_MB:-2048}" \
+    -timeout="${PBJ_FUZZ_TIMEOUT:-10}" \
     -artifact_prefix="$dir/findings/" -print_final_stats=1 "$dir/corpus" "$seeds") > "$log" 2>&1
   status=$?
   set -e
