@@ -352,7 +352,8 @@ export class Unjellier {
       case K.DECIMAL: {
         expect(frame, 2);
         const [unscaled, exponent] = [frame.value, frame.key];
-        if ((typeof unscaled !== 'number' && typeof unscaled !== 'bigint') || typeof exponent !== 'number') {
+        // a float, or an exponent past the safe range, is no decimal (found by test/unit/fuzz.test.js)
+        if (!(typeof unscaled === 'bigint' || Number.isSafeInteger(unscaled)) || !Number.isSafeInteger(exponent)) {
           throw new ProtocolError('(decimal value exponent) needs integers: got '
             + `${describe(unscaled)}, ${describe(exponent)}`);
         }

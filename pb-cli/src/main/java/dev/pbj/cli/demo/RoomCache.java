@@ -44,7 +44,8 @@ public final class RoomCache extends RemoteCache {
   @Override
   public synchronized void setCopyableState(Object state) {
     if (!(state instanceof Map)) {
-      throw new IllegalArgumentException(Room.TYPE + " state must be a dictionary: got " + state);
+      throw new IllegalArgumentException(Room.TYPE + " state must be a dictionary: got "
+          + (state == null ? "None" : state.getClass().getSimpleName()));
     }
     Map<?, ?> map = (Map<?, ?>) state;
     topic = text(field(map, "topic"));
@@ -140,7 +141,11 @@ public final class RoomCache extends RemoteCache {
     if (value instanceof Bytes) {
       return ((Bytes) value).utf8();
     }
-    return value == null ? "" : value.toString();
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return value == null ? "" : value.toString();
+    }
+    // never a container's toString: a peer's shared parts would be walked as a tree (pb-fuzz)
+    throw new IllegalArgumentException(Room.TYPE + " texts are strings: got a " + value.getClass().getSimpleName());
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.pbj.ProtocolException;
 import dev.pbj.Referenceable;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
+import dev.pbj.core.internal.jelly.BriefValue;
 import dev.pbj.core.internal.jelly.CopyResolver;
 import dev.pbj.core.internal.jelly.Jellier;
 import dev.pbj.core.internal.jelly.Unjellier;
@@ -85,7 +86,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         config.interceptors().outbound());
     this.inbound = new InboundCalls(this, config.executor(), connection.logContext().wrap(config.executor()),
         connection.gate(), config.interceptors().inbound());
-    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies())), this, extensions);
+    this.reader = new MessageReader(new Unjellier(tables, CopyResolver.of(config.copies()),
+        config.limits().maxListLength()), this, extensions);
     Object rootObject = config.root() == null ? null : config.root().apply(this);
     if (config.portal() != null) {
       rootObject = new PortalRoot(config.portal(), rootObject, this);
@@ -233,7 +235,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
         requireNoFieldError(message);
         remoteCaches.uncache(message.longField(0, "cache id"));
       }
-      case DID_NOT_UNDERSTAND -> log.warn("peer {} did not understand {}", link.remoteAddress(), message.fields[0]);
+      case DID_NOT_UNDERSTAND -> log.warn("peer {} did not understand {}", link.remoteAddress(),
+          BriefValue.of(message.fields[0]));
       case DEADLINE -> inbound.deadline(message.longField(0, "request id"), message.longField(1, "deadline"));
       case CANCEL -> inbound.cancel(message.longField(0, "request id"));
       case PING -> messages.pong(message.longField(0, "ping"));

@@ -10,6 +10,7 @@ import dev.pbj.Referenceable;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
+import dev.pbj.Unpersistable;
 import dev.pbj.Viewable;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.spi.TokenSink;
@@ -395,6 +396,13 @@ public final class Jellier {
       long days = Math.floorDiv(micros, 86_400_000_000L);
       long rest = micros - days * 86_400_000_000L;
       writeTimeTag(out, "timedelta", days + " " + rest / 1_000_000L + " " + rest % 1_000_000L);
+    } else if (value instanceof Unpersistable) {
+      // what the peer sent in place of a value goes back as it came, as Twisted and pbj-client send it (pb-fuzz)
+      byte[] reason = ((Unpersistable) value).reason().getBytes(StandardCharsets.UTF_8);
+      out.beginList(2);
+      out.symbol("unpersistable");
+      out.bytes(reason, 0, reason.length);
+      out.endList();
     } else {
       throw new IllegalArgumentException("cannot send a " + value.getClass().getName()
           + ": not a Jelly value (send a Referenceable, a Copyable or registered copy type, or a value from the "

@@ -2,6 +2,8 @@ package dev.pbj.core.internal.jelly;
 
 import dev.pbj.Bytes;
 import dev.pbj.FrozenSet;
+import dev.pbj.LimitExceededException;
+import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
 import dev.pbj.Tuple;
 import dev.pbj.spi.TokenSink;
@@ -25,18 +27,34 @@ import java.util.Map;
  */
 public final class Unjellier implements TokenSink {
   private static final Map<String, Bytes> WORDS = new HashMap<>();
+  /** The most elements a container is sized for before they arrive. */
+  private static final int PRESIZED = 16;
 
   private final Importer importer;
   private final CopyResolver copies;
+  /** The largest set element or dictionary key, in tree nodes ({@link HashableKeys}). */
+  private final int maxKeyNodes;
+  /** Tuple slots allocated ahead of their elements by the open frames ({@link #reserve}). */
+  private int reservedSlots;
   private UnjellyFrame[] stack = new UnjellyFrame[16];
   private int top = -1;
   private Map<Long, Object> references;
   private Object result;
   private boolean hasResult;
 
+  /** An unjellier with the default {@link Limits#maxListLength()} as the bound of a set element or dictionary key. */
   public Unjellier(Importer importer, CopyResolver copies) {
+    this(importer, copies, Limits.defaults().maxListLength());
+  }
+
+  /**
+   * @param maxKeyNodes the connection's {@link Limits#maxListLength()}: a set element or dictionary key counted as a
+   *     tree (shared parts each time they are reached) may have no more nodes, so hashing it stays cheap
+   */
+  public Unjellier(Importer importer, CopyResolver copies, int maxKeyNodes) {
     this.importer = importer;
     this.copies = copies;
+    this.maxKeyNodes = maxKeyNodes;
   }
 
   /** Forgets any partial value and the reference scope. */
@@ -44,6 +62,7 @@ public final class Unjellier implements TokenSink {
     while (top >= 0) {
       stack[top--].clear();
     }
+    reservedSlots = 0;
     if (references != null) {
       references.clear();
     }
@@ -91,6 +110,7 @@ public final class Unjellier implements TokenSink {
         }
         @SuppressWarnings("unchecked")
         Map<Object, Object> map = (Map<Object, Object>) stack[top - 1].container;
+        HashableKeys.require(frame.key, maxKeyNodes);
         map.put(frame.key, frame.value);
         pop();
         return;
@@ -171,7 +191,7 @@ public final class Unjellier implements TokenSink {
 
   private void deliverAtom(Object value) {
     if (top >= 0 && stack[top].kind == UnjellyFrame.Kind.PENDING_TAG) {
-      throw new ProtocolException("a Jelly list must start with a tag: got " + value);
+      throw new ProtocolException("a Jelly list must start with a tag: got " + BriefValue.of(value));
     }
     deliver(value);
   }
@@ -197,18 +217,26 @@ public final class Unjellier implements TokenSink {
       case UNICODE:
         frame.kind = UnjellyFrame.Kind.UNICODE;
         break;
+      // Containers grow with the elements that arrive, not with the count a list announces: a few bytes announce
+      // 640 Ki elements, and a thousand nested announcements would otherwise claim gigabytes before any arrived.
       case LIST:
         frame.kind = UnjellyFrame.Kind.LIST;
-        frame.container = new ArrayList<>(elements);
+        frame.container = new ArrayList<>(Math.min(elements, PRESIZED));
         break;
       case TUPLE:
         frame.kind = UnjellyFrame.Kind.TUPLE;
-        frame.slots = new Object[elements];
-        frame.container = Tuple.wrap(frame.slots);
+        if (awaitedByReference()) {
+          // (reference N (tuple …)): its elements may name it, so the tuple exists, at its final size, from now on
+          reserve(frame, elements);
+          frame.slots = new Object[elements];
+          frame.container = Tuple.wrap(frame.slots);
+        } else {
+          frame.slots = new Object[Math.min(elements, PRESIZED)];
+        }
         break;
       case DICTIONARY:
         frame.kind = UnjellyFrame.Kind.DICTIONARY;
-        frame.container = new LinkedHashMap<>(Math.max(4, elements * 4 / 3 + 1));
+        frame.container = new LinkedHashMap<>(Math.max(4, Math.min(elements, PRESIZED) * 4 / 3 + 1));
         break;
       case SET:
         frame.kind = UnjellyFrame.Kind.SET;
@@ -265,6 +293,28 @@ public final class Unjellier implements TokenSink {
     frame.index = 0;
   }
 
+  /** Whether the frame on top is the value of a {@code (reference N …)} that has no value yet. */
+  private boolean awaitedByReference() {
+    if (top < 1) {
+      return false;
+    }
+    UnjellyFrame parent = stack[top - 1];
+    return parent.kind == UnjellyFrame.Kind.REFERENCE && parent.index == 1 && !parent.registered;
+  }
+
+  /**
+   * Counts {@code slots} allocated ahead of their elements for {@code frame}, against the same bound as one list's
+   * elements: nested referenced tuples cannot claim more between them than one list may bring.
+   */
+  private void reserve(UnjellyFrame frame, int slots) {
+    if ((long) reservedSlots + slots > maxKeyNodes) {
+      throw new LimitExceededException("elements announced by the open referenced tuples of one value",
+          "maxListLength", (long) reservedSlots + slots, maxKeyNodes);
+    }
+    reservedSlots += slots;
+    frame.reserved = slots;
+  }
+
   /** A container created inside {@code (reference N …)} is known as N from now on, before it is complete. */
   private void registerUnderParentReference(Object container) {
     if (top >= 1) {
@@ -293,6 +343,10 @@ public final class Unjellier implements TokenSink {
     return value;
   }
 
+  int maxKeyNodes() {
+    return maxKeyNodes;
+  }
+
   Importer importer() {
     return importer;
   }
@@ -314,6 +368,7 @@ public final class Unjellier implements TokenSink {
   }
 
   private void pop() {
+    reservedSlots -= stack[top].reserved;
     stack[top--].clear();
   }
 }

@@ -1,10 +1,14 @@
 package dev.pbj.core.internal.jelly;
 
 import dev.pbj.Bytes;
+import dev.pbj.InsecureJellyException;
+import dev.pbj.PbException;
 import dev.pbj.ProtocolException;
+import dev.pbj.Tuple;
 import dev.pbj.Unpersistable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +28,10 @@ final class UnjellyFrame {
   /** Elements received after the tag. */
   int index;
   Object container;
+  /** A tuple's elements; grown as they arrive unless the tuple had to exist first (see {@code Unjellier}). */
   Object[] slots;
+  /** Slots this frame allocated ahead of its elements, counted by the unjellier until the frame closes. */
+  int reserved;
   Set<Object> set;
   Object key;
   Object value;
@@ -37,6 +44,7 @@ final class UnjellyFrame {
     kind = null;
     container = null;
     slots = null;
+    reserved = 0;
     set = null;
     key = null;
     value = null;
@@ -61,16 +69,21 @@ final class UnjellyFrame {
         ((List<Object>) container).add(element);
         return;
       case TUPLE:
+        if (i == slots.length) {
+          slots = Arrays.copyOf(slots, Math.min(length - 1, Math.max(8, 2 * slots.length)));
+        }
         slots[i] = element;
         return;
       case SET:
+        HashableKeys.require(element, unjellier.maxKeyNodes());
         ((Set<Object>) container).add(element);
         return;
       case FROZENSET:
+        HashableKeys.require(element, unjellier.maxKeyNodes());
         set.add(element);
         return;
       case DICTIONARY:
-        throw new ProtocolException("a dictionary item must be a (key value) list: got " + element);
+        throw new ProtocolException("a dictionary item must be a (key value) list: got " + BriefValue.of(element));
       case REFERENCE:
         if (i == 0) {
           number = asLong(element, "reference number");
@@ -96,7 +109,7 @@ final class UnjellyFrame {
         if (i == 0) {
           Object id = element instanceof Bytes ? ((Bytes) element).utf8() : element;
           if (!(id instanceof Long || id instanceof String)) {
-            throw new ProtocolException("(local id) needs an integer or a name: got " + element);
+            throw new ProtocolException("(local id) needs an integer or a name: got " + BriefValue.of(element));
           }
           value = unjellier.importer().resolveLocal(id);
         }
@@ -140,15 +153,19 @@ final class UnjellyFrame {
         if (value instanceof Bytes && ((Bytes) value).contentEquals("false")) {
           return Boolean.FALSE;
         }
-        throw new ProtocolException("(boolean x) needs \"true\" or \"false\": got " + value);
+        throw new ProtocolException("(boolean x) needs \"true\" or \"false\": got " + BriefValue.of(value));
       case UNICODE:
         expect(1);
         if (!(value instanceof String)) {
-          throw new ProtocolException("(unicode x) needs a byte string: got " + value);
+          throw new ProtocolException("(unicode x) needs a byte string: got " + BriefValue.of(value));
         }
         return value;
-      case LIST:
       case TUPLE:
+        if (container == null) {
+          container = Tuple.wrap(index == slots.length ? slots : Arrays.copyOf(slots, index));
+        }
+        return container;
+      case LIST:
       case DICTIONARY:
       case SET:
       case FROZENSET:
@@ -173,12 +190,21 @@ final class UnjellyFrame {
         expect(1);
         return new Unpersistable(value instanceof Bytes ? ((Bytes) value).utf8() : String.valueOf(value));
       case COPY:
-        if (index == 2) {
-          // ("type.Name" luid state): a cacheable's first arrival
-          return unjellier.importer().importCache(typeName, asLong(value, "cache id"), key);
+        if (index != 2) {
+          expect(1);
         }
-        expect(1);
-        return unjellier.copies().build(typeName, value);
+        try {
+          // ("type.Name" luid state) is a cacheable's first arrival; ("type.Name" state) a copy
+          return index == 2 ? unjellier.importer().importCache(typeName, asLong(value, "cache id"), key)
+              : unjellier.copies().build(typeName, value);
+        } catch (PbException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // the registered type's own code refused the state (found by pb-fuzz): the peer's fault, as typed as an
+          // unregistered name, so one call fails instead of the connection
+          throw new InsecureJellyException(typeName, "the type registered for " + typeName
+              + " refused the state it was sent: " + e.getClass().getName() + ": " + cut(e.getMessage()));
+        }
       default:
         throw new AssertionError(kind);
     }
@@ -199,7 +225,7 @@ final class UnjellyFrame {
     if (element instanceof Long) {
       return (Long) element;
     }
-    throw new ProtocolException(what + " must be an integer: got " + element);
+    throw new ProtocolException(what + " must be an integer: got " + BriefValue.of(element));
   }
 
   private static BigDecimal decimal(Object unscaled, Object exponent) {
@@ -209,12 +235,16 @@ final class UnjellyFrame {
     } else if (unscaled instanceof BigInteger) {
       digits = (BigInteger) unscaled;
     } else {
-      throw new ProtocolException("(decimal value exponent) needs integers: got " + unscaled);
+      throw new ProtocolException("(decimal value exponent) needs integers: got " + BriefValue.of(unscaled));
     }
     long exp = asLong(exponent, "decimal exponent");
     if (exp < Integer.MIN_VALUE + 1 || exp > Integer.MAX_VALUE) {
       throw new ProtocolException("decimal exponent out of range: " + exp);
     }
     return new BigDecimal(digits, (int) -exp);
+  }
+
+  private static String cut(String message) {
+    return message == null || message.length() <= 200 ? String.valueOf(message) : message.substring(0, 200) + "…";
   }
 }

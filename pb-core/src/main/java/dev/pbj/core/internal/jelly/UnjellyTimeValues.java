@@ -13,7 +13,7 @@ final class UnjellyTimeValues {
 
   static Object parse(JellyTag tag, Object value) {
     if (!(value instanceof Bytes)) {
-      throw new ProtocolException("(" + tag.word + " x) needs a byte string: got " + value);
+      throw new ProtocolException("(" + tag.word + " x) needs a byte string: got " + BriefValue.of(value));
     }
     String[] parts = ((Bytes) value).utf8().trim().split(" ");
     long[] f = new long[parts.length];

@@ -20,6 +20,7 @@ public final class ReceivedMessage {
     if (value instanceof Long) {
       return (Long) value;
     }
-    throw new dev.pbj.ProtocolException(kind.word + ": " + what + " must be an integer, got " + value);
+    throw new dev.pbj.ProtocolException(kind.word + ": " + what + " must be an integer, got "
+        + dev.pbj.core.internal.jelly.BriefValue.of(value));
   }
 }

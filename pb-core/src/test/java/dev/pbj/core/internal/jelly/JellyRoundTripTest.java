@@ -2,6 +2,7 @@ package dev.pbj.core.internal.jelly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pbj.Bytes;
 import dev.pbj.FrozenSet;
@@ -294,5 +295,113 @@ class JellyRoundTripTest {
     unjellier.reset();
     jelly(List.of(7L)).replayInto(unjellier);
     assertThat(unjellier.takeResult()).isEqualTo(List.of(7L));
+  }
+
+  @Test
+  void unhashableSetElementIsRefusedAsPythonRefusesIt() {
+    TokenTape listInSet = new TokenTape(); // (set (list)): a TypeError in Python
+    listInSet.beginList(2);
+    listInSet.symbol("set");
+    listInSet.beginList(1);
+    listInSet.symbol("list");
+    listInSet.endList();
+    listInSet.endList();
+    assertThatThrownBy(() -> unjelly(listInSet)).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("unhashable");
+  }
+
+  /**
+   * Writes {@code (reference 0 (tuple 7))} and {@code (reference k (tuple (dereference k-1) (dereference k-1)))} for
+   * k up to {@code levels}: a few hundred bytes that, walked as a tree, have 2^levels leaves.
+   */
+  private static void sharingChain(TokenTape tape, int levels) {
+    tape.beginList(3);
+    tape.symbol("reference");
+    tape.integer(0);
+    tape.beginList(2);
+    tape.symbol("tuple");
+    tape.integer(7);
+    tape.endList();
+    tape.endList();
+    for (int k = 1; k <= levels; k++) {
+      tape.beginList(3);
+      tape.symbol("reference");
+      tape.integer(k);
+      tape.beginList(3);
+      tape.symbol("tuple");
+      for (int twice = 0; twice < 2; twice++) {
+        dereference(tape, k - 1);
+      }
+      tape.endList();
+      tape.endList();
+    }
+  }
+
+  private static void dereference(TokenTape tape, long number) {
+    tape.beginList(2);
+    tape.symbol("dereference");
+    tape.integer(number);
+    tape.endList();
+  }
+
+  @Test
+  void sharingBombAsDictionaryKeyIsRefusedBeforeItIsHashed() {
+    // (list <chain> (dictionary ((dereference 64) 1))): the key's tree has 2^64 leaves (found by pb-fuzz)
+    TokenTape bomb = new TokenTape();
+    bomb.beginList(67);
+    bomb.symbol("list");
+    sharingChain(bomb, 64);
+    bomb.beginList(2);
+    bomb.symbol("dictionary");
+    bomb.beginList(2);
+    dereference(bomb, 64);
+    bomb.integer(1);
+    bomb.endList();
+    bomb.endList();
+    bomb.endList();
+    assertThatThrownBy(() -> unjelly(bomb)).isInstanceOf(LimitExceededException.class)
+        .satisfies(e -> assertThat(((LimitExceededException) e).limitName()).isEqualTo("maxListLength"));
+  }
+
+  @Test
+  void errorQuotingASharedValueStaysShort() {
+    // (list <chain> (remote (dereference 64))): the error names the tuple by size, never by walking it (pb-fuzz)
+    TokenTape bomb = new TokenTape();
+    bomb.beginList(67);
+    bomb.symbol("list");
+    sharingChain(bomb, 64);
+    bomb.beginList(2);
+    bomb.symbol("remote");
+    dereference(bomb, 64);
+    bomb.endList();
+    bomb.endList();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      assertThatThrownBy(() -> unjelly(bomb)).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("a tuple of 2 elements");
+    });
+  }
+
+  @Test
+  void stateTheRegisteredTypeRefusesIsAnInsecureJellyError() {
+    // a copy whose registered factory throws: typed, so that only the call carrying it fails (found by pb-fuzz)
+    CopyResolver picky = CopyResolver.of(dev.pbj.core.CopyRegistry.builder()
+        .registerFactory("test.Picky", state -> {
+          throw new IllegalArgumentException("test.Picky wants a dictionary");
+        }).build());
+    TokenTape copy = new TokenTape();
+    copy.beginList(2);
+    copy.bytes("test.Picky".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 10);
+    copy.integer(1);
+    copy.endList();
+    Unjellier unjellier = new Unjellier(Importer.NONE, picky);
+    assertThatThrownBy(() -> copy.replayInto(unjellier)).isInstanceOf(InsecureJellyException.class)
+        .hasMessageContaining("test.Picky wants a dictionary");
+  }
+
+  @Test
+  void unpersistableGoesBackAsItCame() {
+    // a value the unjellier builds is one the jellier sends (found by pb-fuzz: it was refused)
+    assertThat(unjelly(jelly(new Unpersistable("Unpersistable data: a module")))).isEqualTo(
+        new Unpersistable("Unpersistable data: a module"));
   }
 }

@@ -1,0 +1,113 @@
+package dev.pbj.fuzz;
+
+import static dev.pbj.fuzz.Outcomes.check;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.pbj.InsecureJellyException;
+import dev.pbj.Limits;
+import dev.pbj.ProtocolException;
+import dev.pbj.banana.BananaSerializerProvider;
+import dev.pbj.cli.demo.DemoTypes;
+import dev.pbj.core.CopyRegistry;
+import dev.pbj.core.internal.jelly.CopyResolver;
+import dev.pbj.core.internal.jelly.Exporter;
+import dev.pbj.core.internal.jelly.Importer;
+import dev.pbj.core.internal.jelly.Jellier;
+import dev.pbj.core.internal.jelly.Unjellier;
+import dev.pbj.msgpack.MsgpackSerializerProvider;
+import dev.pbj.spi.MessageDecoder;
+import dev.pbj.spi.SerializerProvider;
+import dev.pbj.testkit.RecordingSink;
+import dev.pbj.testkit.Token;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Jelly token events into the {@link Unjellier}, with the demo's copy types registered ({@code pbj.demo.Point},
+ * the {@code pbj.demo.Room} cache) and no connection ({@link Importer#NONE}: references are refused, typed). The
+ * events come from bytes through a decoder, banana's ({@link #banana}) or msgpack's ({@link #msgpack}, which also
+ * carries text), so that the golden vectors and captured messages seed them. Each top-level value is unjellied, and
+ * so is each field of a message ({@code (message id "root" "echo" …)}: fields after the leading word), as the
+ * broker's reader does.
+ *
+ * <p>Invariant: unjellying fails only with {@link ProtocolException} or {@link InsecureJellyException}; a value it
+ * builds is jellied again by the {@link Jellier} without error, and that unjellies to an equivalent value (the same
+ * graph, sharing and cycles included: {@link Values}).
+ */
+class UnjellierFuzzTest {
+  private static final Limits LIMITS = Limits.defaults();
+  private static final CopyRegistry COPIES = DemoTypes.registry();
+  private static final SerializerProvider BANANA = new BananaSerializerProvider();
+  private static final SerializerProvider MSGPACK = new MsgpackSerializerProvider();
+
+  @FuzzTest
+  void banana(byte[] input) {
+    run(BANANA, "pb", input);
+  }
+
+  @FuzzTest
+  void msgpack(byte[] input) {
+    run(MSGPACK, "msgpack", input);
+  }
+
+  private static void run(SerializerProvider provider, String dialect, byte[] input) {
+    RecordingSink tokens = new RecordingSink();
+    MessageDecoder decoder = provider.newDecoder(dialect, LIMITS, tokens);
+    try {
+      decoder.feed(ByteBuffer.wrap(input));
+    } catch (ProtocolException e) {
+      // the codec targets cover the bytes; what was decoded before the fault still feeds the unjellier
+    }
+    List<Token> whole = Tokens.wholeValues(tokens.tokens);
+    if (whole.size() < tokens.tokens.size()) {
+      // a value cut short still reaches the unjellier token by token, as on a connection: what it builds ahead of
+      // the missing elements is bounded too
+      try {
+        Tokens.play(tokens.tokens.subList(whole.size(), tokens.tokens.size()),
+            new Unjellier(Importer.NONE, CopyResolver.of(COPIES)));
+      } catch (RuntimeException | Error e) {
+        Outcomes.requireTyped(e, ProtocolException.class, InsecureJellyException.class);
+      }
+    }
+    for (List<Token> value : Tokens.split(whole)) {
+      unjellyAndBack(value);
+      if (value.size() > 2 && value.get(1).kind().equals("symbol")) {
+        // a message: each field is one Jelly value with its own reference scope
+        for (List<Token> field : Tokens.split(value.subList(2, value.size() - 1))) {
+          unjellyAndBack(field);
+        }
+      }
+    }
+  }
+
+  private static void unjellyAndBack(List<Token> tokens) {
+    Object value;
+    try {
+      value = unjelly(tokens);
+    } catch (RuntimeException | Error e) {
+      Outcomes.requireTyped(e, ProtocolException.class, InsecureJellyException.class);
+      return;
+    }
+    RecordingSink again = new RecordingSink();
+    try {
+      new Jellier(Exporter.NONE, COPIES, LIMITS.maxDepth()).write(again, value);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new AssertionError("an unjellied value does not jelly again: " + e, e);
+    }
+    Object back;
+    try {
+      back = unjelly(again.tokens);
+    } catch (RuntimeException | Error e) {
+      throw new AssertionError("jellied again, a value does not unjelly: " + e + "\n" + again.tokens, e);
+    }
+    check(Values.equivalent(value, back), "unjellied, jellied and unjellied again, the values differ:\n"
+        + tokens + "\n" + again.tokens);
+  }
+
+  private static Object unjelly(List<Token> tokens) {
+    Unjellier unjellier = new Unjellier(Importer.NONE, CopyResolver.of(COPIES));
+    Tokens.play(tokens, unjellier);
+    check(unjellier.hasResult(), "a whole token value left the unjellier without a result");
+    return unjellier.takeResult();
+  }
+}
