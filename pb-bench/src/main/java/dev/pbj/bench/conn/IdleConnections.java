@@ -21,9 +21,12 @@ import java.util.List;
 public final class IdleConnections {
   private IdleConnections() {}
 
-  /** The server's root: never called here, as an idle connection's is not. */
+  /**
+   * The server's root: never called by the idle connections; {@link Connections}' active ones call {@code echo},
+   * which runs in each connection's context (on its I/O thread), so the figure is the connections' cost.
+   */
   public static final class Root implements Referenceable {
-    @Remote
+    @Remote(nonBlocking = true)
     public Object echo(Object x) {
       return x;
     }
