@@ -21,18 +21,30 @@ public final class UserCode {
 
   /** Whether writing {@code value} may run user code. */
   public static boolean mayRunWriting(Object value) {
-    return new Walk().mayRun(value);
+    return !isPlainScalar(value) && new Walk().mayRun(value);
   }
 
   /** Whether writing any of {@code values} may run user code. */
   public static boolean mayRunWriting(Object[] values) {
-    Walk walk = new Walk();
+    Walk walk = null;
     for (Object value : values) {
+      if (isPlainScalar(value)) {
+        continue; // the common call's arguments: answered without a walk (and its allocation)
+      }
+      if (walk == null) {
+        walk = new Walk();
+      }
       if (walk.mayRun(value)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The JDK's final scalar types, which PBJ writes by itself. */
+  private static boolean isPlainScalar(Object value) {
+    return value == null || value instanceof String || value instanceof Long || value instanceof Integer
+        || value instanceof Double || value instanceof Boolean;
   }
 
   private static final class Walk {
