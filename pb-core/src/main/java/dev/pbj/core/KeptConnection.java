@@ -6,7 +6,7 @@ import dev.pbj.ConnectionState;
 import dev.pbj.NotConnectedException;
 import dev.pbj.Reconnect;
 import dev.pbj.RemoteReference;
-import dev.pbj.core.internal.Reconnector;
+import dev.pbj.core.internal.reconnect.Reconnector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;

@@ -11,6 +11,10 @@ import dev.pbj.core.CopyRegistry;
 import dev.pbj.core.PbClient;
 import dev.pbj.core.PbServer;
 import dev.pbj.core.ProviderRegistry;
+import dev.pbj.core.internal.connection.BrokerImpl;
+import dev.pbj.core.internal.connection.Connection;
+import dev.pbj.core.internal.endpoint.BrokerConfig;
+import dev.pbj.core.internal.endpoint.Workers;
 import dev.pbj.cred.Portal;
 import dev.pbj.spi.SerializerProvider;
 import java.time.Duration;
@@ -26,13 +30,13 @@ import java.util.function.BooleanSupplier;
  * a real transport on loopback. The suites run once per {@link Setup}: every transport × serializer on the test
  * class path, so a new module is tested by adding it, not by copying tests.
  */
-final class BrokerPair implements AutoCloseable {
+public final class BrokerPair implements AutoCloseable {
   /** The in-memory pipe, which is not a transport module. */
   static final String MEMORY = "memory";
 
   /** One transport × serializer combination. */
-  record Setup(String transport, SerializerProvider serializer) {
-    boolean inMemory() {
+  public record Setup(String transport, SerializerProvider serializer) {
+    public boolean inMemory() {
       return transport.equals(MEMORY);
     }
 
@@ -57,13 +61,13 @@ final class BrokerPair implements AutoCloseable {
   }
 
   /** The providers a real-transport setup uses: for wss and tls, transports that trust the test's certificate. */
-  static ProviderRegistry registry(Setup setup) throws Exception {
+  public static ProviderRegistry registry(Setup setup) throws Exception {
     return setup.transport().equals("wss") || setup.transport().equals("tls") ? TestTls.registry()
         : ProviderRegistry.getDefault();
   }
 
-  final BrokerImpl client;
-  final BrokerImpl server;
+  public final BrokerImpl client;
+  public final BrokerImpl server;
   /** The pipe's ends; null over a real transport. */
   final MemoryLink clientLink;
   final MemoryLink serverLink;
@@ -138,22 +142,22 @@ final class BrokerPair implements AutoCloseable {
     }
   }
 
-  static BrokerPair open(Setup setup, Object root) throws Exception {
+  public static BrokerPair open(Setup setup, Object root) throws Exception {
     return new BrokerPair(setup, root, Limits.defaults(), false, false, CopyRegistry.empty(), null);
   }
 
   /** A pair whose both sides know {@code copies}, and whose server logs peers in through {@code portal}. */
-  static BrokerPair open(Setup setup, Object root, CopyRegistry copies, Portal portal) throws Exception {
+  public static BrokerPair open(Setup setup, Object root, CopyRegistry copies, Portal portal) throws Exception {
     return new BrokerPair(setup, root, Limits.defaults(), false, false, copies, portal);
   }
 
-  static BrokerPair open(Setup setup, Object root, Limits limits, boolean unsafeTracebacks, boolean trickle)
+  public static BrokerPair open(Setup setup, Object root, Limits limits, boolean unsafeTracebacks, boolean trickle)
       throws Exception {
     return new BrokerPair(setup, root, limits, unsafeTracebacks, trickle, CopyRegistry.empty(), null);
   }
 
   /** Waits (bounded) until {@code condition} holds. */
-  static void eventually(BooleanSupplier condition) throws InterruptedException {
+  public static void eventually(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -164,7 +168,7 @@ final class BrokerPair implements AutoCloseable {
   }
 
   /** Both sides' tables back at rest: nothing exported, imported or pending. */
-  void assertBaseline() throws InterruptedException {
+  public void assertBaseline() throws InterruptedException {
     // a handle a method dropped without closing is released by the collector, which is a release like close()
     eventually(() -> {
       boolean rest = client.stats().equals(BrokerStats.AT_REST) && server.stats().equals(BrokerStats.AT_REST);
@@ -189,7 +193,7 @@ final class BrokerPair implements AutoCloseable {
   }
 
   /** Closes the pair whatever its tables hold: for tests of what a dropped connection releases. */
-  void drop() throws Exception {
+  public void drop() throws Exception {
     closeWithoutCheck();
   }
 

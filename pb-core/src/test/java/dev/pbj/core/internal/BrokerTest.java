@@ -14,6 +14,7 @@ import dev.pbj.Remote;
 import dev.pbj.RemoteException;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
+import dev.pbj.core.internal.tables.RemoteReferenceImpl;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -11,6 +11,7 @@ import dev.pbj.DeadReferenceException;
 import dev.pbj.Referenceable;
 import dev.pbj.Remote;
 import dev.pbj.RemoteReference;
+import dev.pbj.core.internal.connection.ReadGate;
 import dev.pbj.core.paging.PageCollector;
 import dev.pbj.core.paging.Pager;
 import java.io.ByteArrayOutputStream;

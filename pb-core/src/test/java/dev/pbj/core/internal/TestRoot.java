@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /** The root served in broker tests. */
 public class TestRoot implements Referenceable {
   final LinkedBlockingQueue<Object> oneWay = new LinkedBlockingQueue<>();
-  final CompletableFuture<Object> gate = new CompletableFuture<>();
+  public final CompletableFuture<Object> gate = new CompletableFuture<>();
   volatile Thread lastThread;
 
   @Remote
@@ -128,8 +128,8 @@ public class TestRoot implements Referenceable {
   }
 
   /** Released by the tests: what {@link #blockUntilReleased} waits for. */
-  final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-  final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
+  public final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+  public final java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Holds its worker thread until the test releases it. */
   @Remote
@@ -142,7 +142,7 @@ public class TestRoot implements Referenceable {
   }
 
   /** Completed by the tests: when {@link #callAfterGate} calls its reference. */
-  final CompletableFuture<Object> callGate = new CompletableFuture<>();
+  public final CompletableFuture<Object> callGate = new CompletableFuture<>();
 
   /** Answers, once the test opens {@link #callGate}, with what {@code ref.echo("late")} answers. */
   @Remote
@@ -161,7 +161,7 @@ public class TestRoot implements Referenceable {
   /** A copy whose state getter calls back into the connection it is being sent over. */
   public static final class Chatty implements dev.pbj.Copyable {
     final RemoteReference caller;
-    final CompletableFuture<Object> calledBack = new CompletableFuture<>();
+    public final CompletableFuture<Object> calledBack = new CompletableFuture<>();
 
     Chatty(RemoteReference caller) {
       this.caller = caller;
@@ -187,7 +187,7 @@ public class TestRoot implements Referenceable {
     }
   }
 
-  volatile Chatty lastChatty;
+  public volatile Chatty lastChatty;
 
   @Remote
   public Chatty chatty(RemoteReference caller) {

@@ -1,8 +1,8 @@
 package dev.pbj.core.internal.dispatch;
 
-import dev.pbj.core.internal.Failures.PythonError;
 import dev.pbj.Broker;
 import dev.pbj.CallContext;
+import dev.pbj.core.internal.calls.Failures.PythonError;
 import java.util.List;
 import java.util.Map;
 
