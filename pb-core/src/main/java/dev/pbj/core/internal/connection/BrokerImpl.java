@@ -8,6 +8,7 @@ import dev.pbj.ProtocolException;
 import dev.pbj.Referenceable;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteReference;
+import dev.pbj.TrafficStats;
 import dev.pbj.core.internal.calls.InboundCalls;
 import dev.pbj.core.internal.calls.OutgoingCalls;
 import dev.pbj.core.internal.endpoint.BrokerConfig;
@@ -32,8 +33,7 @@ import dev.pbj.spi.MessageEncoder;
 import dev.pbj.spi.TokenSink;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +68,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   private final InboundCalls inbound;
   private final MessageReader reader;
   private final RemoteReferenceImpl root = new RemoteReferenceImpl(this, "root", null);
-  private final List<Runnable> disconnectCallbacks = new ArrayList<>();
-  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  private final DisconnectCallbacks disconnectCallbacks;
   /** Whether both sides speak PBJ's extensions (deadlines, cancel, ping: docs/extensions.md). */
   private final boolean extensions;
   private volatile boolean connected = true;
@@ -86,6 +85,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     this.dialect = dialect;
     this.config = config;
     this.logins = new Logins(config.executor());
+    this.disconnectCallbacks = new DisconnectCallbacks(config.executor());
     AtomicLong luids = new AtomicLong();
     this.locals = new LocalObjectTable(config.limits().maxLocalObjects(), luids);
     this.caches = new CacheTable(config.limits().maxLocalObjects(), luids);
@@ -304,21 +304,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     imports.close();
     remoteCaches.close();
     locals.clear();
-    List<Runnable> callbacks;
-    synchronized (disconnectCallbacks) {
-      callbacks = new ArrayList<>(disconnectCallbacks);
-      disconnectCallbacks.clear();
-    }
-    runLater(() -> {
-      for (Runnable callback : callbacks) {
-        try {
-          callback.run();
-        } catch (RuntimeException e) {
-          log.warn("disconnect callback failed", e);
-        }
-      }
-      closeFuture.complete(null);
-    });
+    disconnectCallbacks.end();
   }
 
   @Override
@@ -358,35 +344,27 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   @Override
   public dev.pbj.TrafficStats traffic() {
-    return new dev.pbj.TrafficStats(connection.bytesReceived(), outbox.bytesSent(), connection.gate().pauses());
+    return new TrafficStats(connection.bytesReceived(), outbox.bytesSent(), connection.gate().pauses());
   }
 
   @Override
-  public java.util.Optional<Object> peerIdentity() {
-    return java.util.Optional.ofNullable(link.peerIdentity());
+  public Optional<Object> peerIdentity() {
+    return Optional.ofNullable(link.peerIdentity());
   }
 
   @Override
   public void notifyOnDisconnect(Runnable callback) {
-    synchronized (disconnectCallbacks) {
-      if (connected) {
-        disconnectCallbacks.add(callback);
-        return;
-      }
-    }
-    runLater(callback);
+    disconnectCallbacks.add(callback);
   }
 
   @Override
   public void dontNotifyOnDisconnect(Runnable callback) {
-    synchronized (disconnectCallbacks) {
-      disconnectCallbacks.remove(callback);
-    }
+    disconnectCallbacks.remove(callback);
   }
 
   @Override
   public CompletableFuture<Void> closeFuture() {
-    return closeFuture;
+    return disconnectCallbacks.closed();
   }
 
   @Override
