@@ -112,6 +112,29 @@ public final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs {@code task} on the calling thread, now, if the context is idle with nothing queued (then the tasks queued
+   * meanwhile run after it, as {@link #executeHere} would); otherwise does nothing. Returns whether it ran. For a
+   * task that holds what is valid only during the call (a transport's buffer): the caller that gets {@code false}
+   * copies what it needs and queues the task as usual. The task must not be one that stays away from the home.
+   */
+  public boolean runIfIdle(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    if (!tasks.isEmpty() || !running.compareAndSet(false, true)) {
+      return false;
+    }
+    // Nothing was queued before this task (one queued since found the flag set and waits for this run).
+    Thread previous = runner;
+    runner = Thread.currentThread();
+    try {
+      runSafely(task);
+    } finally {
+      runner = previous;
+    }
+    run(TASKS_HERE - 1, false);
+    return true;
+  }
+
   /** As {@link #executeHere}, for a task that may run user code: never run at the home. */
   public void executeAwayHere(Runnable task) {
     executeHere(atHome == null ? task : new Away(Objects.requireNonNull(task, "task")));

@@ -110,6 +110,54 @@ class SerialExecutorTest {
   }
 
   @Test
+  void runIfIdleRunsNowOnlyWhenNothingIsQueuedOrRunning() throws Exception {
+    List<String> events = new ArrayList<>(); // the context is the only writer
+    SerialExecutor serial = new SerialExecutor(pool, () -> events.add("idle"));
+    Thread me = Thread.currentThread();
+    boolean ran = serial.runIfIdle(() -> {
+      assertThat(serial.inContext()).isTrue();
+      events.add(Thread.currentThread() == me ? "now, here" : "elsewhere");
+      serial.execute(() -> events.add("queued by it")); // runs in the same run, after it
+    });
+    assertThat(ran).isTrue();
+    assertThat(serial.inContext()).isFalse();
+    assertThat(events).containsExactly("now, here", "queued by it", "idle");
+
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch holding = new CountDownLatch(1);
+    serial.execute(() -> {
+      holding.countDown();
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicInteger refused = new AtomicInteger();
+    assertThat(serial.runIfIdle(refused::incrementAndGet)).isFalse(); // running: not run, not queued
+    serial.execute(() -> events.add("after the hold"));
+    hold.countDown();
+    CompletableFuture<List<String>> seen = new CompletableFuture<>();
+    serial.execute(() -> seen.complete(new ArrayList<>(events)));
+    assertThat(seen.get(10, TimeUnit.SECONDS)).contains("after the hold");
+    assertThat(refused).hasValue(0);
+  }
+
+  @Test
+  void runIfIdleDoesNotOvertakeAQueuedTask() throws Exception {
+    // a task queued and not yet run (its run scheduled on an executor that has not started it) keeps its turn
+    List<Runnable> parked = new ArrayList<>();
+    SerialExecutor serial = new SerialExecutor(parked::add);
+    List<String> events = new ArrayList<>();
+    serial.execute(() -> events.add("first"));
+    assertThat(serial.runIfIdle(() -> events.add("second"))).isFalse();
+    assertThat(events).isEmpty();
+    parked.get(0).run();
+    assertThat(events).containsExactly("first");
+  }
+
+  @Test
   void whenIdleRunsInTheContextOnceTheQueueEmpties() throws Exception {
     List<String> events = new ArrayList<>();
     CountDownLatch idled = new CountDownLatch(1);

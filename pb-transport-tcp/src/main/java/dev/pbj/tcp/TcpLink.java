@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * into the pipeline and flushes once. So sends of many threads (workers answering, callers calling) that arrive
  * while a write is pending go out together, one system call and one wake-up of the I/O thread for the lot, and
  * every message goes out in the order of its {@code send}. A send on the I/O thread itself (the connection's
- * context runs there, see {@link #ioExecutor()}) writes at once, after whatever is queued, and flushes with the
- * last message of its run. Every pipeline callback, and so every {@link LinkHandler} call, runs on the one I/O
+ * context runs there, see {@link #ioExecutor()}) goes at once, after whatever is queued: the small messages of one
+ * run are gathered into one pooled buffer, written into the pipeline and flushed with the last message of the run. Every pipeline callback, and so every {@link LinkHandler} call, runs on the one I/O
  * thread.
  *
  * <p>Netty's {@code FlushConsolidationHandler} is left out: the queue already makes one flush per drain, and that
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure: the channel's write buffer water marks are the connection's
  * {@linkplain dev.pbj.Limits#outboundHighWaterMark() outbound water marks}, and each change of Netty's
  * writability is passed to {@link LinkHandler#onWritabilityChanged}; a send on the I/O thread that crosses the
- * high mark gets that call before it returns. {@link #unwrittenBytes()} counts the link's queue and Netty's
+ * high mark gets that call before it returns (gathered bytes go into the pipeline as soon as they would cross it). {@link #unwrittenBytes()} counts the link's queue and Netty's
  * pending outbound bytes (messages in the channel's outbound buffer, written or flushed but not yet taken by the
  * socket, each with Netty's small per-message overhead); bytes the kernel holds are not counted. A producer on another
  * thread learns of a crossing only once the I/O thread gets to it, so it may overshoot the high mark by what it
@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
 final class TcpLink extends ChannelDuplexHandler implements Link {
 
   private static final Logger log = LoggerFactory.getLogger(TcpLink.class);
+  /** The most {@link #gather} holds: a run of small messages goes out in buffers of at most this. */
+  private static final int GATHER_BYTES = 16 * 1024;
+  private static final int GATHER_INITIAL_BYTES = 1024;
 
   private final Channel channel;
   private final LinkAcceptor acceptor;
@@ -79,6 +82,8 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
   /** Bytes in {@link #outbound}. */
   private final AtomicLong queuedBytes = new AtomicLong();
+  /** Bytes in {@link #gathered}; written on the I/O thread only. */
+  private volatile int gatheredBytes;
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   /** What {@link #pauseReading} and {@link #resumeReading} last asked for; {@link #applyReading} makes it so. */
@@ -89,6 +94,8 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   private volatile java.security.Principal peerIdentity;
 
   // Touched on the I/O thread only.
+  /** The messages of the current run of sends on the I/O thread, not yet in the pipeline; null between runs. */
+  private ByteBuf gathered;
   private ChannelHandlerContext context;
   private LinkHandler handler;
   private Throwable failure;
@@ -127,8 +134,9 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
       if (!outbound.isEmpty()) {
         writeQueued();
       }
-      channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
+      gather(message);
       if (!moreToCome) {
+        writeGathered();
         channel.flush();
       }
       return;
@@ -154,21 +162,59 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
       discardQueued();
       return;
     }
-    if (writeQueued() > 0) {
+    if (writeQueued() > 0 || gathered != null) {
+      writeGathered();
       channel.flush();
     }
   }
 
-  /** On the I/O thread: writes what is queued into the pipeline, without flushing; returns how many. */
+  /** On the I/O thread: gathers what is queued for the pipeline, without flushing; returns how many. */
   private int writeQueued() {
     byte[] message;
     int written = 0;
     while ((message = outbound.poll()) != null) {
+      gather(message);
       queuedBytes.addAndGet(-message.length);
-      channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
       written++;
     }
     return written;
+  }
+
+  /**
+   * On the I/O thread: adds {@code message} to the buffer that goes into the pipeline when the run of sends ends,
+   * so a run of small messages costs one buffer (pooled, direct) rather than a wrapper and a copy each. A message
+   * bigger than the buffer goes as it is, after what was gathered; and what was gathered goes into the pipeline
+   * as soon as it would cross the high water mark, so that the crossing is seen when it happens.
+   */
+  private void gather(byte[] message) {
+    if (message.length > GATHER_BYTES) {
+      writeGathered();
+      channel.write(Unpooled.wrappedBuffer(message), channel.voidPromise());
+      return;
+    }
+    if (gathered != null && gathered.maxWritableBytes() < message.length) {
+      writeGathered();
+    }
+    if (gathered == null) {
+      gathered = channel.alloc().directBuffer(Math.max(message.length, GATHER_INITIAL_BYTES), GATHER_BYTES);
+    }
+    gathered.writeBytes(message);
+    gatheredBytes = gathered.readableBytes();
+    ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+    if (pending != null
+        && pending.totalPendingWriteBytes() + gatheredBytes >= channel.config().getWriteBufferHighWaterMark()) {
+      writeGathered();
+    }
+  }
+
+  /** On the I/O thread: writes what {@link #gather} holds into the pipeline, without flushing. */
+  private void writeGathered() {
+    ByteBuf buffer = gathered;
+    if (buffer != null) {
+      gathered = null;
+      gatheredBytes = 0;
+      channel.write(buffer, channel.voidPromise());
+    }
   }
 
   private void discardQueued() {
@@ -176,6 +222,11 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
       // dropped with the connection
     }
     queuedBytes.set(0);
+    if (gathered != null) {
+      gathered.release();
+      gathered = null;
+      gatheredBytes = 0;
+    }
   }
 
   @Override
@@ -231,7 +282,7 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
   @Override
   public long unwrittenBytes() {
     ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer(); // null once the channel is closed
-    return queuedBytes.get() + (pending == null ? 0 : pending.totalPendingWriteBytes());
+    return queuedBytes.get() + gatheredBytes + (pending == null ? 0 : pending.totalPendingWriteBytes());
   }
 
   @Override
@@ -357,7 +408,8 @@ final class TcpLink extends ChannelDuplexHandler implements Link {
         handler.onBytes(part);
       }
     } else {
-      handler.onBytes(bytes.nioBuffer());
+      // the buffer's own NIO view, not a new one per read: the handler may use it only during the call
+      handler.onBytes(bytes.internalNioBuffer(bytes.readerIndex(), bytes.readableBytes()));
     }
   }
 

@@ -22,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -555,6 +556,37 @@ abstract class TcpTransportContract {
         peer.link().send(ascii("two"), false);
       });
       assertThat(clientHandler.awaitBytes(7)).asString(US_ASCII).isEqualTo("one,two");
+    }
+  }
+
+  @Test
+  void aLongRunOfSmallAndBigSendsOnTheIoThreadArrivesWholeAndInOrderAndIsCountedAsUnwritten() throws Exception {
+    // small messages are gathered into buffers on the I/O thread: a run longer than one buffer, with a message
+    // bigger than a buffer in the middle, must arrive as sent; until the run ends its bytes count as unwritten
+    try (TransportServer server = listen()) {
+      var clientHandler = new RecordingHandler();
+      connect(server, clientHandler);
+      Accepted peer = nextAccepted();
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      List<byte[]> run = new ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        run.add(i == 1_500 ? randomBytes(100 * 1024, 5) : ascii(i + ","));
+      }
+      run.forEach(expected::writeBytes);
+      CompletableFuture<Long> unwrittenBeforeTheEnd = new CompletableFuture<>();
+      ((TcpLink) peer.link()).channel().eventLoop().execute(() -> {
+        long sent = 0;
+        for (int i = 0; i < run.size() - 1; i++) {
+          peer.link().send(run.get(i), true);
+          sent += run.get(i).length;
+        }
+        unwrittenBeforeTheEnd.complete(peer.link().unwrittenBytes() - sent);
+        peer.link().send(run.get(run.size() - 1), false);
+      });
+      // nothing can have reached the socket before the flush at the end of the run
+      assertThat(unwrittenBeforeTheEnd.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+      byte[] received = clientHandler.awaitBytes(expected.size());
+      assertThat(Arrays.equals(received, expected.toByteArray())).isTrue();
     }
   }
 

@@ -9,12 +9,14 @@ import dev.pbj.Kwargs;
 import dev.pbj.ProtocolException;
 import dev.pbj.ShuttingDownException;
 import dev.pbj.core.internal.connection.BrokerImpl;
+import dev.pbj.core.internal.connection.Outbox;
 import dev.pbj.core.internal.endpoint.Timers;
 import dev.pbj.core.internal.endpoint.Workers;
 import dev.pbj.core.internal.jelly.Jellier;
 import dev.pbj.core.internal.jelly.UserCode;
 import dev.pbj.core.internal.wire.MessageKind;
 import dev.pbj.core.internal.wire.ReceivedMessage;
+import dev.pbj.spi.TokenSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -195,8 +197,7 @@ public final class OutgoingCalls {
       due = System.nanoTime() + deadline.toNanos();
       watch(future, deadline, method);
     }
-    long dueNanos = due;
-    Runnable encode = () -> encode(command, id, objectId, method, args, answerRequired, dueNanos, future);
+    Runnable encode = new Sending(command, id, objectId, method, args, answerRequired, due, future);
     if (UserCode.mayRunWriting(args)) {
       broker.postUserCode(encode);
     } else {
@@ -230,55 +231,84 @@ public final class OutgoingCalls {
     }
   }
 
-  private void encode(String command, long id, Object objectId, String method, Object[] args,
-      boolean answerRequired, long dueNanos, CompletableFuture<Object> future) {
-    if (future.isDone()) {
-      return; // given up before its turn, or failed with the connection
+  /**
+   * One call on its way to the outbox, and its message: the task that encodes it in the context is the writer of
+   * its tokens too, so a call costs one object between the caller's thread and the context.
+   */
+  private final class Sending implements Runnable, Outbox.MessageWriter {
+    private final String command;
+    private final long id;
+    private final Object objectId;
+    private final String method;
+    private final Object[] args;
+    private final boolean answerRequired;
+    private final long dueNanos;
+    private final CompletableFuture<Object> future;
+
+    Sending(String command, long id, Object objectId, String method, Object[] args, boolean answerRequired,
+        long dueNanos, CompletableFuture<Object> future) {
+      this.command = command;
+      this.id = id;
+      this.objectId = objectId;
+      this.method = method;
+      this.args = args;
+      this.answerRequired = answerRequired;
+      this.dueNanos = dueNanos;
+      this.future = future;
     }
-    if (!broker.isConnected()) {
-      // the connection went before this call's turn: one waiting for an answer was failed with the others, one
-      // that waits for none is settled here
-      settle(future, null, new dev.pbj.ConnectionLostException("connection to " + broker.remoteAddress()
-          + " lost before the call was sent", null));
-      return;
-    }
-    int count = positional(args);
-    Map<String, Object> keywords = keywords(args);
-    try {
-      if (extensions && dueNanos != 0) {
-        long millis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
-        broker.outbox().write(out -> {
-          out.beginList(3);
-          out.symbol("deadline");
-          out.integer(id);
-          out.integer(millis);
-          out.endList();
-        });
+
+    /** In the context: encodes the call, unless it was given up or the connection went first. */
+    @Override
+    public void run() {
+      if (future.isDone()) {
+        return; // given up before its turn, or failed with the connection
       }
-      broker.outbox().write(out -> {
-        out.beginList(7);
-        out.symbol(command);
-        out.integer(id);
-        if (objectId instanceof Long) {
-          out.integer((Long) objectId);
-        } else {
-          byte[] name = objectId.toString().getBytes(StandardCharsets.UTF_8);
-          out.bytes(name, 0, name.length);
+      if (!broker.isConnected()) {
+        // the connection went before this call's turn: one waiting for an answer was failed with the others, one
+        // that waits for none is settled here
+        settle(future, null, new dev.pbj.ConnectionLostException("connection to " + broker.remoteAddress()
+            + " lost before the call was sent", null));
+        return;
+      }
+      try {
+        if (extensions && dueNanos != 0) {
+          long millis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(dueNanos - System.nanoTime()));
+          broker.outbox().write(out -> {
+            out.beginList(3);
+            out.symbol("deadline");
+            out.integer(id);
+            out.integer(millis);
+            out.endList();
+          });
         }
-        byte[] name = method.getBytes(StandardCharsets.UTF_8);
-        out.bytes(name, 0, name.length);
-        out.integer(answerRequired ? 1 : 0);
-        jellier.writeTuple(out, args, count, null);
-        jellier.writeKeywords(out, keywords);
-        out.endList();
-      });
-    } catch (Throwable e) {
-      pending.forget(id);
-      settle(future, null, e);
-      return;
+        broker.outbox().write(this);
+      } catch (Throwable e) {
+        pending.forget(id);
+        settle(future, null, e);
+        return;
+      }
+      if (!answerRequired) {
+        settle(future, null, null);
+      }
     }
-    if (!answerRequired) {
-      settle(future, null, null);
+
+    @Override
+    public void write(TokenSink out) {
+      out.beginList(7);
+      out.symbol(command);
+      out.integer(id);
+      if (objectId instanceof Long) {
+        out.integer((Long) objectId);
+      } else {
+        byte[] name = objectId.toString().getBytes(StandardCharsets.UTF_8);
+        out.bytes(name, 0, name.length);
+      }
+      byte[] name = method.getBytes(StandardCharsets.UTF_8);
+      out.bytes(name, 0, name.length);
+      out.integer(answerRequired ? 1 : 0);
+      jellier.writeTuple(out, args, positional(args), null);
+      jellier.writeKeywords(out, keywords(args));
+      out.endList();
     }
   }
 

@@ -32,7 +32,7 @@ final class PendingCalls {
     if (closed) {
       return null;
     }
-    long id = nextId.getAndIncrement();
+    Long id = nextId.getAndIncrement(); // boxed once, for the table and the caller
     if (future != null) {
       calls.put(id, future);
       if (closed && calls.remove(id) != null) {

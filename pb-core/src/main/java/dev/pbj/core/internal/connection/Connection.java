@@ -64,6 +64,9 @@ public final class Connection implements LinkHandler {
   private final Writability writability;
   /** This connection's name in the logs' MDC. */
   private final LogContext logContext;
+  /** The transport's buffer {@link #onBytes} decodes in place (I/O thread), else null. */
+  private ByteBuffer inPlace;
+  private final Runnable readInPlace = this::readInPlace;
   /** The thread that delivers this link's events: posts from it never run the context in place. */
   private volatile Thread ioThread;
   /** Bytes received so far: any input proves the peer alive. Written by the I/O thread only. */
@@ -147,6 +150,15 @@ public final class Connection implements LinkHandler {
       return;
     }
     received += length; // only the I/O thread writes it
+    if (atHome) {
+      // at home with the context idle: decoded now, in the transport's buffer, with no copy and no task
+      inPlace = bytes;
+      boolean decoded = context.runIfIdle(readInPlace);
+      inPlace = null;
+      if (decoded) {
+        return;
+      }
+    }
     byte[] copy = new byte[length];
     bytes.get(copy);
     gate.inboxChanged(length);
@@ -155,7 +167,29 @@ public final class Connection implements LinkHandler {
     } else if (userTypes == null) {
       context.executeHere(() -> read(copy)); // at home: decoded now, unless the context is busy
     } else {
-      context.executeHere(new Read(copy)); // the same, unless it builds copies
+      context.executeHere(new Read(copy, false)); // the same, unless it builds copies
+    }
+  }
+
+  /**
+   * In the context, at home, inside {@link #onBytes}: decodes {@link #inPlace}, unless it may build a registered
+   * type, which is copied and decoded away from the I/O thread instead.
+   */
+  private void readInPlace() {
+    ByteBuffer bytes = inPlace;
+    if (userTypes != null && (userTypes.mayMention(bytes) || userTypeUnderway)) {
+      byte[] copy = new byte[bytes.remaining()];
+      bytes.get(copy);
+      gate.inboxChanged(copy.length);
+      context.executeAway(new Read(copy, true)); // after only what other threads queued meanwhile
+      return;
+    }
+    try {
+      if (failure == null && !closed) {
+        decode(bytes);
+      }
+    } catch (RuntimeException | Error e) {
+      fail(e);
     }
   }
 
@@ -168,8 +202,10 @@ public final class Connection implements LinkHandler {
     /** 0: not yet asked; 1: stays at home; 2: runs away. */
     private int placed;
 
-    Read(byte[] bytes) {
+    /** @param away whether the chunk was scanned already, and found to run away */
+    Read(byte[] bytes, boolean away) {
       this.bytes = bytes;
+      this.placed = away ? 2 : 0;
     }
 
     @Override

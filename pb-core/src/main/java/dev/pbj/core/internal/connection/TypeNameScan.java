@@ -1,5 +1,6 @@
 package dev.pbj.core.internal.connection;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +68,14 @@ final class TypeNameScan {
 
   /** Whether {@code chunk}, read after the chunks fed before, may mention one of the names. */
   boolean mayMention(byte[] chunk) {
+    return mayMention(ByteBuffer.wrap(chunk));
+  }
+
+  /**
+   * Whether the bytes {@code chunk} has left, read after the chunks fed before, may mention one of the names; the
+   * buffer's position is left as it was.
+   */
+  boolean mayMention(ByteBuffer chunk) {
     if (longest == 0) {
       return false;
     }
@@ -75,8 +84,8 @@ final class TypeNameScan {
     return found;
   }
 
-  private boolean search(byte[] chunk) {
-    int total = tailLength + chunk.length;
+  private boolean search(ByteBuffer chunk) {
+    int total = tailLength + chunk.remaining();
     int window = 0;
     // positions inside the tail were searched with the previous chunk: only names ending in this chunk count
     for (int end = 0; end < total; end++) {
@@ -108,7 +117,7 @@ final class TypeNameScan {
     return false;
   }
 
-  private boolean endsAt(byte[] chunk, int end, byte[] name) {
+  private boolean endsAt(ByteBuffer chunk, int end, byte[] name) {
     int start = end - name.length + 1;
     if (start < 0) {
       return false;
@@ -121,22 +130,24 @@ final class TypeNameScan {
     return true;
   }
 
-  /** The byte at {@code index} of the tail followed by {@code chunk}. */
-  private byte byteAt(byte[] chunk, int index) {
-    return index < tailLength ? tail[index] : chunk[index - tailLength];
+  /** The byte at {@code index} of the tail followed by what {@code chunk} has left. */
+  private byte byteAt(ByteBuffer chunk, int index) {
+    return index < tailLength ? tail[index] : chunk.get(chunk.position() + index - tailLength);
   }
 
-  private void keepTail(byte[] chunk) {
+  private void keepTail(ByteBuffer chunk) {
     int keep = tail.length;
-    if (chunk.length >= keep) {
-      System.arraycopy(chunk, chunk.length - keep, tail, 0, keep);
+    int length = chunk.remaining();
+    int from = chunk.position();
+    if (length >= keep) {
+      chunk.get(from + length - keep, tail, 0, keep);
       tailLength = keep;
       return;
     }
-    int fromTail = Math.min(tailLength, keep - chunk.length);
+    int fromTail = Math.min(tailLength, keep - length);
     System.arraycopy(tail, tailLength - fromTail, tail, 0, fromTail);
-    System.arraycopy(chunk, 0, tail, fromTail, chunk.length);
-    tailLength = fromTail + chunk.length;
+    chunk.get(from, tail, fromTail, length);
+    tailLength = fromTail + length;
   }
 
   private int slotOf(int key) {

@@ -2,6 +2,7 @@ package dev.pbj.core.internal.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -50,6 +51,30 @@ class TypeNameScanTest {
     }
     assertThat(found).isTrue();
     assertThat(scan.mayMention(bytes("zz"))).isFalse();
+  }
+
+  @Test
+  void readsATransportBufferInPlaceAsItReadsAnArray() {
+    // a direct buffer whose bytes start after others, as a transport hands them over; the scan leaves it unread
+    Random random = new Random(11);
+    byte[] alphabet = bytes("abZpbj.demo.PointRomcxlOrdre ä");
+    for (int round = 0; round < 300; round++) {
+      TypeNameScan arrays = new TypeNameScan(NAMES);
+      TypeNameScan buffers = new TypeNameScan(NAMES);
+      for (int chunk = 0; chunk < 5; chunk++) {
+        byte[] bytes = new byte[random.nextInt(12)];
+        for (int i = 0; i < bytes.length; i++) {
+          bytes[i] = alphabet[random.nextInt(alphabet.length)];
+        }
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 6);
+        direct.put(bytes("junk")).put(bytes).put(bytes("zz")).flip();
+        direct.position(4).limit(4 + bytes.length);
+        boolean expected = arrays.mayMention(bytes);
+        assertThat(buffers.mayMention(direct)).as("round " + round + " chunk " + chunk).isEqualTo(expected);
+        assertThat(direct.position()).isEqualTo(4);
+        assertThat(direct.remaining()).isEqualTo(bytes.length);
+      }
+    }
   }
 
   @Test
