@@ -4,6 +4,7 @@ import dev.pbj.Keepalive;
 import dev.pbj.Limits;
 import dev.pbj.TlsOptions;
 import dev.pbj.TrustedProxies;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -66,6 +67,15 @@ public interface LinkAcceptor {
    * remote address and the Origin check; {@code null} (the default): nobody's, the headers are ignored.
    */
   default TrustedProxies trustedProxies() {
+    return null;
+  }
+
+  /**
+   * For a client's connection: the local address its socket is bound to before it connects (the source address,
+   * say one of several of {@code 127.0.0.0/8}, each with its own range of ports); {@code null} (the default): the
+   * system's choice. A transport that cannot choose fails the connect with {@link UnsupportedOperationException}.
+   */
+  default InetAddress localAddress() {
     return null;
   }
 }

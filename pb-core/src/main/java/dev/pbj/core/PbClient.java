@@ -14,6 +14,7 @@ import dev.pbj.core.internal.endpoint.ConnectionSet;
 import dev.pbj.core.internal.endpoint.Workers;
 import dev.pbj.core.internal.reconnect.Reconnector;
 import dev.pbj.spi.SerializerProvider;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,17 @@ public final class PbClient implements AutoCloseable {
    * transport serves). Never throws.
    */
   public CompletableFuture<Broker> connect(URI uri) {
+    return connect(uri, null);
+  }
+
+  /**
+   * As {@link #connect(URI)}, from the local address {@code from} (the connection's source address; null: the
+   * system's choice). Many connections to one server need several source addresses once they outnumber one
+   * address's ephemeral ports: {@code 127.0.0.2}, {@code 127.0.0.3} … all reach a server on {@code 127.0.0.1}. Over
+   * a transport that cannot bind one (WebSocket on Java 17's HTTP client) the future fails with
+   * {@link UnsupportedOperationException}.
+   */
+  public CompletableFuture<Broker> connect(URI uri, InetAddress from) {
     if (!connections.isOpen()) {
       return CompletableFuture.failedFuture(new IllegalStateException(connections.refusal()));
     }
@@ -111,7 +123,7 @@ public final class PbClient implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Broker> ready = new CompletableFuture<>();
-    transport.connect(uri, new ConnectionAcceptor(false, serializers, config, tls, () -> ready))
+    transport.connect(uri, new ConnectionAcceptor(false, serializers, config, tls, () -> ready).localAddress(from))
         .whenComplete((link, error) -> {
           if (error != null) {
             ready.completeExceptionally(error);

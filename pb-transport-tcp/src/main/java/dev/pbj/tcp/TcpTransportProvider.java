@@ -15,6 +15,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -92,6 +93,17 @@ public final class TcpTransportProvider implements TransportProvider {
     return List.of("tcp", "tls");
   }
 
+  /** A failure to bind the source address as the {@link BindException} it is (Netty reports a SocketException). */
+  private static Throwable bindFailure(Throwable cause, LinkAcceptor acceptor) {
+    if (acceptor.localAddress() != null && cause.getCause() instanceof BindException) {
+      BindException bind = new BindException("cannot bind the source address "
+          + acceptor.localAddress().getHostAddress() + ": " + cause.getCause().getMessage());
+      bind.initCause(cause);
+      return bind;
+    }
+    return cause;
+  }
+
   /**
    * {@inheritDoc}
    *
@@ -136,10 +148,10 @@ public final class TcpTransportProvider implements TransportProvider {
             channel.pipeline().addLast(new TcpLink(channel, acceptor, result, closeGraceMillis));
           }
         })
-        .connect(address);
+        .connect(address, acceptor.localAddress() == null ? null : new InetSocketAddress(acceptor.localAddress(), 0));
     connecting.addListener(done -> {
       if (!done.isSuccess()) {
-        result.completeExceptionally(done.cause()); // Netty has closed the channel
+        result.completeExceptionally(bindFailure(done.cause(), acceptor)); // Netty has closed the channel
       }
     });
     result.whenComplete((link, error) -> {

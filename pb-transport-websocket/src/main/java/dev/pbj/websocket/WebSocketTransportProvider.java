@@ -87,6 +87,11 @@ public final class WebSocketTransportProvider implements TransportProvider {
   @Override
   public CompletableFuture<Link> connect(URI uri, LinkAcceptor acceptor) {
     Objects.requireNonNull(acceptor, "acceptor");
+    if (acceptor.localAddress() != null) {
+      // java.net.http.HttpClient.Builder.localAddress arrived in Java 19; the baseline is 17
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("the WebSocket client cannot bind "
+          + "a source address (" + acceptor.localAddress().getHostAddress() + ") on Java 17's HTTP client"));
+    }
     try {
       Endpoint endpoint = Endpoint.of(uri, false);
       return JdkClientLink.connect(clientRuntime(), settings, endpoint, acceptor, clientLinks);

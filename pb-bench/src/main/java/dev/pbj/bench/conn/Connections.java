@@ -7,6 +7,8 @@ import dev.pbj.core.PbServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +90,9 @@ public final class Connections {
     return runtime.totalMemory() - runtime.freeMemory();
   }
 
+  /** Source addresses the clients' TCP connections come from in turn: 127.0.1.1 to 127.0.1.SOURCES. */
+  static final int SOURCES = 16;
+
   /** The clients' process: N connections through one {@link PbClient}, the first ACTIVE of them calling. */
   public static final class Clients {
     private Clients() {}
@@ -96,12 +101,17 @@ public final class Connections {
       String uri = args[0];
       int n = Integer.parseInt(args[1]);
       int active = Integer.parseInt(args[2]);
+      URI target = URI.create(uri);
+      // over TCP, from SOURCES addresses of 127.0.0.0/8 in turn (each with its own ephemeral ports); the JDK's
+      // WebSocket client on Java 17 cannot choose one
+      boolean bind = target.getScheme().equals("tcp");
       try (PbClient client = PbClient.builder().build()) {
         List<Broker> brokers = new ArrayList<>(n);
         long started = System.nanoTime();
         List<CompletableFuture<Broker>> pending = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          pending.add(client.connect(uri));
+          InetAddress from = bind ? InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + i % SOURCES)}) : null;
+          pending.add(client.connect(target, from));
           if (pending.size() == 256) { // a bounded backlog of connects under way
             for (CompletableFuture<Broker> future : pending) {
               brokers.add(future.get(60, TimeUnit.SECONDS));

@@ -13,6 +13,7 @@ import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.LinkHandler;
 import dev.pbj.spi.SerializerProvider;
 import java.nio.ByteBuffer;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,7 @@ public final class ConnectionAcceptor implements LinkAcceptor {
   private final TlsOptions tls;
   private TrustedProxies proxyProtocol;
   private TrustedProxies trustedProxies;
+  private InetAddress localAddress;
   private final Supplier<CompletableFuture<Broker>> ready;
   private final AtomicInteger open = new AtomicInteger();
   /** Set from the first refusal of a burst until a connection is taken again; refusals in the burst. */
@@ -185,5 +187,16 @@ public final class ConnectionAcceptor implements LinkAcceptor {
   @Override
   public TrustedProxies trustedProxies() {
     return trustedProxies;
+  }
+
+  /** A client's: the source address of the connection (null: the system's choice). */
+  public ConnectionAcceptor localAddress(InetAddress address) {
+    this.localAddress = address;
+    return this;
+  }
+
+  @Override
+  public InetAddress localAddress() {
+    return localAddress;
   }
 }
