@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A base for decoders that work on byte arrays: {@link #feed} hands a heap buffer's own array to {@link #decode}
- * without copying and reads a direct or read-only buffer through one reused scratch array. The first error (from
+ * without copying and reads a direct or read-only buffer through a scratch array of the feeding thread's, which
+ * {@link #decode} must not keep (it keeps what it cannot finish yet in its own buffers, as it does with any input),
+ * so that a connection that is fed a transport's buffers in place holds no scratch of its own between reads. The first error (from
  * the decoder or from its sink) leaves the decoder failed: every later {@code feed} throws a
  * {@link ProtocolException} carrying it.
  *
@@ -14,8 +16,9 @@ import java.nio.ByteBuffer;
  */
 public abstract class ByteArrayDecoder implements MessageDecoder {
   private static final int SCRATCH_SIZE = 8192;
+  /** One scratch per thread (an I/O thread feeds thousands of decoders); null while in use, for a nested feed. */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_SIZE]);
   private final String name;
-  private byte[] scratch;
   private Throwable failure;
 
   /** @param name the format's name, for the error of a decoder that already failed */
@@ -39,13 +42,19 @@ public abstract class ByteArrayDecoder implements MessageDecoder {
         input.position(input.limit());
         decode(input.array(), start, end);
       } else {
-        while (input.hasRemaining()) {
-          if (scratch == null) {
-            scratch = new byte[SCRATCH_SIZE];
+        byte[] scratch = SCRATCH.get();
+        SCRATCH.set(null);
+        if (scratch == null) {
+          scratch = new byte[SCRATCH_SIZE]; // a feed inside a feed on this thread: a scratch of its own
+        }
+        try {
+          while (input.hasRemaining()) {
+            int n = Math.min(input.remaining(), scratch.length);
+            input.get(scratch, 0, n);
+            decode(scratch, 0, n);
           }
-          int n = Math.min(input.remaining(), scratch.length);
-          input.get(scratch, 0, n);
-          decode(scratch, 0, n);
+        } finally {
+          SCRATCH.set(scratch);
         }
       }
     } catch (RuntimeException | Error e) {
