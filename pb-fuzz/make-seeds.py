@@ -3,7 +3,9 @@
 
 Run from anywhere: python3 pb-fuzz/make-seeds.py. Files go under
 src/test/resources/dev/pbj/<package>/<TestClass>Inputs/<method>/, named `seed-…`; inputs a fuzzing run found are
-kept beside them as `crash-…`/`finding-…` and never rewritten here. Regenerate after the vectors change.
+kept beside them as `crash-…`/`finding-…` and never rewritten here. Regenerate after the vectors change, then
+minimise again with `pb-fuzz/fuzz.sh -m` (it keeps `finding-…` and `seed-bomb-…`, and of the other seeds only
+those that add coverage).
 """
 import json
 import os
