@@ -18,6 +18,7 @@ import dev.pbj.RemoteReference;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.core.PbClient;
 import dev.pbj.cred.UnauthorizedLoginException;
+import dev.pbj.testkit.TwistedPeer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The Java client against a real Twisted server for PB's other flavours: copies, caches, view points and login.
- * Runs once per {@link Twisted.Peer} through the subclasses at the end of this file.
+ * Runs once per {@link TwistedPeer} through the subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JavaClientFlavorsToTwistedServerTest {
@@ -90,7 +91,7 @@ abstract class JavaClientFlavorsToTwistedServerTest {
   private String uri;
   private String unsafeUri;
 
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeAll
   void startTwisted() throws Exception {
@@ -229,15 +230,15 @@ abstract class JavaClientFlavorsToTwistedServerTest {
 /** Flavours against Twisted 22 (Debian's python3-twisted). */
 class JavaClientFlavorsToTwistedServerTwisted22Test extends JavaClientFlavorsToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** Flavours against the newest Twisted (pip, {@code .venv-twisted}). */
 class JavaClientFlavorsToTwistedServerTwistedLatestTest extends JavaClientFlavorsToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

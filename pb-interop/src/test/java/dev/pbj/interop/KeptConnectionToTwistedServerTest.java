@@ -12,6 +12,7 @@ import dev.pbj.Reconnect;
 import dev.pbj.RemoteReference;
 import dev.pbj.core.KeptConnection;
 import dev.pbj.core.PbClient;
+import dev.pbj.testkit.TwistedPeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A Java client keeping a connection to a real Twisted server ({@code demo_server.py}) that is killed (SIGKILL, as a
  * crash) and started again on the same port: the client reconnects, logs in again, and the same root and avatar
- * handles work on the new process. Runs once per {@link Twisted.Peer} through the concrete subclasses at the end of
+ * handles work on the new process. Runs once per {@link TwistedPeer} through the concrete subclasses at the end of
  * this file; a missing peer skips on a developer machine and fails in CI.
  */
 abstract class KeptConnectionToTwistedServerTest {
@@ -34,7 +35,7 @@ abstract class KeptConnectionToTwistedServerTest {
   private int port;
 
   /** The Twisted this class runs against. */
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeEach
   void startTwisted() throws Exception {
@@ -160,15 +161,15 @@ abstract class KeptConnectionToTwistedServerTest {
 /** Keeping a connection to a Twisted 22 server (Debian's python3-twisted). */
 class KeptConnectionToTwistedServerTwisted22Test extends KeptConnectionToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** Keeping a connection to the newest Twisted (pip, {@code .venv-twisted}) as server. */
 class KeptConnectionToTwistedServerTwistedLatestTest extends KeptConnectionToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

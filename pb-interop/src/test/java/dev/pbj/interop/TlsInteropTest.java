@@ -20,8 +20,9 @@ import dev.pbj.cli.demo.DemoWorld;
 import dev.pbj.core.PbClient;
 import dev.pbj.core.PbServer;
 import dev.pbj.cred.UnauthorizedLoginException;
-import dev.pbj.testkit.TestPki;
 import dev.pbj.testkit.TestPki.KeyForm;
+import dev.pbj.testkit.TestPki;
+import dev.pbj.testkit.TwistedPeer;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -51,12 +52,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code reactor.connectSSL} on pyOpenSSL), both ways: calls and MD5 login over TLS, server keys in every PEM form
  * openssl writes, the server's name checked against its certificate, and mutual TLS, where a client without a
  * certificate the server's CA signed is refused and the server goes on serving the others. Certificates come from
- * throwaway CAs ({@link TestPki}) made for each run. Runs once per {@link Twisted.Peer} through the concrete
+ * throwaway CAs ({@link TestPki}) made for each run. Runs once per {@link TwistedPeer} through the concrete
  * subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TlsInteropTest {
-  /** CI fails a test whose peer lacks TLS rather than skip it, as {@link Twisted.Peer} does for a missing peer. */
+  /** CI fails a test whose peer lacks TLS rather than skip it, as {@link TwistedPeer} does for a missing peer. */
   private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
   /** The checks {@code tls_peers.py client} runs; a check that silently disappears is a failure too. */
   private static final List<String> CLIENT_CHECKS = List.of("connect", "echo", "add", "big_string", "login_alice",
@@ -77,7 +78,7 @@ abstract class TlsInteropTest {
   private String tlsProbe;
 
   /** The Twisted this class runs against. */
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeAll
   void makeCertificates(@TempDir Path dir) {
@@ -102,7 +103,7 @@ abstract class TlsInteropTest {
     String problem = tlsProblem();
     if (problem != null) {
       String message = "Twisted peer " + peer().label() + " has no TLS: " + problem + "; install it with: "
-          + (peer() == Twisted.Peer.TWISTED22 ? "sudo apt-get install -y python3-openssl python3-service-identity"
+          + (peer() == TwistedPeer.TWISTED22 ? "sudo apt-get install -y python3-openssl python3-service-identity"
               : ".venv-twisted/bin/pip install 'twisted[tls]>=26'");
       if (CI) {
         fail(message);
@@ -426,15 +427,15 @@ abstract class TlsInteropTest {
 /** TLS between PBJ and Twisted 22 (Debian's python3-twisted and python3-openssl). */
 class TlsInteropTwisted22Test extends TlsInteropTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** TLS between PBJ and the newest Twisted (pip, {@code .venv-twisted}, with pyOpenSSL and service_identity). */
 class TlsInteropTwistedLatestTest extends TlsInteropTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }
