@@ -18,6 +18,7 @@ import dev.pbj.RemoteReference;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.core.PbClient;
 import dev.pbj.cred.UnauthorizedLoginException;
+import dev.pbj.testkit.ChildProcess;
 import dev.pbj.testkit.TwistedPeer;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +85,8 @@ abstract class JavaClientFlavorsToTwistedServerTest {
   static final CopyRegistry TYPES = CopyRegistry.builder().register("pbj.demo.Point", Point.class)
       .registerCache("pbj.demo.Room", Room::new).build();
 
-  private Twisted.PythonProcess twisted;
-  private Twisted.PythonProcess unsafeTwisted;
+  private ChildProcess twisted;
+  private ChildProcess unsafeTwisted;
   private PbClient client;
   private PbClient unaware;
   private String uri;
@@ -98,11 +99,11 @@ abstract class JavaClientFlavorsToTwistedServerTest {
     if (!peer().available()) {
       return;
     }
-    twisted = new Twisted.PythonProcess(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
-    uri = "tcp://127.0.0.1:" + twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
-    unsafeTwisted = new Twisted.PythonProcess(peer(), List.of(Twisted.script("demo_server.py").toString(),
+    twisted = Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
+    uri = "tcp://127.0.0.1:" + Twisted.listeningPort(twisted);
+    unsafeTwisted = Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(),
         "--port", "0", "--unsafe-tracebacks"));
-    unsafeUri = "tcp://127.0.0.1:" + unsafeTwisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
+    unsafeUri = "tcp://127.0.0.1:" + Twisted.listeningPort(unsafeTwisted);
     client = PbClient.builder().copies(TYPES).build();
     unaware = PbClient.builder().build();
   }

@@ -22,6 +22,7 @@ import dev.pbj.RemoteException;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
 import dev.pbj.core.PbClient;
+import dev.pbj.testkit.ChildProcess;
 import dev.pbj.testkit.TwistedPeer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -53,7 +54,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JavaClientToTwistedServerTest {
-  private Twisted.PythonProcess twisted;
+  private ChildProcess twisted;
   private PbClient client;
   private String uri;
 
@@ -65,9 +66,8 @@ abstract class JavaClientToTwistedServerTest {
     if (!peer().available()) {
       return;
     }
-    twisted = new Twisted.PythonProcess(peer(),
-        List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
-    String port = twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
+    twisted = Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
+    int port = Twisted.listeningPort(twisted);
     uri = "tcp://127.0.0.1:" + port;
     client = PbClient.builder().build();
   }

@@ -20,6 +20,7 @@ import dev.pbj.cli.demo.DemoWorld;
 import dev.pbj.core.PbClient;
 import dev.pbj.core.PbServer;
 import dev.pbj.cred.UnauthorizedLoginException;
+import dev.pbj.testkit.ChildProcess;
 import dev.pbj.testkit.TestPki.KeyForm;
 import dev.pbj.testkit.TestPki;
 import dev.pbj.testkit.TwistedPeer;
@@ -143,7 +144,7 @@ abstract class TlsInteropTest {
   @EnumSource(KeyForm.class)
   void javaClientCallsAndLogsInToATwistedTlsServer(KeyForm form) throws Exception {
     TestPki.Issued certificate = servers.get(form);
-    try (Twisted.PythonProcess twisted = twistedServer(certificate, null);
+    try (ChildProcess twisted = twistedServer(certificate, null);
         PbClient client = PbClient.builder().tls(trustsCa).build()) {
       int port = listeningPort(twisted);
       // by IP address (the certificate's IP name) and by host name (its DNS name, also sent as SNI)
@@ -188,7 +189,7 @@ abstract class TlsInteropTest {
 
   @Test
   void aTwistedServerClosingTheConnectionReachesTheJavaClient() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), null);
+    try (ChildProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), null);
         PbClient client = PbClient.builder().tls(trustsCa).build()) {
       Broker broker = client.connect("tls://127.0.0.1:" + listeningPort(twisted)).get(10, TimeUnit.SECONDS);
       CompletableFuture<Object> pending = broker.rootObject().callRemote("never");
@@ -202,7 +203,7 @@ abstract class TlsInteropTest {
 
   @Test
   void javaClientRefusesATwistedServerWhoseCertificateNamesAnotherHost() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(misnamed, null);
+    try (ChildProcess twisted = twistedServer(misnamed, null);
         PbClient client = PbClient.builder().tls(trustsCa).build();
         PbClient unchecked = PbClient.builder()
             .tls(TlsOptions.builder().trustedCertificates(ca.certificate()).verifyHostname(false).build()).build()) {
@@ -220,7 +221,7 @@ abstract class TlsInteropTest {
 
   @Test
   void javaClientRefusesATwistedServerWhoseCertificateAnotherCaSigned() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(untrusted, null);
+    try (ChildProcess twisted = twistedServer(untrusted, null);
         PbClient client = PbClient.builder().tls(trustsCa).build()) {
       int port = listeningPort(twisted);
       assertThat(failure(client.connect("tls://127.0.0.1:" + port))).isInstanceOf(SSLHandshakeException.class)
@@ -230,7 +231,7 @@ abstract class TlsInteropTest {
 
   @Test
   void mutualTlsTwistedServerServesOnlyJavaClientsWithACertificateItsCaSigned() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), ca.certificate());
+    try (ChildProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), ca.certificate());
         PbClient anonymous = PbClient.builder().tls(trustsCa).build();
         PbClient fromAnotherCa = PbClient.builder().tls(clientTls(mallory)).build();
         PbClient withCertificate = PbClient.builder().tls(clientTls(alice)).build()) {
@@ -300,17 +301,17 @@ abstract class TlsInteropTest {
   // ---- helpers ----
 
   /** {@code tls_peers.py server} with {@code certificate}, asking for client certificates {@code clientCa} signed. */
-  private Twisted.PythonProcess twistedServer(TestPki.Issued certificate, Path clientCa) throws IOException {
+  private ChildProcess twistedServer(TestPki.Issued certificate, Path clientCa) throws IOException {
     List<String> args = new ArrayList<>(List.of(Twisted.script("tls_peers.py").toString(), "server", "--port", "0",
         "--cert", certificate.certificate().toString(), "--key", certificate.key().toString()));
     if (clientCa != null) {
       args.addAll(List.of("--client-ca", clientCa.toString()));
     }
-    return new Twisted.PythonProcess(peer(), args);
+    return Twisted.python(peer(), args);
   }
 
-  private static int listeningPort(Twisted.PythonProcess twisted) throws IOException {
-    return Integer.parseInt(twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim());
+  private static int listeningPort(ChildProcess twisted) throws InterruptedException {
+    return Twisted.listeningPort(twisted);
   }
 
   /** What one run of {@code tls_peers.py client} printed, and how it ended. */
@@ -342,16 +343,15 @@ abstract class TlsInteropTest {
     }
     ObjectMapper json = new ObjectMapper();
     Map<String, JsonNode> checks = new LinkedHashMap<>();
-    try (Twisted.PythonProcess client = new Twisted.PythonProcess(peer(), args)) {
-      String line;
-      while ((line = client.stdout.readLine()) != null) {
+    try (ChildProcess client = Twisted.python(peer(), args)) {
+      int exit = client.awaitExit(Twisted.RUN); // fails with the output if tls_peers.py client does not exit
+      for (String line : client.stdout()) {
         if (line.startsWith("{")) {
           JsonNode result = json.readTree(line);
           checks.put(result.get("check").asText(), result);
         }
       }
-      assertThat(client.process.waitFor(30, TimeUnit.SECONDS)).as("tls_peers.py client exits").isTrue();
-      return new ClientRun(peer().label(), checks, client.process.exitValue(), client.stderr());
+      return new ClientRun(peer().label(), checks, exit, client.stderr());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pbj.core.PbServer;
+import dev.pbj.testkit.ChildProcess;
 import dev.pbj.testkit.TwistedPeer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,16 +60,15 @@ abstract class TwistedClientToJavaServerTest {
         .start();
     int port = server.addresses().get(0).getPort();
     ObjectMapper json = new ObjectMapper();
-    try (Twisted.PythonProcess client = new Twisted.PythonProcess(peer(), List.of(
-        Twisted.script("client_checks.py").toString(), "--port", Integer.toString(port)))) {
-      String line;
-      while ((line = client.stdout.readLine()) != null) {
+    try (ChildProcess client = Twisted.python(peer(), List.of(Twisted.script("client_checks.py").toString(),
+        "--port", Integer.toString(port)))) {
+      client.awaitExit(Twisted.RUN);
+      for (String line : client.stdout()) {
         if (line.startsWith("{")) {
           JsonNode result = json.readTree(line);
           results.put(result.get("check").asText(), result);
         }
       }
-      client.process.waitFor();
       stderr = client.stderr();
     }
   }

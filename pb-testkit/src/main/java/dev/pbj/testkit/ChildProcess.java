@@ -1,4 +1,4 @@
-package dev.pbj.examples;
+package dev.pbj.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,11 +13,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A program an example test runs (a Twisted script, Node): its stdout lines collected as they come, its stderr kept
- * for failure messages, every wait bounded. Closing it closes its stdin (the examples' servers stop then) and kills
- * it if it has not ended within 10 s.
+ * A program a test runs (a Twisted script, Node, npm): its stdout lines collected as they come, its stderr kept for
+ * failure messages, both read all the time (so a chatty child never blocks on a full pipe), every wait bounded and
+ * failing with what the child printed. Closing it closes its stdin (the interop scripts and the examples' servers
+ * stop then) and kills it if it has not ended within 10 s. Its methods may be called from any thread.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
   /** Marks the end of stdout in {@link #lines}; compared by identity, so no line printed can be taken for it. */
   private static final String END = new String("end of output");
 
@@ -28,7 +29,8 @@ final class ChildProcess implements AutoCloseable {
   private final StringBuilder stderr = new StringBuilder();
   private final Thread[] readers;
 
-  ChildProcess(List<String> command, Path workingDirectory) throws IOException {
+  /** Starts {@code command} in {@code workingDirectory}. */
+  public ChildProcess(List<String> command, Path workingDirectory) throws IOException {
     // named for its script when it has one (python -u x.py, node x.mjs), for failure messages
     name = Path.of(command.stream().filter(arg -> arg.endsWith(".py") || arg.endsWith(".mjs")).findFirst()
         .orElse(command.get(0))).getFileName().toString();
@@ -67,7 +69,7 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** The next stdout line starting with {@code prefix} (earlier ones are skipped); fails on end or timeout. */
-  String awaitLine(String prefix, Duration timeout) throws InterruptedException {
+  public String awaitLine(String prefix, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -87,7 +89,7 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** Waits for the process to end by itself and its output to be read; fails after {@code timeout}. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(name + " did not end within " + timeout + "; stdout:\n" + stdout() + "\nstderr:\n"
           + stderr());
@@ -99,20 +101,28 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** Ends the child's standard input: the examples' servers stop then, as at a Ctrl-D. */
-  void closeStdin() throws IOException {
+  public void closeStdin() throws IOException {
     process.getOutputStream().close();
   }
 
   /** Every stdout line so far. */
-  List<String> stdout() {
+  public List<String> stdout() {
     synchronized (stdout) {
       return List.copyOf(stdout);
     }
   }
 
-  String stderr() {
+  /** Everything on stderr so far. */
+  public String stderr() {
     synchronized (stderr) {
       return stderr.toString();
+    }
+  }
+
+  /** Kills the process at once, as a crash would (no goodbye on any socket); fails if it has not ended in time. */
+  public void kill(Duration timeout) throws InterruptedException {
+    if (!process.destroyForcibly().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " did not end within " + timeout + " of being killed");
     }
   }
 
