@@ -3,6 +3,7 @@
 # pb-fuzz/target/fuzz-report.md: executions, coverage and findings per target.
 #
 #   pb-fuzz/fuzz.sh [-t SECONDS] [TARGET ...]      TARGET: Class#method, e.g. BananaDecoderFuzzTest#decode
+#   pb-fuzz/fuzz.sh -m [TARGET ...]                 minimise each target's seed directory instead (see below)
 #
 # Each target runs in a JVM of its own under Jazzer (libFuzzer inside the JVM), its corpus the seeds in
 # src/test/resources/…/<Class>Inputs/<method>/ plus what earlier runs found (target/fuzz/<target>/corpus/).
@@ -13,15 +14,23 @@
 # into the target's seed directory as finding-…, so `mvn verify` replays it from then on: fix the code, never the
 # invariant. Environment: MVN (default "mvn"; "mvn -o" offline), PBJ_FUZZ_NO_BUILD=1 to reuse the last build,
 # PBJ_FUZZ_NICE (default 10) for the CPU priority.
+#
+# -m minimises each target's seed directory with libFuzzer's -merge=1: the regression cases (finding-… and the
+# seed-bomb-… inputs) go first into a fresh directory, then libFuzzer adds from the seeds only the inputs that
+# cover an edge or feature those do not, smallest first; every other seed-… file is deleted from the seed
+# directory (commit the deletions), and the counts before and after are printed and written to
+# target/fuzz-minimise.md. make-seeds.py writes every seed again; run -m after it.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 seconds=60
-while getopts "t:" opt; do
+minimise=0
+while getopts "t:m" opt; do
   case "$opt" in
     t) seconds="$OPTARG" ;;
-    *) echo "usage: $0 [-t SECONDS] [Class#method ...]" >&2; exit 2 ;;
+    m) minimise=1 ;;
+    *) echo "usage: $0 [-t SECONDS] [Class#method ...] | $0 -m [Class#method ...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -59,6 +68,70 @@ fi
 classpath="$here/target/test-classes:$here/target/classes:$(cat "$classpath_file")"
 mkdir -p "$out"
 
+# jazzer PACKAGE CLASS METHOD LIBFUZZER_ARGS...: one target under Jazzer's driver, in the current directory
+jazzer() {
+  local package="$1" class="$2" method="$3"
+  shift 3
+  nice -n "${PBJ_FUZZ_NICE:-10}" java "-Xmx${PBJ_FUZZ_HEAP:-1g}" -Xss1m -Xshare:off \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
+    --target_class="dev.pbj.$package.$class" --target_method="$method" \
+    --instrumentation_includes='dev.pbj.**' --custom_hook_includes='dev.pbj.**' \
+    -rss_limit_mb="${PBJ_FUZZ_RSS_MB:-2048}" -timeout="${PBJ_FUZZ_TIMEOUT:-10}" "$@"
+}
+
+if [ "$minimise" = 1 ]; then
+  summary="$here/target/fuzz-minimise.md"
+  {
+    echo "# pb-fuzz seed minimisation"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD); kept: regression cases"
+    echo "(finding-…, seed-bomb-…) and the seeds libFuzzer's -merge=1 keeps for coverage."
+    echo
+    echo "| target | before | regression cases | after |"
+    echo "|---|---:|---:|---:|"
+  } > "$summary"
+  for t in "${targets[@]}"; do
+    package="${t%%.*}"; rest="${t#*.}"; class="${rest%%#*}"; method="${rest#*#}"
+    dir="$out/$class/$method"
+    seeds="$here/src/test/resources/dev/pbj/$package/${class}Inputs/$method"
+    merged="$dir/minimised"
+    rm -rf "$merged"
+    mkdir -p "$merged"
+    before=$(find "$seeds" -maxdepth 1 -type f | wc -l)
+    kept=0
+    for f in "$seeds"/finding-* "$seeds"/seed-bomb-*; do
+      [ -f "$f" ] || continue
+      cp "$f" "$merged/"
+      kept=$((kept + 1))
+    done
+    echo "minimising $class#$method: $before inputs, $kept regression cases (log: ${dir#$root/}/minimise.log)" >&2
+    if ! (cd "$dir" && jazzer "$package" "$class" "$method" -merge=1 "$merged" "$seeds") > "$dir/minimise.log" 2>&1
+    then
+      echo "merge failed for $class#$method; seeds left as they were (see the log)" >&2
+      exit 1
+    fi
+    # the merge names what it adds by the SHA-1 of its contents: keep one seed of each such content
+    declare -A wanted=()
+    for f in "$merged"/*; do wanted["$(basename "$f")"]=1; done
+    for f in "$seeds"/seed-*; do
+      [ -f "$f" ] || continue
+      case "$(basename "$f")" in seed-bomb-*) continue ;; esac
+      sum=$(sha1sum "$f" | cut -d' ' -f1)
+      if [ -n "${wanted[$sum]:-}" ]; then
+        unset "wanted[$sum]"
+      else
+        rm "$f"
+      fi
+    done
+    unset wanted
+    after=$(find "$seeds" -maxdepth 1 -type f | wc -l)
+    echo "| \`$class#$method\` | $before | $kept | $after |" >> "$summary"
+    echo "  $before -> $after" >&2
+  done
+  echo "summary: ${summary#$root/}" >&2
+  exit 0
+fi
+
 report="$here/target/fuzz-report.md"
 {
   echo "# pb-fuzz report"
@@ -84,13 +157,9 @@ for t in "${targets[@]}"; do
   log="$dir/fuzz.log"
   echo "fuzzing $name for ${seconds}s (log: ${log#$root/})" >&2
   set +e
-  (cd "$dir" && nice -n "${PBJ_FUZZ_NICE:-10}" java "-Xmx${PBJ_FUZZ_HEAP:-1g}" -Xss1m -Xshare:off \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
-    --target_class="dev.pbj.$package.$class" --target_method="$method" \
-    --instrumentation_includes='dev.pbj.**' --custom_hook_includes='dev.pbj.**' --keep_going=20 \
-    -max_total_time="$seconds" -max_len="${PBJ_FUZZ_MAX_LEN:-65536}" -rss_limit_mb="${PBJ_FUZZ_RSS_MB:-2048}" \
-    -timeout="${PBJ_FUZZ_TIMEOUT:-10}" \
-    -artifact_prefix="$dir/findings/" -print_final_stats=1 "$dir/corpus" "$seeds") > "$log" 2>&1
+  (cd "$dir" && jazzer "$package" "$class" "$method" --keep_going=20 -max_total_time="$seconds" \
+    -max_len="${PBJ_FUZZ_MAX_LEN:-65536}" -artifact_prefix="$dir/findings/" -print_final_stats=1 \
+    "$dir/corpus" "$seeds") > "$log" 2>&1
   status=$?
   set -e
   # a run that stopped on a finding prints no "Done" line; -print_final_stats gives the count either way

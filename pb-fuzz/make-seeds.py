@@ -3,7 +3,9 @@
 
 Run from anywhere: python3 pb-fuzz/make-seeds.py. Files go under
 src/test/resources/dev/pbj/<package>/<TestClass>Inputs/<method>/, named `seed-…`; inputs a fuzzing run found are
-kept beside them as `crash-…`/`finding-…` and never rewritten here. Regenerate after the vectors change.
+kept beside them as `crash-…`/`finding-…` and never rewritten here. Regenerate after the vectors change, then
+minimise again with `pb-fuzz/fuzz.sh -m` (it keeps `finding-…` and `seed-bomb-…`, and of the other seeds only
+those that add coverage).
 """
 import json
 import os
@@ -155,6 +157,16 @@ def msgpack_bombs(big=True):
         body = (m_array_header(LIST_LIMIT) + m_symbol("tuple")) * 999 + b"\x00" * LIST_LIMIT
         yield "bomb-nested-tuples-640Ki", m_frame(body)
     yield "bomb-depth-1001", m_frame(b"\x91" * 1001 + b"\x00")
+    # the sharing bomb as msgpack spells it: [reference k [tuple [dereference k-1] [dereference k-1]]], 64 levels
+    deref = lambda k: b"\x92" + m_symbol("dereference") + m_int(k)
+    ref = lambda k, v: b"\x93" + m_symbol("reference") + m_int(k) + v
+    chain = [ref(0, b"\x92" + m_symbol("tuple") + m_int(7))]
+    for k in range(1, 65):
+        chain.append(ref(k, b"\x93" + m_symbol("tuple") + deref(k - 1) + deref(k - 1)))
+    body = b"".join(chain)
+    yield "bomb-sharing-64-levels", m_frame(m_array_header(66) + m_symbol("list") + body)
+    yield "bomb-sharing-hashed-in-a-set", m_frame(b"\x93" + m_symbol("tuple") + m_array_header(66) + m_symbol("list")
+                                                  + body + b"\x92" + m_symbol("set") + deref(64))
 
 
 def write_codec_seeds():

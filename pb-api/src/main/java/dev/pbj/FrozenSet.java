@@ -15,6 +15,9 @@ import java.util.Set;
 public final class FrozenSet extends AbstractSet<Object> {
   private static final FrozenSet EMPTY = new FrozenSet(Collections.emptySet());
   private final Set<Object> elements;
+  /** The elements' hash sum once computed: a racy cache read as {@link String}'s is (0 means "not yet"). */
+  private int hash;
+  private boolean hashIsZero;
 
   private FrozenSet(Set<Object> elements) {
     this.elements = elements;
@@ -55,8 +58,27 @@ public final class FrozenSet extends AbstractSet<Object> {
     return elements.contains(o);
   }
 
+  /**
+   * The {@link Set} contract's sum of the elements' hashes, computed once: a set of frozensets that repeat one
+   * another (each level holding the last one twice over) would otherwise hash the innermost 2^levels times.
+   */
+  @Override
+  public int hashCode() {
+    int h = hash;
+    if (h == 0 && !hashIsZero) {
+      h = super.hashCode();
+      if (h == 0) {
+        hashIsZero = true;
+      } else {
+        hash = h;
+      }
+    }
+    return h;
+  }
+
+  /** {@code frozenset([1, 2])}, bounded as {@link Tuple#toString()} is. */
   @Override
   public String toString() {
-    return "frozenset(" + elements + ")";
+    return ValueRepr.of(this);
   }
 }

@@ -53,19 +53,22 @@ public final class Kwargs {
     return values.isEmpty();
   }
 
+  /** Equal values by name; linear in the distinct parts compared, and it ends on values that contain themselves. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Kwargs && ((Kwargs) o).values.equals(values);
+    return o == this || (o instanceof Kwargs k && ValueEquality.equal(this, k));
   }
 
+  /** Bounded as {@link Tuple#hashCode()} is. */
   @Override
   public int hashCode() {
-    return values.hashCode();
+    return ValueHash.of(this);
   }
 
+  /** <code>Kwargs{start=5}</code>, bounded as {@link Tuple#toString()} is. */
   @Override
   public String toString() {
-    return "Kwargs" + values;
+    return ValueRepr.of(this);
   }
 
   /** Collects keyword arguments in order; a name given twice keeps the last value. */

@@ -1,7 +1,6 @@
 package dev.pbj;
 
 import java.util.AbstractList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.RandomAccess;
@@ -10,6 +9,10 @@ import java.util.RandomAccess;
  * An immutable sequence: Python's {@code tuple}, Jelly's {@code (tuple …)}. Kept distinct from {@link java.util.List}
  * values (Python {@code list}) so a round trip preserves which one was sent. Elements may be {@code null}
  * (Python {@code None}).
+ *
+ * <p>A received tuple may share its parts (the same tuple twice at every level) or contain itself through a list;
+ * {@link #equals}, {@link #hashCode} and {@link #toString} take bounded or linear time on such values and never
+ * recurse without end.
  */
 public final class Tuple extends AbstractList<Object> implements RandomAccess {
   private static final Tuple EMPTY = new Tuple(new Object[0]);
@@ -52,33 +55,31 @@ public final class Tuple extends AbstractList<Object> implements RandomAccess {
     return elements.clone();
   }
 
+  /**
+   * Python's form, {@code (1, 2)} or {@code (1,)}, at most about a thousand characters: deeper or longer values, and
+   * a container inside itself, are elided with {@code …}. Bounded however much the value shares or repeats itself.
+   */
   @Override
   public String toString() {
-    if (elements.length == 1) {
-      return "(" + elementString(elements[0]) + ",)";
-    }
-    StringBuilder sb = new StringBuilder("(");
-    for (int i = 0; i < elements.length; i++) {
-      if (i > 0) {
-        sb.append(", ");
-      }
-      sb.append(elementString(elements[i]));
-    }
-    return sb.append(')').toString();
+    return ValueRepr.of(this);
   }
 
-  private String elementString(Object element) {
-    return element == this ? "(...)" : String.valueOf(element);
-  }
-
-  /** Equal only to another tuple with equal elements: Python's {@code (1, 2) != [1, 2]}. */
+  /**
+   * Equal only to another tuple with equal elements: Python's {@code (1, 2) != [1, 2]}. Takes time linear in the
+   * distinct parts compared, however often they are shared, and ends on values that contain themselves.
+   */
   @Override
   public boolean equals(Object o) {
-    return o == this || (o instanceof Tuple && Arrays.equals(elements, ((Tuple) o).elements));
+    return o == this
+        || (o instanceof Tuple t && t.elements.length == elements.length && ValueEquality.equal(this, t));
   }
 
+  /**
+   * A hash of at most the first few hundred nodes of the value (not cached: a tuple may hold a list that changes),
+   * so hashing a deep, shared or cyclic value is cheap and ends.
+   */
   @Override
   public int hashCode() {
-    return Arrays.hashCode(elements);
+    return ValueHash.of(this);
   }
 }

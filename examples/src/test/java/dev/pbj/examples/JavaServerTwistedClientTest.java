@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.core.PbServer;
 import dev.pbj.examples.shop.ShopServer;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

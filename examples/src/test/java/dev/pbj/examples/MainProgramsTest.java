@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.RemoteReference;
 import dev.pbj.core.PbClient;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

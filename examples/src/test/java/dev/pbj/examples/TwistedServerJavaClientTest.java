@@ -3,6 +3,8 @@ package dev.pbj.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbj.examples.weather.WeatherClient;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

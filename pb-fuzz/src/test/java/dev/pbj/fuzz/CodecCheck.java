@@ -8,6 +8,7 @@ import dev.pbj.spi.MessageDecoder;
 import dev.pbj.spi.MessageEncoder;
 import dev.pbj.spi.SerializerProvider;
 import dev.pbj.testkit.Token;
+import dev.pbj.testkit.TokenPlayer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -100,7 +101,7 @@ final class CodecCheck {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (List<Token> value : Tokens.split(values)) {
       try {
-        Tokens.play(value, encoder);
+        TokenPlayer.play(value, encoder);
       } catch (RuntimeException e) {
         throw new AssertionError("a decoded value does not encode: " + e, e);
       }

@@ -1,15 +1,12 @@
 package dev.pbj.fuzz;
 
-import dev.pbj.spi.TokenSink;
 import dev.pbj.testkit.Hex;
-import dev.pbj.testkit.RecordingSink;
 import dev.pbj.testkit.Token;
-import dev.pbj.testkit.TokenPlayer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Token streams as the codec targets compare them: cut to whole values, and replayed into sinks. */
+/** Token streams as the targets cut them: to whole values, one list per value, symbols spelled out. */
 final class Tokens {
   private Tokens() {}
 
@@ -18,26 +15,25 @@ final class Tokens {
    * (or failed) in the middle of one.
    */
   static List<Token> wholeValues(List<Token> tokens) {
-    int depth = 0;
-    int end = 0;
-    for (int i = 0; i < tokens.size(); i++) {
-      switch (tokens.get(i).kind()) {
-        case "list" -> depth++;
-        case "end" -> depth--;
-        default -> { }
-      }
-      if (depth == 0) {
-        end = i + 1;
-      }
-    }
-    return tokens.subList(0, end);
+    List<Integer> ends = valueEnds(tokens);
+    return tokens.subList(0, ends.isEmpty() ? 0 : ends.get(ends.size() - 1));
   }
 
   /** Splits whole top-level values apart, each as its own token list. */
   static List<List<Token>> split(List<Token> tokens) {
     List<List<Token>> values = new ArrayList<>();
-    int depth = 0;
     int start = 0;
+    for (int end : valueEnds(tokens)) {
+      values.add(tokens.subList(start, end));
+      start = end;
+    }
+    return values;
+  }
+
+  /** The index after each top-level value's last token, in order. */
+  private static List<Integer> valueEnds(List<Token> tokens) {
+    List<Integer> ends = new ArrayList<>();
+    int depth = 0;
     for (int i = 0; i < tokens.size(); i++) {
       switch (tokens.get(i).kind()) {
         case "list" -> depth++;
@@ -45,11 +41,10 @@ final class Tokens {
         default -> { }
       }
       if (depth == 0) {
-        values.add(tokens.subList(start, i + 1));
-        start = i + 1;
+        ends.add(i + 1);
       }
     }
-    return values;
+    return ends;
   }
 
   /**
@@ -68,15 +63,5 @@ final class Tokens {
       }
     }
     return out;
-  }
-
-  /** Plays {@code tokens} into {@code sink}. */
-  static void play(List<Token> tokens, TokenSink sink) {
-    TokenPlayer.play(tokens, sink);
-  }
-
-  /** A sink that records what it is given; text too (msgpack carries it). */
-  static RecordingSink recorder() {
-    return new RecordingSink();
   }
 }

@@ -3,9 +3,11 @@ package dev.pbj.fuzz;
 import static dev.pbj.fuzz.Outcomes.check;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.pbj.FrozenSet;
 import dev.pbj.InsecureJellyException;
 import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
+import dev.pbj.Tuple;
 import dev.pbj.banana.BananaSerializerProvider;
 import dev.pbj.cli.demo.DemoTypes;
 import dev.pbj.core.CopyRegistry;
@@ -19,8 +21,10 @@ import dev.pbj.spi.MessageDecoder;
 import dev.pbj.spi.SerializerProvider;
 import dev.pbj.testkit.RecordingSink;
 import dev.pbj.testkit.Token;
+import dev.pbj.testkit.TokenPlayer;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Jelly token events into the {@link Unjellier}, with the demo's copy types registered ({@code pbj.demo.Point},
@@ -32,13 +36,16 @@ import java.util.List;
  *
  * <p>Invariant: unjellying fails only with {@link ProtocolException} or {@link InsecureJellyException}; a value it
  * builds is jellied again by the {@link Jellier} without error, and that unjellies to an equivalent value (the same
- * graph, sharing and cycles included: {@link Values}).
+ * graph, sharing and cycles included: {@link Values}); every tuple and frozenset in it equals, hashes and prints as
+ * its counterpart in the copy does, in bounded time (the sharing bombs among the seeds took 2^64 steps before).
  */
 class UnjellierFuzzTest {
   private static final Limits LIMITS = Limits.defaults();
   private static final CopyRegistry COPIES = DemoTypes.registry();
   private static final SerializerProvider BANANA = new BananaSerializerProvider();
   private static final SerializerProvider MSGPACK = new MsgpackSerializerProvider();
+  /** Tuple's documented bound, "at most about a thousand characters", with room for the elision mark. */
+  private static final int MAX_TEXT = 1001;
 
   @FuzzTest
   void banana(byte[] input) {
@@ -63,7 +70,7 @@ class UnjellierFuzzTest {
       // a value cut short still reaches the unjellier token by token, as on a connection: what it builds ahead of
       // the missing elements is bounded too
       try {
-        Tokens.play(tokens.tokens.subList(whole.size(), tokens.tokens.size()),
+        TokenPlayer.play(tokens.tokens.subList(whole.size(), tokens.tokens.size()),
             new Unjellier(Importer.NONE, CopyResolver.of(COPIES)));
       } catch (RuntimeException | Error e) {
         Outcomes.requireTyped(e, ProtocolException.class, InsecureJellyException.class);
@@ -100,13 +107,36 @@ class UnjellierFuzzTest {
     } catch (RuntimeException | Error e) {
       throw new AssertionError("jellied again, a value does not unjelly: " + e + "\n" + again.tokens, e);
     }
-    check(Values.equivalent(value, back), "unjellied, jellied and unjellied again, the values differ:\n"
+    Map<Object, Object> counterparts = Values.correspondence(value, back);
+    check(counterparts != null, "unjellied, jellied and unjellied again, the values differ:\n"
         + tokens + "\n" + again.tokens);
+    valueMethodsAgree(counterparts);
+  }
+
+  /**
+   * What user code calls on a received value, its {@code equals}, {@code hashCode} and {@code toString}, ends
+   * quickly on every pb-api value type in the graph (a sharing bomb is 2^64 nodes as a tree, a cycle has no end),
+   * and agrees between the value and its equivalent copy. The JDK's own containers are left out: an
+   * {@code ArrayList} of shared lists hashes as a tree, which no PBJ code can change.
+   */
+  private static void valueMethodsAgree(Map<Object, Object> counterparts) {
+    for (Map.Entry<Object, Object> pair : counterparts.entrySet()) {
+      Object a = pair.getKey();
+      if (!(a instanceof Tuple || a instanceof FrozenSet)) {
+        continue;
+      }
+      Object b = pair.getValue();
+      check(a.equals(b) && b.equals(a), "a value and its equivalent copy are not equal: " + a);
+      check(a.hashCode() == b.hashCode(), "a value and its equivalent copy hash apart: " + a);
+      String text = a.toString();
+      check(text.length() <= MAX_TEXT, "toString is " + text.length() + " characters, over " + MAX_TEXT);
+      check(text.equals(b.toString()), "a value and its equivalent copy print apart: " + text);
+    }
   }
 
   private static Object unjelly(List<Token> tokens) {
     Unjellier unjellier = new Unjellier(Importer.NONE, CopyResolver.of(COPIES));
-    Tokens.play(tokens, unjellier);
+    TokenPlayer.play(tokens, unjellier);
     check(unjellier.hasResult(), "a whole token value left the unjellier without a result");
     return unjellier.takeResult();
   }

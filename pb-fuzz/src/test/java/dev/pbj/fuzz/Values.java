@@ -21,7 +21,16 @@ final class Values {
 
   /** Whether {@code a} and {@code b} are the same value graph. */
   static boolean equivalent(Object a, Object b) {
-    return new Values().same(a, b, 0);
+    return correspondence(a, b) != null;
+  }
+
+  /**
+   * If {@code a} and {@code b} are the same value graph, each container of {@code a} (by identity) mapped to its
+   * counterpart in {@code b}; otherwise {@code null}.
+   */
+  static Map<Object, Object> correspondence(Object a, Object b) {
+    Values values = new Values();
+    return values.same(a, b, 0) ? values.leftToRight : null;
   }
 
   private boolean same(Object a, Object b, int depth) {

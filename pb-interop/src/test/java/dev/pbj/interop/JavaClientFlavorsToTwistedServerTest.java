@@ -18,6 +18,8 @@ import dev.pbj.RemoteReference;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.core.PbClient;
 import dev.pbj.cred.UnauthorizedLoginException;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The Java client against a real Twisted server for PB's other flavours: copies, caches, view points and login.
- * Runs once per {@link Twisted.Peer} through the subclasses at the end of this file.
+ * Runs once per {@link TwistedPeer} through the subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JavaClientFlavorsToTwistedServerTest {
@@ -83,25 +85,25 @@ abstract class JavaClientFlavorsToTwistedServerTest {
   static final CopyRegistry TYPES = CopyRegistry.builder().register("pbj.demo.Point", Point.class)
       .registerCache("pbj.demo.Room", Room::new).build();
 
-  private Twisted.PythonProcess twisted;
-  private Twisted.PythonProcess unsafeTwisted;
+  private ChildProcess twisted;
+  private ChildProcess unsafeTwisted;
   private PbClient client;
   private PbClient unaware;
   private String uri;
   private String unsafeUri;
 
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeAll
   void startTwisted() throws Exception {
     if (!peer().available()) {
       return;
     }
-    twisted = new Twisted.PythonProcess(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
-    uri = "tcp://127.0.0.1:" + twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
-    unsafeTwisted = new Twisted.PythonProcess(peer(), List.of(Twisted.script("demo_server.py").toString(),
+    twisted = Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
+    uri = "tcp://127.0.0.1:" + Twisted.listeningPort(twisted);
+    unsafeTwisted = Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(),
         "--port", "0", "--unsafe-tracebacks"));
-    unsafeUri = "tcp://127.0.0.1:" + unsafeTwisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
+    unsafeUri = "tcp://127.0.0.1:" + Twisted.listeningPort(unsafeTwisted);
     client = PbClient.builder().copies(TYPES).build();
     unaware = PbClient.builder().build();
   }
@@ -229,15 +231,15 @@ abstract class JavaClientFlavorsToTwistedServerTest {
 /** Flavours against Twisted 22 (Debian's python3-twisted). */
 class JavaClientFlavorsToTwistedServerTwisted22Test extends JavaClientFlavorsToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** Flavours against the newest Twisted (pip, {@code .venv-twisted}). */
 class JavaClientFlavorsToTwistedServerTwistedLatestTest extends JavaClientFlavorsToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

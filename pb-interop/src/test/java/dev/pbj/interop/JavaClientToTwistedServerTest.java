@@ -22,6 +22,8 @@ import dev.pbj.RemoteException;
 import dev.pbj.RemoteReference;
 import dev.pbj.Tuple;
 import dev.pbj.core.PbClient;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -48,25 +50,24 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The Java client against a real Twisted server ({@code demo_server.py}) over TCP. Runs once per
- * {@link Twisted.Peer} through the concrete subclasses at the end of this file.
+ * {@link TwistedPeer} through the concrete subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JavaClientToTwistedServerTest {
-  private Twisted.PythonProcess twisted;
+  private ChildProcess twisted;
   private PbClient client;
   private String uri;
 
   /** The Twisted this class runs against. */
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeAll
   void startTwisted() throws Exception {
     if (!peer().available()) {
       return;
     }
-    twisted = new Twisted.PythonProcess(peer(),
-        List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
-    String port = twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim();
+    twisted = Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port", "0"));
+    int port = Twisted.listeningPort(twisted);
     uri = "tcp://127.0.0.1:" + port;
     client = PbClient.builder().build();
   }
@@ -425,15 +426,15 @@ abstract class JavaClientToTwistedServerTest {
 /** The Java client against a Twisted 22 server (Debian's python3-twisted). */
 class JavaClientToTwistedServerTwisted22Test extends JavaClientToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** The Java client against the newest Twisted (pip, {@code .venv-twisted}) as server. */
 class JavaClientToTwistedServerTwistedLatestTest extends JavaClientToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

@@ -12,6 +12,8 @@ import dev.pbj.Reconnect;
 import dev.pbj.RemoteReference;
 import dev.pbj.core.KeptConnection;
 import dev.pbj.core.PbClient;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -26,21 +28,21 @@ import org.junit.jupiter.api.Test;
 /**
  * A Java client keeping a connection to a real Twisted server ({@code demo_server.py}) that is killed (SIGKILL, as a
  * crash) and started again on the same port: the client reconnects, logs in again, and the same root and avatar
- * handles work on the new process. Runs once per {@link Twisted.Peer} through the concrete subclasses at the end of
+ * handles work on the new process. Runs once per {@link TwistedPeer} through the concrete subclasses at the end of
  * this file; a missing peer skips on a developer machine and fails in CI.
  */
 abstract class KeptConnectionToTwistedServerTest {
-  private Twisted.PythonProcess twisted;
+  private ChildProcess twisted;
   private int port;
 
   /** The Twisted this class runs against. */
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeEach
   void startTwisted() throws Exception {
     peer().python(); // skips (developer machine) or fails (CI) without the peer
     twisted = start(0);
-    port = Integer.parseInt(twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim());
+    port = Twisted.listeningPort(twisted);
   }
 
   @AfterEach
@@ -50,15 +52,14 @@ abstract class KeptConnectionToTwistedServerTest {
     }
   }
 
-  private Twisted.PythonProcess start(int onPort) throws Exception {
-    return new Twisted.PythonProcess(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port",
+  private ChildProcess start(int onPort) throws Exception {
+    return Twisted.python(peer(), List.of(Twisted.script("demo_server.py").toString(), "--port",
         String.valueOf(onPort)));
   }
 
   /** Kills the server the way a crash does: no goodbye on any connection. */
   private void kill() throws Exception {
-    twisted.process.destroyForcibly();
-    assertThat(twisted.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    twisted.kill(Duration.ofSeconds(10));
     twisted.close();
   }
 
@@ -66,9 +67,9 @@ abstract class KeptConnectionToTwistedServerTest {
   private void restartOnTheSamePort() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
-      Twisted.PythonProcess again = start(port);
+      ChildProcess again = start(port);
       try {
-        assertThat(again.awaitLine("LISTENING ")).isEqualTo("LISTENING " + port);
+        assertThat(again.awaitLine("LISTENING ", Twisted.STARTUP)).isEqualTo("LISTENING " + port);
         twisted = again;
         return;
       } catch (AssertionError bindFailed) { // the process ended without listening: the port is not free yet
@@ -160,15 +161,15 @@ abstract class KeptConnectionToTwistedServerTest {
 /** Keeping a connection to a Twisted 22 server (Debian's python3-twisted). */
 class KeptConnectionToTwistedServerTwisted22Test extends KeptConnectionToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** Keeping a connection to the newest Twisted (pip, {@code .venv-twisted}) as server. */
 class KeptConnectionToTwistedServerTwistedLatestTest extends KeptConnectionToTwistedServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

@@ -20,8 +20,10 @@ import dev.pbj.cli.demo.DemoWorld;
 import dev.pbj.core.PbClient;
 import dev.pbj.core.PbServer;
 import dev.pbj.cred.UnauthorizedLoginException;
-import dev.pbj.testkit.TestPki;
+import dev.pbj.testkit.ChildProcess;
 import dev.pbj.testkit.TestPki.KeyForm;
+import dev.pbj.testkit.TestPki;
+import dev.pbj.testkit.TwistedPeer;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -51,12 +53,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code reactor.connectSSL} on pyOpenSSL), both ways: calls and MD5 login over TLS, server keys in every PEM form
  * openssl writes, the server's name checked against its certificate, and mutual TLS, where a client without a
  * certificate the server's CA signed is refused and the server goes on serving the others. Certificates come from
- * throwaway CAs ({@link TestPki}) made for each run. Runs once per {@link Twisted.Peer} through the concrete
+ * throwaway CAs ({@link TestPki}) made for each run. Runs once per {@link TwistedPeer} through the concrete
  * subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TlsInteropTest {
-  /** CI fails a test whose peer lacks TLS rather than skip it, as {@link Twisted.Peer} does for a missing peer. */
+  /** CI fails a test whose peer lacks TLS rather than skip it, as {@link TwistedPeer} does for a missing peer. */
   private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
   /** The checks {@code tls_peers.py client} runs; a check that silently disappears is a failure too. */
   private static final List<String> CLIENT_CHECKS = List.of("connect", "echo", "add", "big_string", "login_alice",
@@ -77,7 +79,7 @@ abstract class TlsInteropTest {
   private String tlsProbe;
 
   /** The Twisted this class runs against. */
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeAll
   void makeCertificates(@TempDir Path dir) {
@@ -102,7 +104,7 @@ abstract class TlsInteropTest {
     String problem = tlsProblem();
     if (problem != null) {
       String message = "Twisted peer " + peer().label() + " has no TLS: " + problem + "; install it with: "
-          + (peer() == Twisted.Peer.TWISTED22 ? "sudo apt-get install -y python3-openssl python3-service-identity"
+          + (peer() == TwistedPeer.TWISTED22 ? "sudo apt-get install -y python3-openssl python3-service-identity"
               : ".venv-twisted/bin/pip install 'twisted[tls]>=26'");
       if (CI) {
         fail(message);
@@ -142,7 +144,7 @@ abstract class TlsInteropTest {
   @EnumSource(KeyForm.class)
   void javaClientCallsAndLogsInToATwistedTlsServer(KeyForm form) throws Exception {
     TestPki.Issued certificate = servers.get(form);
-    try (Twisted.PythonProcess twisted = twistedServer(certificate, null);
+    try (ChildProcess twisted = twistedServer(certificate, null);
         PbClient client = PbClient.builder().tls(trustsCa).build()) {
       int port = listeningPort(twisted);
       // by IP address (the certificate's IP name) and by host name (its DNS name, also sent as SNI)
@@ -187,7 +189,7 @@ abstract class TlsInteropTest {
 
   @Test
   void aTwistedServerClosingTheConnectionReachesTheJavaClient() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), null);
+    try (ChildProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), null);
         PbClient client = PbClient.builder().tls(trustsCa).build()) {
       Broker broker = client.connect("tls://127.0.0.1:" + listeningPort(twisted)).get(10, TimeUnit.SECONDS);
       CompletableFuture<Object> pending = broker.rootObject().callRemote("never");
@@ -201,7 +203,7 @@ abstract class TlsInteropTest {
 
   @Test
   void javaClientRefusesATwistedServerWhoseCertificateNamesAnotherHost() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(misnamed, null);
+    try (ChildProcess twisted = twistedServer(misnamed, null);
         PbClient client = PbClient.builder().tls(trustsCa).build();
         PbClient unchecked = PbClient.builder()
             .tls(TlsOptions.builder().trustedCertificates(ca.certificate()).verifyHostname(false).build()).build()) {
@@ -219,7 +221,7 @@ abstract class TlsInteropTest {
 
   @Test
   void javaClientRefusesATwistedServerWhoseCertificateAnotherCaSigned() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(untrusted, null);
+    try (ChildProcess twisted = twistedServer(untrusted, null);
         PbClient client = PbClient.builder().tls(trustsCa).build()) {
       int port = listeningPort(twisted);
       assertThat(failure(client.connect("tls://127.0.0.1:" + port))).isInstanceOf(SSLHandshakeException.class)
@@ -229,7 +231,7 @@ abstract class TlsInteropTest {
 
   @Test
   void mutualTlsTwistedServerServesOnlyJavaClientsWithACertificateItsCaSigned() throws Exception {
-    try (Twisted.PythonProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), ca.certificate());
+    try (ChildProcess twisted = twistedServer(servers.get(KeyForm.EC_PKCS8), ca.certificate());
         PbClient anonymous = PbClient.builder().tls(trustsCa).build();
         PbClient fromAnotherCa = PbClient.builder().tls(clientTls(mallory)).build();
         PbClient withCertificate = PbClient.builder().tls(clientTls(alice)).build()) {
@@ -299,17 +301,17 @@ abstract class TlsInteropTest {
   // ---- helpers ----
 
   /** {@code tls_peers.py server} with {@code certificate}, asking for client certificates {@code clientCa} signed. */
-  private Twisted.PythonProcess twistedServer(TestPki.Issued certificate, Path clientCa) throws IOException {
+  private ChildProcess twistedServer(TestPki.Issued certificate, Path clientCa) throws IOException {
     List<String> args = new ArrayList<>(List.of(Twisted.script("tls_peers.py").toString(), "server", "--port", "0",
         "--cert", certificate.certificate().toString(), "--key", certificate.key().toString()));
     if (clientCa != null) {
       args.addAll(List.of("--client-ca", clientCa.toString()));
     }
-    return new Twisted.PythonProcess(peer(), args);
+    return Twisted.python(peer(), args);
   }
 
-  private static int listeningPort(Twisted.PythonProcess twisted) throws IOException {
-    return Integer.parseInt(twisted.awaitLine("LISTENING ").substring("LISTENING ".length()).trim());
+  private static int listeningPort(ChildProcess twisted) throws InterruptedException {
+    return Twisted.listeningPort(twisted);
   }
 
   /** What one run of {@code tls_peers.py client} printed, and how it ended. */
@@ -341,16 +343,15 @@ abstract class TlsInteropTest {
     }
     ObjectMapper json = new ObjectMapper();
     Map<String, JsonNode> checks = new LinkedHashMap<>();
-    try (Twisted.PythonProcess client = new Twisted.PythonProcess(peer(), args)) {
-      String line;
-      while ((line = client.stdout.readLine()) != null) {
+    try (ChildProcess client = Twisted.python(peer(), args)) {
+      int exit = client.awaitExit(Twisted.RUN); // fails with the output if tls_peers.py client does not exit
+      for (String line : client.stdout()) {
         if (line.startsWith("{")) {
           JsonNode result = json.readTree(line);
           checks.put(result.get("check").asText(), result);
         }
       }
-      assertThat(client.process.waitFor(30, TimeUnit.SECONDS)).as("tls_peers.py client exits").isTrue();
-      return new ClientRun(peer().label(), checks, client.process.exitValue(), client.stderr());
+      return new ClientRun(peer().label(), checks, exit, client.stderr());
     }
   }
 
@@ -376,10 +377,12 @@ abstract class TlsInteropTest {
       return server.addresses().get(0).getPort();
     }
 
-    /** Every connection PB got has closed: the clients that closed theirs were heard. */
+    /**
+     * Every connection PB got has closed: the clients that closed theirs were heard. A broker reads as disconnected
+     * a moment before the server drops its connection from {@link PbServer#connections()}, so both are awaited.
+     */
     void assertEveryConnectionClosed() throws InterruptedException {
-      eventually(() -> accepted.stream().noneMatch(Broker::isConnected));
-      assertThat(server.connections()).isEmpty();
+      eventually(() -> accepted.stream().noneMatch(Broker::isConnected) && server.connections().isEmpty());
     }
 
     @Override
@@ -426,15 +429,15 @@ abstract class TlsInteropTest {
 /** TLS between PBJ and Twisted 22 (Debian's python3-twisted and python3-openssl). */
 class TlsInteropTwisted22Test extends TlsInteropTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** TLS between PBJ and the newest Twisted (pip, {@code .venv-twisted}, with pyOpenSSL and service_identity). */
 class TlsInteropTwistedLatestTest extends TlsInteropTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

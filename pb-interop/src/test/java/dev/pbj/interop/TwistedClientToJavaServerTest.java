@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pbj.core.PbServer;
+import dev.pbj.testkit.ChildProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A real Twisted client ({@code client_checks.py}) against the Java server over TCP: every check the script
  * runs becomes one test here, so a failure names the Twisted behaviour that broke, and the peer it broke on. Runs
- * once per {@link Twisted.Peer} through the concrete subclasses at the end of this file.
+ * once per {@link TwistedPeer} through the concrete subclasses at the end of this file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TwistedClientToJavaServerTest {
@@ -44,7 +46,7 @@ abstract class TwistedClientToJavaServerTest {
   private String stderr = "";
 
   /** The Twisted this class runs against. */
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @BeforeAll
   void runTwistedClient() throws Exception {
@@ -58,16 +60,15 @@ abstract class TwistedClientToJavaServerTest {
         .start();
     int port = server.addresses().get(0).getPort();
     ObjectMapper json = new ObjectMapper();
-    try (Twisted.PythonProcess client = new Twisted.PythonProcess(peer(), List.of(
-        Twisted.script("client_checks.py").toString(), "--port", Integer.toString(port)))) {
-      String line;
-      while ((line = client.stdout.readLine()) != null) {
+    try (ChildProcess client = Twisted.python(peer(), List.of(Twisted.script("client_checks.py").toString(),
+        "--port", Integer.toString(port)))) {
+      client.awaitExit(Twisted.RUN);
+      for (String line : client.stdout()) {
         if (line.startsWith("{")) {
           JsonNode result = json.readTree(line);
           results.put(result.get("check").asText(), result);
         }
       }
-      client.process.waitFor();
       stderr = client.stderr();
     }
   }
@@ -112,15 +113,15 @@ abstract class TwistedClientToJavaServerTest {
 /** A Twisted 22 client (Debian's python3-twisted) against the Java server. */
 class TwistedClientToJavaServerTwisted22Test extends TwistedClientToJavaServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** The newest Twisted (pip, {@code .venv-twisted}) as client against the Java server. */
 class TwistedClientToJavaServerTwistedLatestTest extends TwistedClientToJavaServerTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }
