@@ -45,9 +45,20 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Starts a redis-server on a free loopback port, with its files under {@code dir}; returns once it answers. */
   public static RedisProcess start(Path dir) {
-    RedisProcess redis = new RedisProcess(dir, freePort());
-    redis.start();
-    return redis;
+    IllegalStateException failure = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      RedisProcess redis = new RedisProcess(dir, freePort());
+      try {
+        redis.start();
+        return redis;
+      } catch (IllegalStateException e) {
+        if (!e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+        failure = e; // taken between the check and the bind: another port
+      }
+    }
+    throw failure;
   }
 
   /** {@code redis://127.0.0.1:PORT}. */
@@ -157,11 +168,21 @@ public final class RedisProcess implements AutoCloseable {
     stop();
   }
 
+  /**
+   * A port free now, between 20000 and 32767: below the ephemeral ports Linux gives client connections (from 32768),
+   * so that none of them (this test's or another's) takes it meanwhile, and the server can start again on it after
+   * {@link #stop()}.
+   */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + random.nextInt(12_768);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // another
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32767 after 100 tries");
   }
 }

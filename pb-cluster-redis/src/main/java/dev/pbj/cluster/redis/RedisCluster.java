@@ -82,10 +82,12 @@ public final class RedisCluster implements AutoCloseable {
     this.uri = builder.uri;
     this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
     int timeoutMillis = Math.toIntExact(builder.commandTimeout.toMillis());
+    // RESP2, never negotiated: what every Redis since 2.6 (scripts) speaks, and a subscription on its own connection
+    // is all this needs of pub/sub
     this.commandConfig = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMillis)
-        .socketTimeoutMillis(timeoutMillis).clientName("pbj-cmd-" + node).build();
+        .socketTimeoutMillis(timeoutMillis).autoNegotiateProtocol(false).clientName("pbj-cmd-" + node).build();
     this.subscriberConfig = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMillis)
-        .socketTimeoutMillis(timeoutMillis).clientName("pbj-sub-" + node).build();
+        .socketTimeoutMillis(timeoutMillis).autoNegotiateProtocol(false).clientName("pbj-sub-" + node).build();
     this.minBackoffNanos = builder.minBackoff.toNanos();
     this.maxBackoffNanos = builder.maxBackoff.toNanos();
     this.heartbeatNanos = builder.heartbeat.toNanos();
@@ -128,6 +130,7 @@ public final class RedisCluster implements AutoCloseable {
       // once the control channel is confirmed, the subscription takes new logs here; before, it takes every log
       // in the map when it is
       if (subscription != null && subscription.confirmed) {
+        setConnected(false); // until this log too is read: connected means every log is
         subscription.subscribe(sharedLog.channel);
       }
     }
@@ -308,12 +311,12 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Called on the supervisor thread once subscribed and every log resynchronised. */
   private void reportConnected() {
-    setConnected(true);
     if (inOutage) {
       inOutage = false;
       log.info("Redis at {} is back after {} ms; every shared log resynchronised", uri,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAtNanos));
     }
+    setConnected(true); // last: whoever waits for it finds the line logged
   }
 
   private void setConnected(boolean value) {
@@ -344,12 +347,14 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   private void allSyncedCheck() {
-    for (SharedLog sharedLog : logs.values()) {
-      if (!sharedLog.synced()) {
-        return;
+    synchronized (subscriptionLock) { // against log() adding one that is not read yet
+      for (SharedLog sharedLog : logs.values()) {
+        if (!sharedLog.synced()) {
+          return;
+        }
       }
+      reportConnected();
     }
-    reportConnected();
   }
 
   private static String describe(RuntimeException e) {
@@ -381,14 +386,13 @@ public final class RedisCluster implements AutoCloseable {
     public void onSubscribe(String channel, int subscribedChannels) {
       lastHeard = System.nanoTime();
       if (channel.equals(controlChannel)) {
-        synchronized (subscriptionLock) {
+        synchronized (subscriptionLock) { // against log(): a log is subscribed here or there, never missed
           confirmed = true;
-          if (!logs.isEmpty()) {
+          if (logs.isEmpty()) {
+            reportConnected();
+          } else {
             subscribe(logs.keySet().toArray(String[]::new));
           }
-        }
-        if (logs.isEmpty()) {
-          reportConnected();
         }
         return;
       }

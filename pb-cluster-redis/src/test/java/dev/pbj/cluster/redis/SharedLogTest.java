@@ -266,8 +266,11 @@ class SharedLogTest {
 
   @Test
   void theLossIsLoggedOnceHoweverManyRetriesAndTheReturnOnce() throws Exception {
-    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        RedisCluster.class);
+    // SLF4J may still be starting in another test's thread; until it has, it hands out stand-ins
+    await("logback in place", () -> org.slf4j.LoggerFactory.getILoggerFactory()
+        instanceof ch.qos.logback.classic.LoggerContext);
+    ch.qos.logback.classic.Logger logger = ((ch.qos.logback.classic.LoggerContext)
+        org.slf4j.LoggerFactory.getILoggerFactory()).getLogger(RedisCluster.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
         new ch.qos.logback.core.read.ListAppender<>();
     appender.start();
