@@ -117,10 +117,13 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  /** Stops it (SIGTERM, then SIGKILL after 10 s) and waits until it has exited and its port is free. */
+  /** Stops it (SIGTERM, then SIGKILL after 10 s; a paused one is thawed first) and waits until it has exited. */
   public void stop() {
     if (process == null) {
       return;
+    }
+    if (process.isAlive()) {
+      signal("CONT");
     }
     process.destroy();
     try {
@@ -132,6 +135,36 @@ public final class RedisProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process = null;
+  }
+
+  /**
+   * Freezes it (SIGSTOP): connections stay open and connects are still accepted by the kernel, but nothing answers,
+   * as with a Redis that hangs or a network that drops packets. {@link #resume()} thaws it.
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Thaws a {@link #pause() paused} server (SIGCONT): it reads what it was sent meanwhile and answers. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (!running()) {
+      throw new IllegalStateException("redis-server is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /**

@@ -298,6 +298,34 @@ class SharedLogTest {
   }
 
   @Test
+  void aRedisThatHangsIsNoticedAndAnAppendItNeverAnsweredIsAppliedOnceEverywhere() throws Exception {
+    RedisCluster quick = RedisCluster.builder(URI.create(redis.uri())).commandTimeout(Duration.ofMillis(500))
+        .minBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200)).heartbeat(Duration.ofMillis(300))
+        .build();
+    open.add(quick);
+    List<String> onA = new CopyOnWriteArrayList<>();
+    SharedLog a = quick.log("room", onA::add);
+    assertThat(quick.awaitConnected(WAIT)).isTrue();
+    Server b = server();
+    assertThat(shared(a.append("before"))).isTrue();
+    await("before on b", () -> b.applied().contains("before"));
+
+    redis.pause();
+    // Redis takes the script into its socket buffer and says nothing: a's append times out, unanswered
+    assertThat(shared(a.append("unanswered"))).as("applied on a, maybe in the log").isFalse();
+    assertThat(onA).containsExactly("before", "unanswered");
+    await("a notices", () -> !quick.connected());
+    redis.resume(); // Redis runs what it had received: the entry may be in the log now
+    assertThat(quick.awaitConnected(WAIT)).isTrue();
+    assertThat(b.cluster().awaitConnected(WAIT)).isTrue();
+    assertThat(shared(a.append("after"))).isTrue();
+    await("after on b", () -> b.applied().contains("after"));
+    assertThat(onA).as("never twice on a").containsExactly("before", "unanswered", "after");
+    // Redis reads what its socket holds before it sees the connection closed: the script ran, so b has it, once
+    assertThat(b.applied()).as("on b once").containsExactly("before", "unanswered", "after");
+  }
+
+  @Test
   void badAddressesAndNamesAreRefused() throws Exception {
     for (String bad : List.of("http://127.0.0.1:6379", "redis:///nohost", "redis://127.0.0.1:6379/0",
         "redis://user:pw@127.0.0.1:6379")) {
