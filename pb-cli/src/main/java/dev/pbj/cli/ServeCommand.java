@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client CA, only to clients holding a certificate it signed). Prints {@code listening URI} per listener once all are
  * bound, and runs until the JVM is told
  * to stop (SIGTERM, SIGINT: a shutdown hook shuts the server down gracefully) or, with {@code --until-stdin-closes}, until
- * standard input reaches its end, which lets a parent process tie the server's life to its own.
+ * standard input reaches its end, which lets a parent process tie the server's life to its own. With
+ * {@code --cluster redis://HOST:PORT}, the demo room is one with every server's given the same Redis
+ * ({@link #joinCluster}); the cluster closes after the server, so that its users' leaving reaches the others.
  */
 final class ServeCommand implements Command {
   private final List<URI> listeners;

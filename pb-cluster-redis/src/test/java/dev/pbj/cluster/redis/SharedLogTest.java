@@ -298,6 +298,25 @@ class SharedLogTest {
   }
 
   @Test
+  void aRedisThatFallsSilentIsNoticedByTheHeartbeatAlone() throws Exception {
+    RedisCluster cluster = RedisCluster.builder(URI.create(redis.uri())).commandTimeout(Duration.ofMillis(500))
+        .minBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200)).heartbeat(Duration.ofMillis(200))
+        .build();
+    open.add(cluster);
+    List<String> applied = new CopyOnWriteArrayList<>();
+    SharedLog log = cluster.log("room", applied::add);
+    assertThat(cluster.awaitConnected(WAIT)).isTrue();
+    redis.pause(); // the subscription's socket stays open: only the missing pongs tell
+    await("the heartbeat notices", () -> !cluster.connected());
+    assertThat(cluster.status().outages()).isEqualTo(1);
+    assertThat(shared(log.append("alone"))).isFalse();
+    redis.resume();
+    assertThat(cluster.awaitConnected(WAIT)).isTrue();
+    assertThat(shared(log.append("back"))).isTrue();
+    assertThat(applied).containsExactly("alone", "back");
+  }
+
+  @Test
   void aRedisThatHangsIsNoticedAndAnAppendItNeverAnsweredIsAppliedOnceEverywhere() throws Exception {
     RedisCluster quick = RedisCluster.builder(URI.create(redis.uri())).commandTimeout(Duration.ofMillis(500))
         .minBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200)).heartbeat(Duration.ofMillis(300))
