@@ -72,6 +72,7 @@ public final class RedisCluster implements AutoCloseable {
   private volatile boolean closed;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicLong outages = new AtomicLong();
+  private final AtomicLong pongs = new AtomicLong(); // the heartbeat's answers, for tests
   private volatile String lastFailure;
   private boolean inOutage; // supervisor thread only: this outage was reported
   private long lostAtNanos; // supervisor thread only
@@ -160,6 +161,11 @@ public final class RedisCluster implements AutoCloseable {
       }
       return connected;
     }
+  }
+
+  /** How many heartbeats Redis has answered (tests: a healthy link is never cut). */
+  long pongs() {
+    return pongs.get();
   }
 
   /** The Redis this cluster uses. */
@@ -416,6 +422,7 @@ public final class RedisCluster implements AutoCloseable {
     @Override
     public void onPong(String pattern) {
       lastHeard = System.nanoTime();
+      pongs.incrementAndGet();
     }
   }
 

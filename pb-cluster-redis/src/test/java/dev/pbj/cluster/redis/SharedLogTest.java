@@ -306,6 +306,9 @@ class SharedLogTest {
     List<String> applied = new CopyOnWriteArrayList<>();
     SharedLog log = cluster.log("room", applied::add);
     assertThat(cluster.awaitConnected(WAIT)).isTrue();
+    await("five heartbeats answered", () -> cluster.pongs() >= 5);
+    assertThat(cluster.status()).as("a link that answers is never cut").isEqualTo(new RedisCluster.Status(true, 0,
+        null));
     redis.pause(); // the subscription's socket stays open: only the missing pongs tell
     await("the heartbeat notices", () -> !cluster.connected());
     assertThat(cluster.status().outages()).isEqualTo(1);
