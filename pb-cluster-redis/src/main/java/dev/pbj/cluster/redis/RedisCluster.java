@@ -183,7 +183,7 @@ public final class RedisCluster implements AutoCloseable {
       closed = true;
       closing.countDown();
       if (subscriberConnection != null) {
-        subscriberConnection.disconnect(); // the subscriber thread's read ends at once, whatever Redis is doing
+        cut(subscriberConnection); // the subscriber thread's read ends at once, whatever Redis is doing
       }
     }
     heartbeat.shutdownNow();
@@ -236,7 +236,7 @@ public final class RedisCluster implements AutoCloseable {
         commands = null;
         synchronized (subscriptionLock) {
           if (subscriberConnection != null) {
-            subscriberConnection.disconnect();
+            cut(subscriberConnection);
           }
         }
         throw e;
@@ -334,6 +334,15 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Pings the subscription; a link silent for three beats is cut, so that the supervisor reconnects. */
   private void beat() {
+    // never throws: a scheduled task that throws is never run again, and the next silent Redis would go unnoticed
+    try {
+      beatOnce();
+    } catch (RuntimeException e) {
+      log.debug("Redis at {}: heartbeat failed: {}", uri, e.toString());
+    }
+  }
+
+  private void beatOnce() {
     synchronized (subscriptionLock) {
       Subscription session = subscription;
       if (session == null || !session.confirmed || subscriberConnection == null) {
@@ -341,14 +350,24 @@ public final class RedisCluster implements AutoCloseable {
       }
       if (System.nanoTime() - session.lastHeard > 3 * heartbeatNanos) {
         log.debug("Redis at {} silent for three heartbeats: reconnecting", uri);
-        subscriberConnection.disconnect();
+        cut(subscriberConnection);
         return;
       }
       try {
         session.ping();
       } catch (RuntimeException e) {
-        subscriberConnection.disconnect();
+        log.debug("Redis at {}: the heartbeat's ping failed: {}", uri, e.toString());
+        cut(subscriberConnection);
       }
+    }
+  }
+
+  /** Closes a connection's socket, so that a thread reading it stops at once; never throws. */
+  private static void cut(Jedis connection) {
+    try {
+      connection.disconnect();
+    } catch (RuntimeException e) {
+      // its flush failed (the link is broken already); the socket is closed all the same
     }
   }
 

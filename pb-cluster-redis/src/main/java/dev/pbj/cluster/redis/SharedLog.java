@@ -215,7 +215,13 @@ public final class SharedLog {
         for (int i = 0; i < entries.size(); i++) {
           String entry = (String) entries.get(i);
           int space = entry.indexOf(' ');
-          offer(redisEpoch, from + 1 + i, entry.substring(0, space), entry.substring(space + 1));
+          if (space < 0) {
+            // not written by this module's script: its place counts, its text is nobody's change
+            log.warn("log {}: entry {} in Redis is not ORIGIN CHANGE: skipped", name, from + 1 + i);
+            offer(redisEpoch, from + 1 + i, "", null);
+          } else {
+            offer(redisEpoch, from + 1 + i, entry.substring(0, space), entry.substring(space + 1));
+          }
         }
       }
     }
@@ -240,24 +246,33 @@ public final class SharedLog {
       log.warn("log {}: a published entry's sequence number is not a number: dropped", name);
       return;
     }
-    boolean gap;
+    String in = message.substring(0, first);
+    boolean inOrder;
     synchronized (this) {
-      gap = !offer(message.substring(0, first), seq, message.substring(second + 1, third),
-          message.substring(third + 1));
+      // an entry of another epoch is checked against Redis itself: one stray publish must not switch the log
+      inOrder = in.equals(epoch) && offer(in, seq, message.substring(second + 1, third), message.substring(third + 1));
     }
-    if (gap) {
-      resync(); // never expected with one subscription in order; if it happens, the list has what is missing
-    } else {
+    if (inOrder) {
       drain();
+    } else {
+      // a new epoch (Redis lost its data while this server stayed connected), or a gap (never expected with one
+      // subscription in order): the list in Redis has what is missing
+      resync();
     }
   }
 
-  /** Queues entry {@code seq} of {@code in} if it is the next one; false if entries before it are missing. */
+  /**
+   * Queues entry {@code seq} of {@code in} if it is the next one (a null {@code change} only takes its place); false
+   * if entries before it are missing.
+   */
   private boolean offer(String in, long seq, String origin, String change) {
     assert Thread.holdsLock(this);
     if (!in.equals(epoch)) {
       if (leftEpochs.contains(in)) {
-        return true; // a Redis that has lost its data: nothing of it is coming back
+        // left because Redis had lost it, and back: its entries may be applied already or not; none is applied
+        // again, as none can be told apart
+        log.warn("log {}: epoch {} is back in Redis after it was gone; its entries are skipped", name, in);
+        return true;
       }
       if (!epoch.isEmpty()) {
         leaveEpoch();
@@ -273,7 +288,7 @@ public final class SharedLog {
     }
     applied = seq;
     Pending mine = pending.remove(origin);
-    if (appliedUnanswered.remove(origin)) {
+    if (appliedUnanswered.remove(origin) || change == null) {
       return true;
     }
     toApply.add(new Entry(change, mine == null ? null : mine.future, true));
