@@ -271,6 +271,10 @@ public final class RedisCluster implements AutoCloseable {
       } catch (RuntimeException e) {
         failure = describe(e);
       } finally {
+        if (!closed) {
+          // first: whoever sees connected() false finds the loss reported and counted
+          reportLoss(failure == null ? "the connection ended" : failure);
+        }
         setConnected(false);
         synchronized (commandLock) {
           if (commands == command) {
@@ -291,7 +295,6 @@ public final class RedisCluster implements AutoCloseable {
       if (session.confirmed) {
         backoff = minBackoffNanos; // it worked for a while: start again gently
       }
-      reportLoss(failure == null ? "the connection ended" : failure);
       long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
       backoff = Math.min(maxBackoffNanos, backoff * 2);
       try {

@@ -151,11 +151,15 @@ public final class SharedLog {
     } catch (JedisConnectionException e) {
       // no answer: it may be in the log (and even back already); if it turns up there, it is not applied again
       applyHereOnly(origin, mine, true);
-    } catch (JedisException | ClassCastException | IndexOutOfBoundsException e) {
+    } catch (JedisException e) {
       // Redis refused the script (out of memory, a read-only replica ...): it did not run
       log.warn("Redis at {} refused an append to log {}: {}; applied on this server only", cluster.uri(), name,
           e.getMessage());
       applyHereOnly(origin, mine, false);
+    } catch (ClassCastException | IndexOutOfBoundsException e) {
+      // the script ran but its answer is not {epoch, seq}: as good as no answer
+      log.warn("Redis at {} answered an append to log {} with something else: {}", cluster.uri(), name, e.toString());
+      applyHereOnly(origin, mine, true);
     }
     drain();
     return mine.future;
