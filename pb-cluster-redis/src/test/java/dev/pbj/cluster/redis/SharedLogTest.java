@@ -213,19 +213,26 @@ class SharedLogTest {
     List<CompletableFuture<Boolean>> bAppends = new CopyOnWriteArrayList<>();
     Thread writerA = writer(a, "a", aAppends, writing);
     Thread writerB = writer(b, "b", bAppends, writing);
-    await("some entries", () -> a.applied().size() > 50);
-    redis.stop();
-    await("appends while down", () -> !a.cluster().connected());
-    redis.start();
-    assertThat(a.cluster().awaitConnected(WAIT)).isTrue();
-    assertThat(b.cluster().awaitConnected(WAIT)).isTrue();
-    // from here on, both are back: every change shared from now must reach both
-    int afterA = aAppends.size();
-    int afterB = bAppends.size();
-    await("appends after the return", () -> aAppends.size() > afterA + 50 && bAppends.size() > afterB + 50);
-    writing.set(false);
-    writerA.join(WAIT.toMillis());
-    writerB.join(WAIT.toMillis());
+    int afterA;
+    int afterB;
+    try {
+      await("some entries", () -> a.applied().size() > 50);
+      redis.stop();
+      await("appends while down", () -> !a.cluster().connected());
+      redis.start();
+      assertThat(a.cluster().awaitConnected(WAIT)).isTrue();
+      assertThat(b.cluster().awaitConnected(WAIT)).isTrue();
+      // from here on, both are back: every change shared from now must reach both
+      int startA = aAppends.size();
+      int startB = bAppends.size();
+      afterA = startA;
+      afterB = startB;
+      await("appends after the return", () -> aAppends.size() > startA + 50 && bAppends.size() > startB + 50);
+    } finally {
+      writing.set(false);
+      writerA.join(WAIT.toMillis());
+      writerB.join(WAIT.toMillis());
+    }
     assertThat(shared(a.log().append("last"))).isTrue();
     await("last on b", () -> b.applied().contains("last"));
 
