@@ -126,7 +126,7 @@ public final class Room implements Cacheable {
     int space = entry.indexOf(' ');
     String method = space < 0 ? entry : entry.substring(0, space);
     for (Change change : Change.values()) {
-      if (change.method.equals(method)) {
+      if (space > 0 && change.method.equals(method)) {
         apply(change, entry.substring(space + 1));
         return;
       }

@@ -147,6 +147,26 @@ class ClusterRoomTest {
   }
 
   @Test
+  void entriesOfTheRoomsLogThatAreNoChangeOfARoomAreSkipped() throws Exception {
+    Server a = server();
+    Observer onA = observe(a);
+    // another program (another version, say) writes to the room's log: what no room knows is no change to it
+    RedisCluster other = RedisCluster.connect(URI.create(redis.uri()));
+    open.add(other);
+    dev.pbj.cluster.redis.SharedLog log = other.log(Room.LOG_NAME, entry -> {});
+    assertThat(other.awaitConnected(WAIT)).isTrue();
+    for (String entry : List.of("shouted loudly", "said", "", "joined")) {
+      assertThat(log.append(entry).get(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(log.append("said a real one").get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(next(onA)).isEqualTo(Change.said("a real one"));
+    assertThat(a.world().room().messages()).containsExactly("a real one");
+    assertThat(a.world().room().members()).isEmpty();
+    call(onA.root(), "say", "and the room goes on");
+    assertThat(next(onA)).isEqualTo(Change.said("and the room goes on"));
+  }
+
+  @Test
   void aServerStartedLaterShowsTheRoomSoFar() throws Exception {
     Server a = server();
     Observer onA = observe(a);
