@@ -20,10 +20,12 @@ export function missingJar() {
  * Starts `pbj demo --tcp 127.0.0.1:0 --ws 127.0.0.1:0 --until-stdin-closes`; resolves once it printed its three
  * lines, to `{ tcp, ws, site, stop(), kill(), exited, stderr() }`: `tcp` is `tcp://…`, `ws` `ws://…/pb`, `site`
  * the page's `http://…/`. `tcp` and `ws` (HOST:PORT) choose the addresses instead: a demo started again on the
- * address of one that was killed is the same server coming back.
+ * address of one that was killed is the same server coming back. `cluster` (`redis://HOST:PORT`) shares its room
+ * with every demo given the same Redis.
  */
-export async function startDemo({ tcp = '127.0.0.1:0', ws = '127.0.0.1:0' } = {}) {
-  const child = spawn(java, [...pbj, 'demo', '--tcp', tcp, '--ws', ws, '--until-stdin-closes'],
+export async function startDemo({ tcp = '127.0.0.1:0', ws = '127.0.0.1:0', cluster = null } = {}) {
+  const shared = cluster === null ? [] : ['--cluster', cluster];
+  const child = spawn(java, [...pbj, 'demo', '--tcp', tcp, '--ws', ws, ...shared, '--until-stdin-closes'],
     { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');

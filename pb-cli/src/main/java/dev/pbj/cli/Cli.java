@@ -154,6 +154,10 @@ final class Cli {
         description = "refuse connections past N at once (default 50000)")
     Integer maxConnections;
 
+    @Option(names = "--cluster", paramLabel = "redis://HOST:PORT",
+        description = "share the demo room's state and changes with every server given the same Redis")
+    String cluster;
+
     @Option(names = "--until-stdin-closes", arity = "0", description = "stop when standard input reaches its end")
     boolean untilStdinCloses;
 
@@ -205,8 +209,12 @@ final class Cli {
       if (maxConnections != null && maxConnections < 1) {
         throw new UsageException("--max-connections must be at least 1, not " + maxConnections);
       }
+      URI clusterUri = clusterUri(cluster);
+      if (clusterUri != null && this.root != null) {
+        throw new UsageException("--cluster shares the demo room; a --root CLASS has none");
+      }
       return new ServeCommand(listeners, names, tls, untilStdinCloses, this.root, classes,
-          new ServeCommand.Tuning(proxies, trusted, maxConnections));
+          new ServeCommand.Tuning(proxies, trusted, maxConnections, clusterUri));
     }
   }
 
@@ -242,6 +250,10 @@ final class Cli {
         description = "mutual TLS: refuse clients without a certificate this CA (PEM) signed")
     String tlsClientCa;
 
+    @Option(names = "--cluster", paramLabel = "redis://HOST:PORT",
+        description = "share the demo room's state and changes with every server given the same Redis")
+    String cluster;
+
     @Option(names = "--until-stdin-closes", arity = "0", description = "stop when standard input reaches its end")
     boolean untilStdinCloses;
 
@@ -251,7 +263,21 @@ final class Cli {
       URI wsUri = listenUri("ws", ws == null ? DemoCommand.DEFAULT_WS : hostPort("--ws", ws), "/pb");
       URI tlsUri = tls == null ? null : listenUri("tls", hostPort("--tls", tls), "");
       TlsFiles files = serverTls(tls != null, tlsCert, tlsKey, tlsClientCa);
-      return new DemoCommand(tcpUri, wsUri, tlsUri, files, untilStdinCloses);
+      return new DemoCommand(tcpUri, wsUri, tlsUri, files, untilStdinCloses, clusterUri(cluster));
+    }
+  }
+
+  /** The Redis of {@code --cluster}, checked ({@code redis://HOST:PORT}), or null without the option. */
+  static URI clusterUri(String value) throws UsageException {
+    if (value == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(value);
+      dev.pbj.cluster.redis.RedisCluster.builder(uri); // checks the form; connects nothing
+      return uri;
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      throw new UsageException("--cluster takes redis://HOST:PORT, not '" + value + "'");
     }
   }
 

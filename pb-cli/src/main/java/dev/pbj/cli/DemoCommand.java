@@ -4,6 +4,7 @@ import dev.pbj.ProviderNotFoundException;
 import dev.pbj.cli.demo.DemoRoot;
 import dev.pbj.cli.demo.DemoTypes;
 import dev.pbj.cli.demo.DemoWorld;
+import dev.pbj.cluster.redis.RedisCluster;
 import dev.pbj.core.PbServer;
 import dev.pbj.core.ProviderRegistry;
 import dev.pbj.websocket.WebSocketTransportProvider;
@@ -20,7 +21,8 @@ import java.util.Map;
  * browser demo ({@link DemoSite}) on the WebSocket port: the chat page at {@code /} and the JavaScript client at
  * {@code /pbj-client.js}; with {@code --tls}, on a TLS listener too. Prints {@code listening tcp://…},
  * {@code listening ws://…/pb}, {@code listening tls://…} (with {@code --tls}) and {@code open http://HOST:PORT/}, then
- * runs as {@code serve} does.
+ * runs as {@code serve} does. With {@code --cluster redis://HOST:PORT}, the room is one with every server's given the
+ * same Redis ({@link dev.pbj.cli.demo.Room#Room(String, RedisCluster)}).
  */
 final class DemoCommand implements Command {
   static final String DEFAULT_WS = "127.0.0.1:8790";
@@ -30,14 +32,19 @@ final class DemoCommand implements Command {
   private final URI tls;
   private final TlsFiles tlsFiles;
   private final boolean untilStdinCloses;
+  private final URI cluster;
 
-  /** @param tls a {@code tls://} listener, or null; then {@code tlsFiles} is null too */
-  DemoCommand(URI tcp, URI ws, URI tls, TlsFiles tlsFiles, boolean untilStdinCloses) {
+  /**
+   * @param tls a {@code tls://} listener, or null; then {@code tlsFiles} is null too
+   * @param cluster the Redis through which the room is shared with other servers, or null: this server's alone
+   */
+  DemoCommand(URI tcp, URI ws, URI tls, TlsFiles tlsFiles, boolean untilStdinCloses, URI cluster) {
     this.tcp = tcp;
     this.ws = ws;
     this.tls = tls;
     this.tlsFiles = tlsFiles;
     this.untilStdinCloses = untilStdinCloses;
+    this.cluster = cluster;
   }
 
   /** What the demo page's command-line hint says until the TCP address is known. */
@@ -72,8 +79,9 @@ final class DemoCommand implements Command {
         .loadServices(DemoCommand.class.getClassLoader())
         .build();
     PbServer server;
+    RedisCluster shared = cluster == null ? null : ServeCommand.joinCluster(cluster);
     try {
-      DemoWorld world = new DemoWorld();
+      DemoWorld world = shared == null ? new DemoWorld() : new DemoWorld(shared);
       PbServer.Builder builder = PbServer.builder()
           .registry(registry)
           .root(new DemoRoot(world))
@@ -87,6 +95,9 @@ final class DemoCommand implements Command {
       server = builder.build().start();
     } catch (ProviderNotFoundException | IllegalStateException | IllegalArgumentException e) {
       transport.close();
+      if (shared != null) {
+        shared.close();
+      }
       err.println("pbj demo: " + e.getMessage());
       return FAILURE;
     }
@@ -107,6 +118,9 @@ final class DemoCommand implements Command {
     return ServeCommand.runUntilStopped(() -> {
       ServeCommand.shutDown(server, java.time.Duration.ofSeconds(2));
       transport.close();
+      if (shared != null) {
+        shared.close(); // after the server: its users leaving the room still reach the other servers
+      }
     }, lines, untilStdinCloses, in, out, "pbj-demo");
   }
 }

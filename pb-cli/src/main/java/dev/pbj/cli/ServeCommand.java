@@ -4,6 +4,7 @@ import dev.pbj.ProviderNotFoundException;
 import dev.pbj.cli.demo.DemoRoot;
 import dev.pbj.cli.demo.DemoTypes;
 import dev.pbj.cli.demo.DemoWorld;
+import dev.pbj.cluster.redis.RedisCluster;
 import dev.pbj.core.PbServer;
 import dev.pbj.core.ProviderRegistry;
 import java.io.IOException;
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client CA, only to clients holding a certificate it signed). Prints {@code listening URI} per listener once all are
  * bound, and runs until the JVM is told
  * to stop (SIGTERM, SIGINT: a shutdown hook shuts the server down gracefully) or, with {@code --until-stdin-closes}, until
- * standard input reaches its end, which lets a parent process tie the server's life to its own.
+ * standard input reaches its end, which lets a parent process tie the server's life to its own. With
+ * {@code --cluster redis://HOST:PORT}, the demo room is one with every server's given the same Redis
+ * ({@link #joinCluster}); the cluster closes after the server, so that its users' leaving reaches the others.
  */
 final class ServeCommand implements Command {
   private final List<URI> listeners;
@@ -42,9 +45,10 @@ final class ServeCommand implements Command {
    * @param proxyProtocol the proxies whose PROXY header TCP listeners take, or null: none read
    * @param trustedProxies the proxies whose forwarded headers WebSocket listeners believe, or null: nobody's
    * @param maxConnections the server's limit of connections, or null: the default
+   * @param cluster the Redis through which the demo room is shared with other servers, or null: this server's alone
    */
   record Tuning(dev.pbj.TrustedProxies proxyProtocol, dev.pbj.TrustedProxies trustedProxies,
-      Integer maxConnections) {
+      Integer maxConnections, URI cluster) {
     void applyTo(PbServer.Builder builder) {
       if (proxyProtocol != null) {
         builder.proxyProtocol(proxyProtocol);
@@ -81,12 +85,13 @@ final class ServeCommand implements Command {
       return FAILURE;
     }
     PbServer server;
+    RedisCluster cluster = tuning.cluster() == null ? null : joinCluster(tuning.cluster());
     try {
       PbServer.Builder builder = PbServer.builder();
       if (rootClass != null) {
         builder.root(UserRoot.load(rootClass, classPath)); // the user's root alone: no demo portal or types
       } else {
-        DemoWorld world = new DemoWorld();
+        DemoWorld world = cluster == null ? new DemoWorld() : new DemoWorld(cluster);
         builder.root(new DemoRoot(world)).portal(world.portal()).copies(DemoTypes.registry());
       }
       listeners.forEach(uri -> builder.listen(uri.toString()));
@@ -99,6 +104,9 @@ final class ServeCommand implements Command {
       tuning.applyTo(builder);
       server = builder.build().start();
     } catch (ProviderNotFoundException | IllegalStateException | IllegalArgumentException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
       err.println("pbj serve: " + e.getMessage());
       return FAILURE;
     }
@@ -107,7 +115,29 @@ final class ServeCommand implements Command {
     for (int i = 0; i < listeners.size(); i++) {
       lines.add("listening " + server.uri(i));
     }
-    return runUntilStopped(() -> shutDown(server), lines, untilStdinCloses, in, out, "pbj-serve");
+    return runUntilStopped(() -> {
+      shutDown(server);
+      if (cluster != null) {
+        cluster.close(); // after the server: its users leaving the room still reach the other servers
+      }
+    }, lines, untilStdinCloses, in, out, "pbj-serve");
+  }
+
+  /** How long a starting server waits for Redis, to read the room so far, before it serves without. */
+  static final Duration CLUSTER_JOIN = Duration.ofSeconds(5);
+
+  /**
+   * The cluster on {@code uri}, connected and the room's log read, or (Redis unreachable for
+   * {@link #CLUSTER_JOIN}; the cluster has logged why) still trying: the server serves its own room meanwhile.
+   */
+  static RedisCluster joinCluster(URI uri) {
+    RedisCluster cluster = RedisCluster.connect(uri);
+    try {
+      cluster.awaitConnected(CLUSTER_JOIN);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return cluster;
   }
 
   /** How long a stopping server lets the calls in flight finish. */

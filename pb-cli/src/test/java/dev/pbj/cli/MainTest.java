@@ -410,6 +410,22 @@ class MainTest {
   }
 
   @Test
+  void clusterTakesARedisAddressAndOnlyTheDemoRoom() {
+    for (String command : java.util.List.of("serve", "demo")) {
+      for (String bad : java.util.List.of("http://127.0.0.1:6379", "redis://", "127.0.0.1:6379", "redis://h:1/0")) {
+        Result result = pbj(command, "--cluster", bad);
+        assertThat(result.status()).as(command + " --cluster " + bad).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).startsWith("pbj: --cluster takes redis://HOST:PORT, not '" + bad + "'");
+      }
+      assertThat(Main.usage(command)).contains("--cluster=redis://HOST:PORT");
+    }
+    Result result = pbj("serve", "--cluster", "redis://127.0.0.1:6379", "--root", "x.Y");
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err()).startsWith("pbj: --cluster shares the demo room; a --root CLASS has none");
+  }
+
+  @Test
   void demoRefusesAPortInUse() {
     String port = uri.substring(uri.lastIndexOf(':') + 1);
     Result result = pbj("demo", "--tcp", "127.0.0.1:0", "--ws", "127.0.0.1:" + port);

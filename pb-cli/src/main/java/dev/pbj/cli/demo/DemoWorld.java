@@ -1,5 +1,6 @@
 package dev.pbj.cli.demo;
 
+import dev.pbj.cluster.redis.RedisCluster;
 import dev.pbj.cred.Portal;
 
 /**
@@ -19,6 +20,15 @@ public final class DemoWorld {
 
   public DemoWorld(String topic) {
     this.room = new Room(topic);
+    this.portal = DemoPortal.create(this);
+  }
+
+  /**
+   * A world whose room ({@value Room#DEFAULT_TOPIC}) is one with every server's given the same Redis
+   * ({@link Room#Room(String, RedisCluster)}); the board stays this server's.
+   */
+  public DemoWorld(RedisCluster cluster) {
+    this.room = new Room(Room.DEFAULT_TOPIC, cluster);
     this.portal = DemoPortal.create(this);
   }
 

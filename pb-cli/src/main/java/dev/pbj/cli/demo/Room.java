@@ -5,6 +5,8 @@ import dev.pbj.CacheObserver;
 import dev.pbj.Cacheable;
 import dev.pbj.ConnectionLostException;
 import dev.pbj.DeadReferenceException;
+import dev.pbj.cluster.redis.RedisCluster;
+import dev.pbj.cluster.redis.SharedLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +29,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * state or as a notification, never both. Notifications leave in the order the changes were made, but outside the
  * lock: sending one takes the connection's send lock, under which the connection may be asking this room for its
  * state.
+ *
+ * <p>A room made with a {@link RedisCluster} is one room across every server given the same Redis: {@link #say},
+ * {@link #join} and {@link #leave} append the change to the {@link SharedLog} {@value #LOG_NAME}, and each server
+ * applies every change of that log, its own included, when it comes back from Redis, so that an observer on any
+ * server sees every change once, in the log's order. Without Redis (lost, or not reached yet), a server applies its
+ * own changes at once, for its own observers only. The topic is not shared: every server has its own.
  */
 public final class Room implements Cacheable {
   /** The type name on the wire. */
   public static final String TYPE = "pbj.demo.Room";
   /** The topic of the room {@code pbj serve} serves. */
   public static final String DEFAULT_TOPIC = "PBJ demo room";
+  /** The name of the shared log of a room made with a {@link RedisCluster}. */
+  public static final String LOG_NAME = "pbj.demo.Room";
 
   private final String topic;
   private final List<String> members = new ArrayList<>(); // guarded by this
@@ -40,12 +50,26 @@ public final class Room implements Cacheable {
   private final List<CacheObserver> observers = new CopyOnWriteArrayList<>();
   private final Queue<Notice> notices = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean notifying = new AtomicBoolean();
+  /** Where the changes go first, or null: this server's room alone. */
+  private final SharedLog log;
 
   /** One change to send to the observers there were when it was made. */
   private record Notice(List<CacheObserver> to, String method, String argument) {}
 
+  /** This server's room alone. */
   public Room(String topic) {
     this.topic = Objects.requireNonNull(topic, "topic");
+    this.log = null;
+  }
+
+  /**
+   * One room with every server given the same Redis: this room reads the shared log {@value #LOG_NAME} from
+   * {@code cluster} (its state so far arrives as the cluster resynchronises) and appends its changes there.
+   */
+  public Room(String topic, RedisCluster cluster) {
+    this.topic = Objects.requireNonNull(topic, "topic");
+    // last: the log may deliver the entries so far at once, on the cluster's thread
+    this.log = cluster.log(LOG_NAME, this::applyShared);
   }
 
   @Override
@@ -66,30 +90,59 @@ public final class Room implements Cacheable {
 
   /** Appends {@code text} to the messages; observers get {@code said(text)}. */
   public void say(String text) {
-    Objects.requireNonNull(text, "text");
-    synchronized (this) {
-      messages.add(text);
-      notices.add(new Notice(List.copyOf(observers), "said", text));
-    }
-    sendNotices();
+    change(Change.SAID, Objects.requireNonNull(text, "text"));
   }
 
   /** Adds {@code name} to the members; observers get {@code joined(name)}. */
   public void join(String name) {
-    Objects.requireNonNull(name, "name");
-    synchronized (this) {
-      members.add(name);
-      notices.add(new Notice(List.copyOf(observers), "joined", name));
-    }
-    sendNotices();
+    change(Change.JOINED, Objects.requireNonNull(name, "name"));
   }
 
   /** Removes {@code name} from the members (once, if there); observers get {@code left(name)}. */
   public void leave(String name) {
-    Objects.requireNonNull(name, "name");
+    change(Change.LEFT, Objects.requireNonNull(name, "name"));
+  }
+
+  /** The three changes, each named as the observer's method it calls; shared as {@code "NAME TEXT"}. */
+  private enum Change {
+    SAID("said"), JOINED("joined"), LEFT("left");
+
+    final String method;
+
+    Change(String method) {
+      this.method = method;
+    }
+  }
+
+  private void change(Change change, String text) {
+    if (log == null) {
+      apply(change, text);
+    } else {
+      log.append(change.method + " " + text); // applied here, as everywhere, once Redis has it in order
+    }
+  }
+
+  private void applyShared(String entry) {
+    int space = entry.indexOf(' ');
+    String method = space < 0 ? entry : entry.substring(0, space);
+    for (Change change : Change.values()) {
+      if (space > 0 && change.method.equals(method)) {
+        apply(change, entry.substring(space + 1));
+        return;
+      }
+    }
+    // another version's change, or not a room's: this room has no use for it
+    throw new IllegalArgumentException("not a change of " + TYPE + ": " + method);
+  }
+
+  private void apply(Change change, String text) {
     synchronized (this) {
-      members.remove(name);
-      notices.add(new Notice(List.copyOf(observers), "left", name));
+      switch (change) {
+        case SAID -> messages.add(text);
+        case JOINED -> members.add(text);
+        case LEFT -> members.remove(text);
+      }
+      notices.add(new Notice(List.copyOf(observers), change.method, text));
     }
     sendNotices();
   }
