@@ -9,7 +9,9 @@ import dev.pbj.cli.demo.DemoTypes;
 import dev.pbj.cli.demo.DemoWorld;
 import dev.pbj.cluster.redis.RedisCluster;
 import dev.pbj.core.PbServer;
+import dev.pbj.testkit.ChildProcess;
 import dev.pbj.testkit.RedisProcess;
+import dev.pbj.testkit.TwistedPeer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Twisted client observing the demo room on one Java server while another server, sharing the room through a
  * real redis-server ({@code pbj serve --cluster}), is told to say things and logs alice in and out: the Twisted
  * RemoteCache gets every {@code observe_said}/{@code observe_joined}/{@code observe_left}, once each, in the order
- * they were made ({@code cluster_observer.py}). Runs once per {@link Twisted.Peer} (the subclasses below).
+ * they were made ({@code cluster_observer.py}). Runs once per {@link TwistedPeer} (the subclasses below).
  */
 abstract class ClusterObserverInteropTest {
   @TempDir
@@ -32,7 +34,7 @@ abstract class ClusterObserverInteropTest {
   private RedisProcess redis;
   private final List<AutoCloseable> open = new ArrayList<>();
 
-  abstract Twisted.Peer peer();
+  abstract TwistedPeer peer();
 
   @AfterEach
   void stop() throws Exception {
@@ -70,11 +72,12 @@ abstract class ClusterObserverInteropTest {
     int told = server();
     String line;
     String stderr;
-    try (Twisted.PythonProcess python = new Twisted.PythonProcess(peer(), List.of(
+    try (ChildProcess python = Twisted.python(peer(), List.of(
         Twisted.script("cluster_observer.py").toString(), "--observe", Integer.toString(observed), "--say",
         Integer.toString(told)))) {
-      line = python.stdout.readLine();
-      python.process.waitFor();
+      python.awaitExit(Duration.ofMinutes(2));
+      List<String> out = python.stdout();
+      line = out.isEmpty() ? null : out.get(0);
       stderr = python.stderr();
     }
     assertThat(line).as("cluster_observer.py's result on %s; stderr:\n%s", peer().label(), stderr).startsWith("{");
@@ -89,15 +92,15 @@ abstract class ClusterObserverInteropTest {
 /** A Twisted 22 observer (Debian's python3-twisted). */
 class ClusterObserverInteropTwisted22Test extends ClusterObserverInteropTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED22;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED22;
   }
 }
 
 /** The newest Twisted (pip, {@code .venv-twisted}) as the observer. */
 class ClusterObserverInteropTwistedLatestTest extends ClusterObserverInteropTest {
   @Override
-  Twisted.Peer peer() {
-    return Twisted.Peer.TWISTED_LATEST;
+  TwistedPeer peer() {
+    return TwistedPeer.TWISTED_LATEST;
   }
 }

@@ -65,9 +65,18 @@ public final class ConnectionSet {
     return true;
   }
 
-  /** The connections open now. */
+  /**
+   * The connections open now: a broker leaves the set once its close callbacks have run, but is not listed from
+   * the moment its connection is lost.
+   */
   public synchronized List<Broker> connections() {
-    return List.copyOf(brokers);
+    List<Broker> open = new ArrayList<>(brokers.size());
+    for (Broker broker : brokers) {
+      if (broker.isConnected()) {
+        open.add(broker);
+      }
+    }
+    return List.copyOf(open);
   }
 
   /**
