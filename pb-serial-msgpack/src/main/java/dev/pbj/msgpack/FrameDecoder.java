@@ -7,8 +7,6 @@ import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.ProtocolException;
 import dev.pbj.spi.TokenSink;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,16 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import org.msgpack.core.MessageFormat;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessagePackException;
-import org.msgpack.core.MessageSizeException;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.buffer.ArrayBufferInput;
 
 /**
- * Reads the one MessagePack array of a complete frame with msgpack-core's {@link MessageUnpacker} and pushes its
- * tokens to a {@link TokenSink}. Nested arrays are followed with an explicit stack of remaining element counts,
- * never by recursion; {@code endList()} is called when an array's last element completes.
+ * Reads the one MessagePack array of a complete frame, in place in the frame's array, and pushes its tokens to a
+ * {@link TokenSink}: each value's first byte is classified by msgpack-core's {@link MessageFormat} table, and its
+ * header and payload are read here. (msgpack-core's {@code MessageUnpacker} did the reading once; its buffer
+ * layers, a wrapper per frame and a skip per string, were a fifth of a small call's decoding, and a complete
+ * frame needs none of them.) Nested arrays are followed with an explicit stack of remaining element counts, never
+ * by recursion; {@code endList()} is called when an array's last element completes.
  *
  * <p>Every length is checked from its header, before its payload is read: str, bin and ext payloads against
  * {@link Limits#maxStringLength()}, array counts against {@link Limits#maxListLength()}, nesting against
@@ -41,15 +37,14 @@ final class FrameDecoder {
 
   private final Limits limits;
   private final TokenSink sink;
-  private final ArrayBufferInput frameInput = new ArrayBufferInput(EMPTY);
-  private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(frameInput);
   private final SymbolCache symbols = new SymbolCache();
   private CharsetDecoder strictUtf8;
 
-  /** The frame being decoded, where in its array it starts, and its length. */
+  /** The frame being decoded: its array, where it starts and ends there, and where the next value starts. */
   private byte[] frame = EMPTY;
   private int frameOffset;
-  private int decodingLength;
+  private int frameEnd;
+  private int pos;
   /** Elements still expected by each open array, innermost last. */
   private int[] remaining = new int[16];
   private int depth;
@@ -66,60 +61,86 @@ final class FrameDecoder {
 
   /** Decodes the one array that {@code length} bytes of {@code frame} from {@code offset} must hold. */
   void decode(byte[] frame, int offset, int length) {
-    frameInput.reset(frame, offset, length);
     this.frame = frame;
     this.frameOffset = offset;
-    decodingLength = length;
-    try {
-      unpacker.reset(frameInput);
-      MessageFormat format = unpacker.getNextFormat();
-      if (format != MessageFormat.FIXARRAY && format != MessageFormat.ARRAY16 && format != MessageFormat.ARRAY32) {
-        throw new ProtocolException("a msgpack frame holds one MessagePack array (the PB message), not "
-            + typeName(format));
-      }
-      do {
-        value();
-      } while (depth > 0);
-      int left = bytesLeft();
-      if (left > 0) {
-        throw new ProtocolException(left + " bytes left in a msgpack frame of " + length
-            + " after its message; a frame holds exactly one MessagePack array");
-      }
-    } catch (MessagePackException e) {
-      throw new ProtocolException("malformed MessagePack at byte " + unpacker.getTotalReadBytes()
-          + " of a frame of " + length + " bytes: "
-          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("msgpack-core's array input threw", e);
+    this.frameEnd = offset + length;
+    this.pos = offset;
+    need(1, "a frame");
+    MessageFormat format = MessageFormat.valueOf(frame[pos]);
+    if (format != MessageFormat.FIXARRAY && format != MessageFormat.ARRAY16 && format != MessageFormat.ARRAY32) {
+      throw new ProtocolException("a msgpack frame holds one MessagePack array (the PB message), not "
+          + typeName(format));
+    }
+    do {
+      value();
+    } while (depth > 0);
+    int left = bytesLeft();
+    if (left > 0) {
+      throw new ProtocolException(left + " bytes left in a msgpack frame of " + length
+          + " after its message; a frame holds exactly one MessagePack array");
     }
   }
 
   /** Reads one value: an atom, or an array's header (its elements follow as values of their own). */
-  private void value() throws IOException {
-    MessageFormat format = unpacker.getNextFormat();
+  private void value() {
+    need(1, "a value");
+    int first = frame[pos] & 0xff;
+    MessageFormat format = MessageFormat.valueOf((byte) first);
     switch (format) {
       case FIXARRAY:
+        pos++;
+        beginArray(first & 0x0f);
+        return;
       case ARRAY16:
+        need(3, "an array 16 header");
+        beginArray(unsigned(pos + 1, 2), 3);
+        return;
       case ARRAY32:
-        beginArray();
+        need(5, "an array 32 header");
+        beginArray(unsigned(pos + 1, 4), 5);
         return;
       case POSFIXINT:
+        pos++;
+        sink.integer(first);
+        break;
       case NEGFIXINT:
+        pos++;
+        sink.integer((byte) first);
+        break;
       case UINT8:
+        sink.integer(fixed(2, "a uint 8") & 0xff);
+        break;
       case UINT16:
+        sink.integer(fixed(3, "a uint 16") & 0xffff);
+        break;
       case UINT32:
-      case INT8:
-      case INT16:
-      case INT32:
-      case INT64:
-        sink.integer(unpacker.unpackLong());
+        sink.integer(fixed(5, "a uint 32") & 0xffffffffL);
         break;
       case UINT64:
-        integer(unpacker.unpackBigInteger());
+        long unsigned = fixed(9, "a uint 64");
+        if (unsigned >= 0) {
+          sink.integer(unsigned);
+        } else {
+          sink.bigInteger(new BigInteger(Long.toUnsignedString(unsigned)));
+        }
+        break;
+      case INT8:
+        sink.integer((byte) fixed(2, "an int 8"));
+        break;
+      case INT16:
+        sink.integer((short) fixed(3, "an int 16"));
+        break;
+      case INT32:
+        sink.integer((int) fixed(5, "an int 32"));
+        break;
+      case INT64:
+        sink.integer(fixed(9, "an int 64"));
         break;
       case FLOAT32:
+        sink.floating(Float.intBitsToFloat((int) fixed(5, "a float 32")));
+        break;
       case FLOAT64:
-        sink.floating(unpacker.unpackDouble());
+        sink.floating(Double.longBitsToDouble(fixed(9, "a float 64")));
         break;
       case BIN8:
       case BIN16:
@@ -130,7 +151,7 @@ final class FrameDecoder {
       case STR8:
       case STR16:
       case STR32:
-        str();
+        str(first);
         break;
       case FIXEXT1:
       case FIXEXT2:
@@ -140,24 +161,24 @@ final class FrameDecoder {
       case EXT8:
       case EXT16:
       case EXT32:
-        ext();
+        ext(first);
         break;
       case NEVER_USED:
-        throw new ProtocolException("malformed MessagePack at byte " + unpacker.getTotalReadBytes() + " of a frame"
-            + " of " + decodingLength + " bytes: 0xc1 is never used");
+        throw new ProtocolException("malformed MessagePack at byte " + (pos - frameOffset) + " of a frame of "
+            + (frameEnd - frameOffset) + " bytes: 0xc1 is never used");
       default:
         throw wrongType(typeName(format));
     }
     elementDone();
   }
 
-  private void beginArray() throws IOException {
-    long count;
-    try {
-      count = unpacker.unpackArrayHeader();
-    } catch (MessageSizeException e) {
-      count = e.getSize(); // array 32 past 2^31: past any limit
-    }
+  /** An array whose count is {@code count}, after a header of {@code header} bytes at the position. */
+  private void beginArray(long count, int header) {
+    pos += header;
+    beginArray(count);
+  }
+
+  private void beginArray(long count) {
     if (count > limits.maxListLength()) {
       throw new LimitExceededException("list length", "maxListLength", count, limits.maxListLength());
     }
@@ -181,36 +202,48 @@ final class FrameDecoder {
     remaining[depth++] = (int) count;
   }
 
-  private void integer(BigInteger value) {
-    if (value.bitLength() < Long.SIZE) {
-      sink.integer(value.longValue());
-    } else {
-      sink.bigInteger(value);
+  /**
+   * The big-endian number in the {@code size - 1} bytes after the format byte of a value of {@code size} bytes
+   * in all, which the position moves past.
+   */
+  private long fixed(int size, String what) {
+    need(size, what);
+    long value = 0;
+    for (int i = pos + 1; i < pos + size; i++) {
+      value = value << 8 | (frame[i] & 0xff);
+    }
+    pos += size;
+    return value;
+  }
+
+  /** Fails unless the frame holds {@code size} more bytes from the position. */
+  private void need(int size, String what) {
+    if (frameEnd - pos < size) {
+      throw new ProtocolException("malformed MessagePack at byte " + (pos - frameOffset) + " of a frame of "
+          + (frameEnd - frameOffset) + " bytes: " + what + " needs " + size + " bytes, " + (frameEnd - pos)
+          + " are left");
     }
   }
 
-  // Strings, byte strings and exts are read in place in the frame's array, their headers too, and then skipped
-  // with msgpack-core: its header and payload readers allocate a wrapper per value.
+  // Strings, byte strings and exts are read in place in the frame's array.
 
-  private void bin() throws IOException {
+  private void bin() {
     int header = header(1, 2, 3, 5);
     long length = length(1, header);
     int at = payload("byte string length", header, length);
     sink.bytes(frame, at, (int) length);
-    unpacker.skipValue();
+    pos = at + (int) length;
   }
 
-  private void str() throws IOException {
-    int first = frame[position()] & 0xff;
+  private void str(int first) {
     int header = (first & 0xe0) == 0xa0 ? 1 : header(1, 2, 3, 5);
     long length = header == 1 ? first & 0x1f : length(1, header);
     int at = payload("text length", header, length);
     sink.text(utf8(frame, at, (int) length));
-    unpacker.skipValue();
+    pos = at + (int) length;
   }
 
-  private void ext() throws IOException {
-    int first = frame[position()] & 0xff;
+  private void ext(int first) {
     int header;
     long length;
     if (first >= 0xd4 && first <= 0xd8) { // fixext 1, 2, 4, 8, 16: the type byte follows
@@ -220,38 +253,39 @@ final class FrameDecoder {
       header = header(0, 3, 4, 6);
       length = length(1, header - 1);
     }
-    byte type = frame[position() + header - 1];
+    byte type = frame[pos + header - 1];
+    int at;
     if (type == EXT_SYMBOL) {
-      int at = payload("symbol length", header, length);
+      at = payload("symbol length", header, length);
       String word = symbols.wordOf(frame, at, (int) length);
       if (word == null) {
         throw new ProtocolException("a symbol (ext 0) is an ASCII word; this one has a byte above 0x7f");
       }
       sink.symbol(word);
     } else if (type == EXT_BIG_INTEGER) {
-      int at = payload("big integer length", header, length);
+      at = payload("big integer length", header, length);
       if (length == 0) {
         throw new ProtocolException("a big integer (ext 1) with no bytes");
       }
-      integer(new BigInteger(frame, at, (int) length));
+      BigInteger value = new BigInteger(frame, at, (int) length);
+      if (value.bitLength() < Long.SIZE) {
+        sink.integer(value.longValue());
+      } else {
+        sink.bigInteger(value);
+      }
     } else {
       throw wrongType("ext type " + type);
     }
-    unpacker.skipValue();
-  }
-
-  /** Where the unpacker is in {@link #frame}. */
-  private int position() {
-    return frameOffset + (int) unpacker.getTotalReadBytes();
+    pos = at + (int) length;
   }
 
   /**
-   * The header length of the value at the unpacker's position, by its format byte's place among the 8, 16 and 32
-   * bit variants (0xc4..0xc6 bin, 0xd9..0xdb str, 0xc7..0xc9 ext); {@code fix} for any other byte. Checks that the
+   * The header length of the value at the position, by its format byte's place among the 8, 16 and 32 bit
+   * variants (0xc4..0xc6 bin, 0xd9..0xdb str, 0xc7..0xc9 ext); {@code fix} for any other byte. Checks that the
    * frame holds the header.
    */
   private int header(int fix, int with8, int with16, int with32) {
-    int first = frame[position()] & 0xff;
+    int first = frame[pos] & 0xff;
     int size;
     switch (first) {
       case 0xc4: case 0xd9: case 0xc7:
@@ -274,14 +308,18 @@ final class FrameDecoder {
     return size;
   }
 
-  /** The big-endian unsigned number in the bytes {@code [start, end)} counted from the unpacker's position. */
+  /** The big-endian unsigned number in the bytes {@code [start, end)} counted from the position. */
   private long length(int start, int end) {
-    int base = position();
-    long length = 0;
-    for (int i = base + start; i < base + end; i++) {
-      length = length << 8 | (frame[i] & 0xff);
+    return unsigned(pos + start, end - start);
+  }
+
+  /** The big-endian unsigned number in the {@code size} bytes of the frame's array from {@code at}. */
+  private long unsigned(int at, int size) {
+    long value = 0;
+    for (int i = at; i < at + size; i++) {
+      value = value << 8 | (frame[i] & 0xff);
     }
-    return length;
+    return value;
   }
 
   /**
@@ -297,7 +335,7 @@ final class FrameDecoder {
       throw new ProtocolException(what + " " + length + " runs past the end of its msgpack frame (" + left
           + " bytes left)");
     }
-    return position() + header;
+    return pos + header;
   }
 
   /** Strict UTF-8: a PB text is a Python {@code str}, which no invalid sequence can become. */
@@ -329,7 +367,7 @@ final class FrameDecoder {
   }
 
   private int bytesLeft() {
-    return decodingLength - (int) unpacker.getTotalReadBytes();
+    return frameEnd - pos;
   }
 
   private static ProtocolException wrongType(String type) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * Reads a connection's stream of MessagePack frames and pushes each message's tokens to a {@link TokenSink}. This
  * class finds the frames: a state machine over "need more bytes" that accepts any split of the stream, one byte at
  * a time included (a four-byte big-endian length, then that many bytes). Each complete frame goes to a
- * {@link FrameDecoder}, which reads its one array with msgpack-core.
+ * {@link FrameDecoder}, which reads its one array in place.
  *
  * <p>Limits are checked from headers, before what they announce is buffered or read: a frame's length against
  * {@link Limits#maxMessageLength()} as soon as its header is complete (a frame's buffer then grows with the bytes
