@@ -55,8 +55,28 @@ enum ValueClass {
     }
   };
 
+  // The commonest classes are found by identity first: a ClassValue lookup costs more than the rest of writing a
+  // small string or number.
+  private static final Info STRING = INFO.get(String.class);
+  private static final Info LONG = INFO.get(Long.class);
+  private static final Info INTEGER = INFO.get(Integer.class);
+  private static final Info DOUBLE = INFO.get(Double.class);
+  private static final Info BOOLEAN = INFO.get(Boolean.class);
+
   static Info of(Object value) {
-    return INFO.get(value.getClass());
+    Class<?> type = value.getClass();
+    if (type == String.class) {
+      return STRING;
+    } else if (type == Long.class) {
+      return LONG;
+    } else if (type == Integer.class) {
+      return INTEGER;
+    } else if (type == Double.class) {
+      return DOUBLE;
+    } else if (type == Boolean.class) {
+      return BOOLEAN;
+    }
+    return INFO.get(type);
   }
 
   private static ValueClass kindOf(Class<?> type) {
