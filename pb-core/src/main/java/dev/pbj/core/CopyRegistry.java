@@ -162,8 +162,12 @@ public final class CopyRegistry {
     private static Function<Object, Object> recordFactory(String typeName, Class<?> type) {
       RecordComponent[] components = type.getRecordComponents();
       Class<?>[] types = new Class<?>[components.length];
+      String[] names = new String[components.length];
+      Bytes[] byteNames = new Bytes[components.length]; // a peer may name the fields with byte strings
       for (int i = 0; i < components.length; i++) {
         types[i] = components[i].getType();
+        names[i] = components[i].getName();
+        byteNames[i] = Bytes.ascii(names[i]);
       }
       Constructor<?> constructor;
       try {
@@ -180,8 +184,11 @@ public final class CopyRegistry {
         Map<?, ?> map = (Map<?, ?>) state;
         Object[] args = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
-          String name = components[i].getName();
-          Object value = map.containsKey(name) ? map.get(name) : map.get(Bytes.ascii(name));
+          String name = names[i];
+          Object value = map.get(name);
+          if (value == null && !map.containsKey(name)) {
+            value = map.get(byteNames[i]);
+          }
           Object converted = dev.pbj.core.internal.dispatch.Coercion.coerce(value, types[i]);
           if (converted == dev.pbj.core.internal.dispatch.Coercion.NO_MATCH) {
             throw new InsecureJellyException(typeName, typeName + "." + name + " must be "

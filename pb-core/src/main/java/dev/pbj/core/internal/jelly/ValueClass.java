@@ -57,24 +57,24 @@ enum ValueClass {
 
   // The commonest classes are found by identity first: a ClassValue lookup costs more than the rest of writing a
   // small string or number.
-  private static final Info STRING = INFO.get(String.class);
-  private static final Info LONG = INFO.get(Long.class);
-  private static final Info INTEGER = INFO.get(Integer.class);
-  private static final Info DOUBLE = INFO.get(Double.class);
-  private static final Info BOOLEAN = INFO.get(Boolean.class);
+  private static final Info STRING_INFO = INFO.get(String.class);
+  private static final Info LONG_INFO = INFO.get(Long.class);
+  private static final Info INTEGER_INFO = INFO.get(Integer.class);
+  private static final Info DOUBLE_INFO = INFO.get(Double.class);
+  private static final Info BOOLEAN_INFO = INFO.get(Boolean.class);
 
   static Info of(Object value) {
     Class<?> type = value.getClass();
     if (type == String.class) {
-      return STRING;
+      return STRING_INFO;
     } else if (type == Long.class) {
-      return LONG;
+      return LONG_INFO;
     } else if (type == Integer.class) {
-      return INTEGER;
+      return INTEGER_INFO;
     } else if (type == Double.class) {
-      return DOUBLE;
+      return DOUBLE_INFO;
     } else if (type == Boolean.class) {
-      return BOOLEAN;
+      return BOOLEAN_INFO;
     }
     return INFO.get(type);
   }
