@@ -33,6 +33,7 @@ public final class ServerProcess implements AutoCloseable {
   public static final String PBJ_JAR_PROPERTY = "pbj.bench.pbj-jar";
   private static final long START_SECONDS = 60;
   private static final Pattern LISTENING = Pattern.compile("listening tcp://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern WS_LISTENING = Pattern.compile("listening ws://127\\.0\\.0\\.1:(\\d+)/");
 
   private final String name;
   private final Process process;
@@ -57,6 +58,16 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess rawEcho(String mode) throws IOException, InterruptedException {
     return start("raw Netty echo (" + mode + ")", List.of(java(), "-Xms256m", "-Xmx256m", "-cp",
         System.getProperty("java.class.path"), RawEchoServer.class.getName(), mode), LISTENING);
+  }
+
+  /**
+   * The raw Undertow WebSocket echo, {@link RawWebSocketEchoServer}, in a JVM of its own (this one's {@code java} and
+   * class path); it upgrades any path of {@code ws://127.0.0.1:PORT/}.
+   */
+  public static ServerProcess webSocketEcho() throws IOException, InterruptedException {
+    return start("raw Undertow WebSocket echo", List.of(java(), "-Xms256m", "-Xmx256m",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+        RawWebSocketEchoServer.class.getName()), WS_LISTENING);
   }
 
   /**
