@@ -127,6 +127,7 @@ public final class Report {
   private static final String PEERS = "dev\\.pbj\\.bench\\.peers\\..*";
   private static final String FLOOR = "dev\\.pbj\\.bench\\.wire\\.FloorThroughputBenchmark\\..*";
   private static final String SERVERS = "dev\\.pbj\\.bench\\.wire\\.ServerThroughputBenchmark\\..*";
+  private static final String WS_FLOOR = "dev\\.pbj\\.bench\\.wire\\.WebSocket(Floor|LatencyFloor)Benchmark\\..*";
 
   private Report() {}
 
@@ -264,6 +265,12 @@ public final class Report {
     results.add(run(options(profile.peers, settings, "floor-bytes").include(FLOOR).param("echo", "bytes")
         .param("inflight", "128")), false);
     described.add("throughput floor (raw Netty, echo server in its own process): " + profile.peers.describe());
+    if (transports.contains("ws")) {
+      // the WebSocket floor: a raw Undertow echo of PBJ's ws/msgpack frames, pipelined and with a blocking caller
+      results.add(run(options(profile.peers, settings, "ws-floor").include(WS_FLOOR)), false);
+      described.add("WebSocket floor (raw Undertow echo in its own process; a raw client pipelining, and a blocking "
+          + "caller): " + profile.peers.describe());
+    }
     List<String> servers = new ArrayList<>(List.of("pbj", "netty"));
     String noTwisted = settings.twisted() ? TwistedRun.unavailable(settings.python()) : "skipped (--no-twisted)";
     if (noTwisted == null) {

@@ -30,7 +30,9 @@ class ReportSmokeTest {
     String report = Files.readString(outcome.report());
     assertThat(report).contains("## Targets", "## Echo latency", "## Throughput", "## Codecs",
         "## Servers under an independent PB wire client", "Netty echo, blocking caller (latency floor)",
-        "Netty echo, 2 processes (floor)", "`pbj serve`", "gRPC unary", "Java RMI", "PBJ tcp/banana");
+        "Netty echo, 2 processes (floor)", "`pbj serve`", "gRPC unary", "Java RMI", "PBJ tcp/banana",
+        "Undertow WebSocket echo, 2 processes (ws floor)",
+        "Undertow WebSocket echo, blocking caller (ws latency floor)");
     for (String chart : new String[] {"latency", "throughput", "servers", "callbacks", "codecs"}) {
       BufferedImage image = ImageIO.read(out.resolve(chart + ".png").toFile());
       assertThat(image).as(chart + ".png").isNotNull();

@@ -25,6 +25,10 @@ public final class ReportWriter {
   static final String RMI_CALLBACK = "RmiCallbackBenchmark.callback";
   static final String FLOOR = "FloorThroughputBenchmark.calls";
   static final String SERVERS = "ServerThroughputBenchmark.calls";
+  static final String WS_FLOOR = "WebSocketFloorBenchmark.calls";
+  static final String WS_LATENCY_FLOOR = "WebSocketLatencyFloorBenchmark.echo";
+  static final String WS_FLOOR_LABEL = "Undertow WebSocket echo, 2 processes (ws floor)";
+  static final String WS_LATENCY_FLOOR_LABEL = "Undertow WebSocket echo, blocking caller (ws latency floor)";
   static final String CODEC = "CodecBenchmark.";
   static final List<String> PEERS = List.of("netty", "grpc", "rmi");
   /** The peers whose throughput is measured the way PBJ's is (the raw Netty floor is measured its own way). */
@@ -129,6 +133,13 @@ public final class ReportWriter {
           results.find(THROUGHPUT, pinned, "transport", "tcp", "serializer", "msgpack", "inflight", "128"),
           floor("128", pinned), Figure::score, 0.5, false, "calls/s");
     }
+    if (info.transports().contains("ws")) {
+      target("PBJ ws/msgpack median echo ≤ 1.5× the raw Undertow WebSocket echo's (unpinned)",
+          latencyFigure("ws", "msgpack", "pool", false), wsLatencyFloor(), Figure::p50, 1.5, true, "µs");
+      target("PBJ ws/msgpack calls/s with 128 in flight ≥ ½ the raw Undertow WebSocket floor's (unpinned)",
+          results.find(THROUGHPUT, false, "transport", "ws", "serializer", "msgpack", "inflight", "128"),
+          results.find(WS_FLOOR, false, "inflight", "128"), Figure::score, 0.5, false, "calls/s");
+    }
     Optional<Figure> pbjServe = server("pbj", "128");
     target("`pbj serve` calls/s with 128 in flight, independent PB wire client, ≥ ½ a raw Netty echo's (same "
         + "client)", pbjServe, server("netty", "128"), Figure::score, 0.5, false, "calls/s");
@@ -214,6 +225,16 @@ public final class ReportWriter {
       expect(f, peerLabel(peer) + " latency" + (pinned ? " (pinned)" : ""));
       latencyRow(peerLabel(peer), f, floor, grpc, rmi);
     }
+    if (!pinned && info.transports().contains("ws")) {
+      Optional<Figure> wsFloor = wsLatencyFloor();
+      expect(wsFloor, WS_LATENCY_FLOOR_LABEL + " latency");
+      latencyRow(WS_LATENCY_FLOOR_LABEL, wsFloor, floor, grpc, rmi);
+      line("");
+      line("Over WebSocket the floor is a raw Undertow echo (the server PBJ's WebSocket transport runs on) in a "
+          + "process of its own, one binary frame of PBJ's ws/msgpack bytes at a time from a blocking caller: PBJ "
+          + "ws/msgpack's median is " + ratioOf(latencyFigure("ws", "msgpack", "pool", false), wsFloor, Figure::p50)
+          + " of it.");
+    }
     line("");
   }
 
@@ -253,6 +274,9 @@ public final class ReportWriter {
     rows.add(new ThroughputRow(FLOOR_LABEL, FLOOR, INFLIGHT, true, "echo", "frames"));
     rows.add(new ThroughputRow("Netty byte echo, 2 processes (no per-message work)", FLOOR, List.of("128"), false,
         "echo", "bytes"));
+    if (!pinned && info.transports().contains("ws")) {
+      rows.add(new ThroughputRow(WS_FLOOR_LABEL, WS_FLOOR, INFLIGHT, false));
+    }
     for (String peer : THROUGHPUT_PEERS) {
       rows.add(new ThroughputRow(peerLabel(peer), PEER_THROUGHPUT, INFLIGHT, false, "peer", peer));
     }
@@ -277,6 +301,15 @@ public final class ReportWriter {
       cells.append(" | ").append(at128.map(x -> fmt(x.allocPerOp())).orElse(NONE));
       cells.append(" | ").append(ratioOf(at128, floor, Figure::score)).append(" |");
       line(cells.toString());
+    }
+    if (!pinned && info.transports().contains("ws")) {
+      Optional<Figure> wsFloor = results.find(WS_FLOOR, false, "inflight", "128");
+      line("");
+      line("Over WebSocket the floor is a raw Undertow echo (the server PBJ's WebSocket transport runs on) in a "
+          + "process of its own, driven like the Netty floor by a raw client that writes pre-masked binary frames "
+          + "of PBJ's ws/msgpack bytes from its event loop: PBJ ws/msgpack at 128 in flight does "
+          + ratioOf(results.find(THROUGHPUT, false, "transport", "ws", "serializer", "msgpack", "inflight", "128"),
+              wsFloor, Figure::score) + " of it.");
     }
     line("");
   }
@@ -630,6 +663,11 @@ public final class ReportWriter {
   /** The throughput floor: raw Netty echoing PBJ's frames, server in a process of its own. */
   private Optional<Figure> floor(String inflight, boolean pinned) {
     return results.find(FLOOR, pinned, "echo", "frames", "inflight", inflight);
+  }
+
+  /** The WebSocket latency floor: a blocking caller against the raw Undertow echo (unpinned). */
+  private Optional<Figure> wsLatencyFloor() {
+    return results.find(WS_LATENCY_FLOOR, false);
   }
 
   /** A server under the independent PB wire client (unpinned). */
