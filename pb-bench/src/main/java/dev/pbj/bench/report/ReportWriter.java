@@ -75,8 +75,8 @@ public final class ReportWriter {
     }
     line("");
     line("Everything runs over 127.0.0.1 with server and client in one JVM (JMH fork), so they share its cores, "
-        + "except the throughput floor and the servers driven by the independent PB wire client, whose server is a "
-        + "process of its own; \"pinned\" runs that whole JVM (and any server process it starts) on one CPU "
+        + "except the throughput floors (raw Netty, and the Undertow WebSocket echo with its blocking caller) and "
+        + "the servers driven by the independent PB wire client, whose server is a process of its own; \"pinned\" runs that whole JVM (and any server process it starts) on one CPU "
         + "(`taskset -c 0`). Allocation is JMH's `-prof gc` "
         + "`gc.alloc.rate.norm`: bytes allocated by all threads of the JVM per operation, so for a round trip it "
         + "counts client, server and transport together. **On a machine shared with other work these numbers "
