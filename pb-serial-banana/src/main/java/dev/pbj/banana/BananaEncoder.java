@@ -5,9 +5,11 @@ import dev.pbj.spi.Utf8;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.spi.MessageEncoder;
+import dev.pbj.spi.TokenSink;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Writes tokens as banana, byte for byte as Twisted's {@code Banana._encode} does, into a growable buffer that is
@@ -19,6 +21,10 @@ import java.util.Objects;
  * lists receive as many elements as announced; the token producer (Jelly) is trusted for that. Sending limits
  * ({@link Limits#maxStringLength()}, {@link Limits#maxListLength()}, {@link Limits#maxPrefixLength()} for
  * integers) throw {@link LimitExceededException}; the partly written message must then be {@link #reset()}.
+ *
+ * <p>Banana keeps no state between tokens (the vocabulary is fixed per dialect), so a run of tokens encodes to the
+ * same bytes on every connection of a dialect and the same sending limits: {@link #runKey()} names exactly that,
+ * and runs are shared.
  */
 public final class BananaEncoder implements MessageEncoder {
   private static final int INITIAL_CAPACITY = 256;
@@ -29,6 +35,7 @@ public final class BananaEncoder implements MessageEncoder {
 
   private final Dialect dialect;
   private final Limits limits;
+  private final Object runKey;
   private byte[] buffer = new byte[INITIAL_CAPACITY];
   private int size;
 
@@ -40,11 +47,35 @@ public final class BananaEncoder implements MessageEncoder {
   public BananaEncoder(String dialect, Limits limits) {
     this.dialect = Dialect.of(dialect);
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.runKey = new RunKey(this.dialect.wireName(), limits.maxListLength(), limits.maxStringLength(),
+        limits.maxPrefixLength());
   }
 
   /** The dialect this encoder writes: {@code pb} or {@code none}. */
   public String dialect() {
     return dialect.wireName();
+  }
+
+  /** The dialect and the limits checked while writing: what a run's bytes and its refusal depend on. */
+  private record RunKey(String dialect, int maxListLength, int maxStringLength, int maxPrefixLength) {}
+
+  @Override
+  public Object runKey() {
+    return runKey;
+  }
+
+  @Override
+  public byte[] encodeRun(Consumer<? super TokenSink> tokens) {
+    BananaEncoder run = new BananaEncoder(dialect.wireName(), limits);
+    tokens.accept(run);
+    return run.takeMessage();
+  }
+
+  @Override
+  public void writeRun(byte[] run) {
+    ensureCapacity(run.length);
+    System.arraycopy(run, 0, buffer, size, run.length);
+    size += run.length;
   }
 
   @Override

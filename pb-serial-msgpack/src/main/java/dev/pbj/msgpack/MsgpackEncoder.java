@@ -7,10 +7,12 @@ import static dev.pbj.msgpack.WireFormat.HEADER_LENGTH;
 import dev.pbj.LimitExceededException;
 import dev.pbj.Limits;
 import dev.pbj.spi.MessageEncoder;
+import dev.pbj.spi.TokenSink;
 import dev.pbj.spi.Utf8;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Writes the tokens of one message as a MessagePack frame straight into one reusable array, the four-byte length
@@ -30,6 +32,10 @@ import java.util.Objects;
  * <p>One encoder per connection, used by one thread at a time. Arrays passed to {@link #bytes} are only read
  * during the call; {@link #takeMessage()} returns a new array the caller owns. The encoder does not check that
  * lists receive as many elements as announced; the token producer (Jelly) is trusted for that.
+ *
+ * <p>The symbol cache only saves work: a token's bytes never depend on what was sent before, and the frame's
+ * length is counted when the message is taken, so a run of tokens (not a frame) encodes to the same bytes on every
+ * connection with the same sending limits, and runs are shared ({@link #runKey()}).
  */
 final class MsgpackEncoder implements MessageEncoder {
   private static final byte[] NO_MESSAGE = new byte[0];
@@ -39,6 +45,7 @@ final class MsgpackEncoder implements MessageEncoder {
   private static final long MAX_BODY = Integer.MAX_VALUE - 8 - HEADER_LENGTH;
 
   private final Limits limits;
+  private final Object runKey;
   private final SymbolCache symbols = new SymbolCache();
   private byte[] buffer = new byte[INITIAL_CAPACITY];
   /** Where the next byte goes; the body starts at {@link WireFormat#HEADER_LENGTH}. */
@@ -47,6 +54,30 @@ final class MsgpackEncoder implements MessageEncoder {
   /** An encoder enforcing {@code limits} on what it sends. */
   MsgpackEncoder(Limits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.runKey = new RunKey(limits.maxListLength(), limits.maxStringLength(), limits.maxMessageLength());
+  }
+
+  /** The limits checked while writing a run: the same tokens are refused or not alike under equal keys. */
+  private record RunKey(int maxListLength, int maxStringLength, long maxMessageLength) {}
+
+  @Override
+  public Object runKey() {
+    return runKey;
+  }
+
+  /** The run's MessagePack values without a frame header; each message's header is written when it is taken. */
+  @Override
+  public byte[] encodeRun(Consumer<? super TokenSink> tokens) {
+    MsgpackEncoder run = new MsgpackEncoder(limits);
+    tokens.accept(run);
+    return Arrays.copyOfRange(run.buffer, HEADER_LENGTH, run.position);
+  }
+
+  @Override
+  public void writeRun(byte[] run) {
+    reserve(run.length);
+    System.arraycopy(run, 0, buffer, position, run.length);
+    position += run.length;
   }
 
   @Override
