@@ -15,6 +15,15 @@ public interface CacheObserver {
    */
   CompletableFuture<Object> callRemote(String method, Object... args);
 
+  /**
+   * Calls {@code update}'s method with its arguments, as {@link #callRemote(String, Object...)} does, as one of the
+   * observers the same update goes to: PBJ's observers encode plain arguments once per serializer for all of them
+   * (see {@link CacheObservers}), and send each peer the same bytes as a call of their own would.
+   */
+  default CompletableFuture<Object> callRemote(CacheUpdate update) {
+    return callRemote(update.method(), update.arguments());
+  }
+
   /** The avatar the cacheable was sent for, or null. */
   Avatar perspective();
 

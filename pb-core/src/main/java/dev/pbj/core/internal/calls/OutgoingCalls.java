@@ -66,15 +66,25 @@ public final class OutgoingCalls {
    */
   public CompletableFuture<Object> call(Object target, String command, Object objectId, String method, Object[] args,
       boolean answerRequired, Duration deadline) {
+    return call(target, command, objectId, method, args, null, answerRequired, deadline);
+  }
+
+  /**
+   * As above, with {@code encodedArguments}, if not null, the arguments already encoded for this connection's
+   * encoder ({@link SharedArguments}): the outbox copies them in place of jellying {@code args}.
+   */
+  public CompletableFuture<Object> call(Object target, String command, Object objectId, String method, Object[] args,
+      byte[] encodedArguments, boolean answerRequired, Duration deadline) {
     if (interceptors.isEmpty()) {
-      return call(command, objectId, method, args, answerRequired, deadline);
+      return call(command, objectId, method, args, encodedArguments, answerRequired, deadline);
     }
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     CompletableFuture<?>[] sent = new CompletableFuture<?>[1];
     Outbound view = new Outbound(target, method, args, answerRequired,
         deadline == null ? 0 : System.nanoTime() + deadline.toNanos(), deadline != null);
     CompletionStage<Object> chain = Interceptors.run(interceptors, view, () -> {
-      CompletableFuture<Object> call = call(command, objectId, method, args, answerRequired, deadline);
+      CompletableFuture<Object> call = call(command, objectId, method, args, encodedArguments, answerRequired,
+          deadline);
       synchronized (sent) {
         sent[0] = call;
       }
@@ -181,6 +191,11 @@ public final class OutgoingCalls {
    */
   public CompletableFuture<Object> call(String command, Object objectId, String method, Object[] args,
       boolean answerRequired, Duration deadline) {
+    return call(command, objectId, method, args, null, answerRequired, deadline);
+  }
+
+  private CompletableFuture<Object> call(String command, Object objectId, String method, Object[] args,
+      byte[] encodedArguments, boolean answerRequired, Duration deadline) {
     if (broker.isRefusingCalls()) {
       return CompletableFuture.failedFuture(new ShuttingDownException("the client is shutting down; call of "
           + method + " not sent"));
@@ -197,8 +212,9 @@ public final class OutgoingCalls {
       due = System.nanoTime() + deadline.toNanos();
       watch(future, deadline, method);
     }
-    Runnable encode = new Sending(command, id, objectId, method, args, answerRequired, due, future);
-    if (UserCode.mayRunWriting(args)) {
+    Runnable encode = new Sending(command, id, objectId, method, args, encodedArguments, answerRequired, due,
+        future);
+    if (encodedArguments == null && UserCode.mayRunWriting(args)) {
       broker.postUserCode(encode);
     } else {
       broker.post(encode);
@@ -241,17 +257,20 @@ public final class OutgoingCalls {
     private final Object objectId;
     private final String method;
     private final Object[] args;
+    /** The arguments encoded once for many connections, or null: jellied here. */
+    private final byte[] encodedArguments;
     private final boolean answerRequired;
     private final long dueNanos;
     private final CompletableFuture<Object> future;
 
-    Sending(String command, long id, Object objectId, String method, Object[] args, boolean answerRequired,
-        long dueNanos, CompletableFuture<Object> future) {
+    Sending(String command, long id, Object objectId, String method, Object[] args, byte[] encodedArguments,
+        boolean answerRequired, long dueNanos, CompletableFuture<Object> future) {
       this.command = command;
       this.id = id;
       this.objectId = objectId;
       this.method = method;
       this.args = args;
+      this.encodedArguments = encodedArguments;
       this.answerRequired = answerRequired;
       this.dueNanos = dueNanos;
       this.future = future;
@@ -306,8 +325,12 @@ public final class OutgoingCalls {
       byte[] name = method.getBytes(StandardCharsets.UTF_8);
       out.bytes(name, 0, name.length);
       out.integer(answerRequired ? 1 : 0);
-      jellier.writeTuple(out, args, positional(args), null);
-      jellier.writeKeywords(out, keywords(args));
+      if (encodedArguments != null) {
+        broker.outbox().writeRun(encodedArguments);
+      } else {
+        jellier.writeTuple(out, args, positional(args), null);
+        jellier.writeKeywords(out, keywords(args));
+      }
       out.endList();
     }
   }

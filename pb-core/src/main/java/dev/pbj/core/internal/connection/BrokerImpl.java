@@ -3,6 +3,7 @@ package dev.pbj.core.internal.connection;
 import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.BrokerStats;
+import dev.pbj.CacheUpdate;
 import dev.pbj.ConnectionLostException;
 import dev.pbj.ProtocolException;
 import dev.pbj.Referenceable;
@@ -11,6 +12,7 @@ import dev.pbj.RemoteReference;
 import dev.pbj.TrafficStats;
 import dev.pbj.core.internal.calls.InboundCalls;
 import dev.pbj.core.internal.calls.OutgoingCalls;
+import dev.pbj.core.internal.calls.SharedArguments;
 import dev.pbj.core.internal.endpoint.BrokerConfig;
 import dev.pbj.core.internal.endpoint.Workers;
 import dev.pbj.core.internal.jelly.BriefValue;
@@ -207,6 +209,16 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   /** @param observer the observer whose cache is called, for interceptors */
   public CompletableFuture<Object> callCache(Object observer, long luid, String method, Object[] args) {
     return outgoing.call(observer, "cachemessage", luid, method, args, true, config.defaultDeadline());
+  }
+
+  /**
+   * {@code update} on the peer's cache {@code luid}, one of many observers': its arguments are encoded once for all
+   * connections encoding alike, when they are plain ({@link SharedArguments}), here on the calling thread.
+   */
+  public CompletableFuture<Object> callCache(Object observer, long luid, CacheUpdate update) {
+    byte[] encoded = SharedArguments.runFor(update, outbox.encoder(), config.copies(), config.limits().maxDepth());
+    return outgoing.call(observer, "cachemessage", luid, update.method(), update.arguments(), encoded, true,
+        config.defaultDeadline());
   }
 
   boolean extensions() {

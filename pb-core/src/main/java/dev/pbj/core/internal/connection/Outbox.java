@@ -76,6 +76,19 @@ public final class Outbox {
     }
   }
 
+  /**
+   * In the context, while a message is written: copies in a run of tokens encoded once for many connections
+   * ({@link MessageEncoder#encodeRun}) by an encoder with the same {@link MessageEncoder#runKey()} as this one's.
+   */
+  public void writeRun(byte[] run) {
+    encoder.writeRun(run);
+  }
+
+  /** The encoder the messages are written with; its {@link MessageEncoder#runKey()} may be asked on any thread. */
+  MessageEncoder encoder() {
+    return encoder;
+  }
+
   /** In the context: hands what is held to the link as one run, then looks at what the peer has not taken. */
   void flush() {
     int count = held.size();

@@ -3,6 +3,7 @@ package dev.pbj.core.internal.tables;
 import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.CacheObserver;
+import dev.pbj.CacheUpdate;
 import dev.pbj.DeadReferenceException;
 import dev.pbj.core.internal.connection.BrokerImpl;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,15 @@ public final class CacheObserverImpl implements CacheObserver {
       return CompletableFuture.failedFuture(new DeadReferenceException("the peer stopped observing cache " + luid));
     }
     return broker.callCache(this, luid, method, args);
+  }
+
+  /** The update's arguments are encoded once for all observers encoding alike, where they are plain values. */
+  @Override
+  public CompletableFuture<Object> callRemote(CacheUpdate update) {
+    if (stopped) {
+      return CompletableFuture.failedFuture(new DeadReferenceException("the peer stopped observing cache " + luid));
+    }
+    return broker.callCache(this, luid, update);
   }
 
   public void stop() {
