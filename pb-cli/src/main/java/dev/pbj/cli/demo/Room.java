@@ -2,9 +2,9 @@ package dev.pbj.cli.demo;
 
 import dev.pbj.Avatar;
 import dev.pbj.CacheObserver;
+import dev.pbj.CacheObservers;
+import dev.pbj.CacheUpdate;
 import dev.pbj.Cacheable;
-import dev.pbj.ConnectionLostException;
-import dev.pbj.DeadReferenceException;
 import dev.pbj.cluster.redis.RedisCluster;
 import dev.pbj.cluster.redis.SharedLog;
 import java.util.ArrayList;
@@ -13,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * state or as a notification, never both. Notifications leave in the order the changes were made, but outside the
  * lock: sending one takes the connection's send lock, under which the connection may be asking this room for its
  * state.
+ *
+ * <p>Each change goes to its observers as one {@link CacheUpdate} through {@link CacheObservers}, so its text is
+ * encoded once per serializer for all of them rather than once per observer; each peer receives the same bytes.
  *
  * <p>A room made with a {@link RedisCluster} is one room across every server given the same Redis: {@link #say},
  * {@link #join} and {@link #leave} append the change to the {@link SharedLog} {@value #LOG_NAME}, and each server
@@ -47,14 +47,14 @@ public final class Room implements Cacheable {
   private final String topic;
   private final List<String> members = new ArrayList<>(); // guarded by this
   private final List<String> messages = new ArrayList<>(); // guarded by this
-  private final List<CacheObserver> observers = new CopyOnWriteArrayList<>();
+  private final CacheObservers observers = new CacheObservers();
   private final Queue<Notice> notices = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean notifying = new AtomicBoolean();
   /** Where the changes go first, or null: this server's room alone. */
   private final SharedLog log;
 
   /** One change to send to the observers there were when it was made. */
-  private record Notice(List<CacheObserver> to, String method, String argument) {}
+  private record Notice(List<CacheObserver> to, CacheUpdate update) {}
 
   /** This server's room alone. */
   public Room(String topic) {
@@ -142,7 +142,7 @@ public final class Room implements Cacheable {
         case JOINED -> members.add(text);
         case LEFT -> members.remove(text);
       }
-      notices.add(new Notice(List.copyOf(observers), change.method, text));
+      notices.add(new Notice(observers.snapshot(), new CacheUpdate(change.method, text)));
     }
     sendNotices();
   }
@@ -177,42 +177,20 @@ public final class Room implements Cacheable {
 
   /**
    * Sends the queued notices in order. One thread at a time sends; a thread that finds another sending leaves its
-   * notice to it. Observers whose peer is gone are dropped; other failures (the replica's method failed) are
-   * the peer's business.
+   * notice to it. Observers whose peer is gone are dropped (by {@link CacheObservers}); other failures (the
+   * replica's method failed) are the peer's business.
    */
   private void sendNotices() {
     while (!notices.isEmpty() && notifying.compareAndSet(false, true)) {
       try {
         Notice notice;
         while ((notice = notices.poll()) != null) {
-          for (CacheObserver observer : notice.to()) {
-            notify(observer, notice.method(), notice.argument());
-          }
+          observers.callRemote(notice.to(), notice.update());
         }
       } finally {
         notifying.set(false);
       }
     }
-  }
-
-  private void notify(CacheObserver observer, String method, String argument) {
-    try {
-      observer.callRemote(method, argument).whenComplete((answer, error) -> {
-        if (error != null && isGone(error)) {
-          observers.remove(observer);
-        }
-      });
-    } catch (RuntimeException e) {
-      observers.remove(observer);
-    }
-  }
-
-  private static boolean isGone(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause instanceof DeadReferenceException || cause instanceof ConnectionLostException;
   }
 
   @Override
