@@ -386,6 +386,8 @@ public final class Report {
   private static void restrict(ChainedOptionsBuilder options, List<String> serializers, List<String> transports) {
     options.param("serializer", serializers.toArray(String[]::new));
     options.param("transport", transports.toArray(String[]::new));
+    // the report's fan-out is to 100 observers; 1,000 (JMH) and 10,000 (conn.Fanout) are run by hand
+    options.param("observers", "100");
   }
 
   private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {

@@ -2,13 +2,13 @@ package dev.pbj.bench.e2e;
 
 import dev.pbj.Avatar;
 import dev.pbj.CacheObserver;
+import dev.pbj.CacheObservers;
 import dev.pbj.Cacheable;
 import dev.pbj.Referenceable;
 import dev.pbj.Remote;
 import dev.pbj.RemoteReference;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The server's root in the end-to-end benchmarks: the demo contract's echo, callback, room and say. */
 public final class BenchRoot implements Referenceable {
@@ -41,15 +41,21 @@ public final class BenchRoot implements Referenceable {
     return room;
   }
 
-  /** Tells every observer of the room {@code said(text)}. */
+  /** Tells every observer of the room {@code said(text)}, a call of its own to each (encoded once per observer). */
   @Remote
   public void say(String text) {
     room.say(text);
   }
 
+  /** Tells every observer of the room {@code said(text)} as one update (its text encoded once per serializer). */
+  @Remote
+  public void sayOnce(String text) {
+    room.sayOnce(text);
+  }
+
   /** A cacheable whose only change is a message said, pushed to every observer. */
   public static final class Room implements Cacheable {
-    private final List<CacheObserver> observers = new CopyOnWriteArrayList<>();
+    private final CacheObservers observers = new CacheObservers();
 
     @Override
     public String typeToCopy() {
@@ -67,10 +73,15 @@ public final class BenchRoot implements Referenceable {
       observers.remove(observer);
     }
 
+    /** What a cacheable did before {@link CacheObservers}' updates: each observer called by itself. */
     void say(String text) {
       for (CacheObserver observer : observers) {
         observer.callRemote("said", text);
       }
+    }
+
+    void sayOnce(String text) {
+      observers.callRemote("said", text);
     }
 
     int observerCount() {

@@ -15,7 +15,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A Cacheable update fanned out to {@code observers} peers: {@code observers} connections each hold a RemoteCache
  * of the server's room; one operation is {@code say("hello")} through one of them, until the server answered and
- * every cache ran {@code said("hello")}.
+ * every cache ran {@code said("hello")}. {@code encoding}: {@code each}, the room calls each observer by itself
+ * (its arguments jellied and encoded per observer, as before {@code CacheObservers}); {@code once}, one
+ * {@code CacheUpdate} to all (encoded once per serializer, copied into each connection's message). 10,000
+ * observers need a client process of their own: {@link dev.pbj.bench.conn.Fanout}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -28,8 +31,11 @@ public class PbjFanoutBenchmark {
   @Param({"banana", "msgpack"})
   public String serializer;
 
-  @Param({"100"})
+  @Param({"100", "1000"})
   public int observers;
+
+  @Param({"each", "once"})
+  public String encoding;
 
   private PbjFixture fixture;
   private List<PbjFixture.RoomCache> caches;
@@ -49,6 +55,7 @@ public class PbjFanoutBenchmark {
 
   @Benchmark
   public Object update() throws Exception {
-    return fixture.sayToAll(observers).get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return fixture.sayToAll(observers, encoding.equals("once") ? "sayOnce" : "say")
+        .get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 }

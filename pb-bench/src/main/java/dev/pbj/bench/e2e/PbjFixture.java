@@ -125,9 +125,17 @@ public final class PbjFixture implements AutoCloseable {
    * {@code observers} caches has been told.
    */
   public CompletableFuture<Void> sayToAll(int observers) {
+    return sayToAll(observers, "say");
+  }
+
+  /**
+   * As {@link #sayToAll(int)}, through the root's {@code method}: {@code say} (a call of its own to each observer)
+   * or {@code sayOnce} (one update to all, its text encoded once per serializer).
+   */
+  public CompletableFuture<Void> sayToAll(int observers, String method) {
     Round next = new Round(observers);
     round = next;
-    CompletableFuture<Object> said = root(0).callRemote("say", "hello");
+    CompletableFuture<Object> said = root(0).callRemote(method, "hello");
     return CompletableFuture.allOf(said, next.done);
   }
 
