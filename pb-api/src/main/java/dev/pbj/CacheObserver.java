@@ -18,7 +18,8 @@ public interface CacheObserver {
   /**
    * Calls {@code update}'s method with its arguments, as {@link #callRemote(String, Object...)} does, as one of the
    * observers the same update goes to: PBJ's observers encode plain arguments once per serializer for all of them
-   * (see {@link CacheObservers}), and send each peer the same bytes as a call of their own would.
+   * (see {@link CacheObservers}), and send each peer the same bytes as a call of their own would, asking no answer
+   * for a {@link CacheUpdate#oneWay} update. This default makes an ordinary call, answered.
    */
   default CompletableFuture<Object> callRemote(CacheUpdate update) {
     return callRemote(update.method(), update.arguments());

@@ -60,6 +60,15 @@ public final class CacheObservers implements Iterable<CacheObserver> {
   }
 
   /**
+   * Calls {@code method} on every observer's RemoteCache as one update that asks no answer
+   * ({@link CacheUpdate#oneWay}). Returns, in the order of {@link #snapshot()}, futures that complete once each
+   * observer's call was sent.
+   */
+  public List<CompletableFuture<Object>> send(String method, Object... args) {
+    return callRemote(snapshot(), CacheUpdate.oneWay(method, args));
+  }
+
+  /**
    * Makes {@code update} on each of {@code to} (the observers there were when the change was made, say), in their
    * order, from this thread; each observer's calls keep the order they were made in. Returns each one's answer.
    * Those found gone are removed from this set.

@@ -15,12 +15,35 @@ import java.util.function.Function;
 public final class CacheUpdate {
   private final String method;
   private final Object[] arguments;
+  private final boolean answerRequired;
   private final ConcurrentHashMap<Object, Object> derived = new ConcurrentHashMap<>(4);
 
-  /** An update calling {@code method} with {@code arguments}; a trailing {@link Kwargs} carries keywords. */
+  /**
+   * An update calling {@code method} with {@code arguments}, each observer's peer answering; a trailing
+   * {@link Kwargs} carries keywords.
+   */
   public CacheUpdate(String method, Object... arguments) {
+    this(method, arguments, true);
+  }
+
+  private CacheUpdate(String method, Object[] arguments, boolean answerRequired) {
     this.method = Objects.requireNonNull(method, "method");
     this.arguments = arguments.clone();
+    this.answerRequired = answerRequired;
+  }
+
+  /**
+   * An update that asks no answer (Twisted's {@code pbanswer=False}): the peers send none, and each observer's
+   * future completes once its call was sent, or fails if it could not be (its peer gone, say). Half the messages
+   * of an update that is answered.
+   */
+  public static CacheUpdate oneWay(String method, Object... arguments) {
+    return new CacheUpdate(method, arguments, false);
+  }
+
+  /** Whether the peers answer; an observer that cannot send one-way calls asks for an answer and ignores it. */
+  public boolean answerRequired() {
+    return answerRequired;
   }
 
   /** The method called on each RemoteCache. */

@@ -327,6 +327,24 @@ class CacheFanoutTest {
   }
 
   @Test
+  void oneWayUpdateAsksNoAnswer() throws Exception {
+    try (Observers observers = new Observers(OBSERVERS)) {
+      FanRoom room = observers.root.room;
+      // each future completes once its call is sent: no answer is waited for, none is pending
+      assertThat(answers(room.observers.send("got", "quiet"))).containsOnlyNulls().hasSize(OBSERVERS);
+      assertThat(observers.next()).containsOnly("quiet");
+      answers(room.broadcast("answered")); // then an answered one, after it in order
+      assertThat(observers.next()).containsOnly("answered");
+      for (BrokerPair pair : observers.pairs) {
+        assertThat(pair.server.stats().pendingCalls()).isZero();
+      }
+      if (observers.recorder != null) {
+        assertThat(observers.recorder.runsEncoded).hasValue(2);
+      }
+    }
+  }
+
+  @Test
   void updateMadeOnAFixedListOfObservers() throws Exception {
     try (Observers observers = new Observers(OBSERVERS)) {
       FanRoom room = observers.root.room;

@@ -217,8 +217,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
    */
   public CompletableFuture<Object> callCache(Object observer, long luid, CacheUpdate update) {
     byte[] encoded = SharedArguments.runFor(update, outbox.encoder(), config.copies(), config.limits().maxDepth());
-    return outgoing.call(observer, "cachemessage", luid, update.method(), update.arguments(), encoded, true,
-        config.defaultDeadline());
+    return outgoing.call(observer, "cachemessage", luid, update.method(), update.arguments(), encoded,
+        update.answerRequired(), config.defaultDeadline());
   }
 
   boolean extensions() {
