@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections each side would pass one process's 20,000 open files): the time from asking the server for the
  * update until the last observer ran it, and the bytes the server encoded for it, with the room calling each
  * observer by itself ({@code each}: every observer's arguments jellied and encoded for it) and with one
- * {@code CacheUpdate} to all ({@code once}: encoded once per serializer). The two alternate update by update in
- * one run, so a noisy machine weighs on both alike.
+ * {@code CacheUpdate} to all ({@code once}: encoded once per serializer), and the same asking no answer
+ * ({@code oneWay}: half the messages). The three take turns update by update in one run, so a noisy machine weighs
+ * on all alike.
  *
  * <p>{@code java -cp pb-bench/target/benchmarks.jar dev.pbj.bench.conn.Fanout [N] [tcp|ws] [banana|msgpack]
  * [WARMUP] [UPDATES] [TEXT]} (default 10,000 over TCP with banana, 10 warm-up updates and 40 measured of each kind,
@@ -60,6 +61,11 @@ public final class Fanout {
     @Remote
     public void sayOnce(String text) {
       bench.sayOnce(text);
+    }
+
+    @Remote
+    public void sayOneWay(String text) {
+      bench.sayOneWay(text);
     }
 
     @Remote
@@ -138,11 +144,13 @@ public final class Fanout {
         // what asking for the count costs by itself (its own answer), taken off each update's count
         long asked = bytesEncoded(root);
         long overhead = bytesEncoded(root) - asked;
-        long[][] nanos = new long[2][updates];
-        long[][] bytes = new long[2][updates];
-        String[] methods = {"say", "sayOnce"};
-        for (int r = 0; r < 2 * (warmup + updates); r++) {
-          int mode = r % 2;
+        String[] methods = {"say", "sayOnce", "sayOneWay"};
+        String[] kinds = {"encoded per observer", "encoded once", "encoded once, no answers"};
+        int modes = methods.length;
+        long[][] nanos = new long[modes][updates];
+        long[][] bytes = new long[modes][updates];
+        for (int r = 0; r < modes * (warmup + updates); r++) {
+          int mode = r % modes;
           long before = bytesEncoded(root);
           Round next = new Round(n);
           round = next;
@@ -152,20 +160,20 @@ public final class Fanout {
           long took = System.nanoTime() - start;
           said.get(ROUND_SECONDS, TimeUnit.SECONDS);
           long after = bytesEncoded(root);
-          int measured = r / 2 - warmup;
+          int measured = r / modes - warmup;
           if (measured >= 0) {
             nanos[mode][measured] = took;
             bytes[mode][measured] = after - before - overhead;
           }
         }
-        for (int mode = 0; mode < 2; mode++) {
+        for (int mode = 0; mode < modes; mode++) {
           long[] sorted = nanos[mode].clone();
           Arrays.sort(sorted);
           long[] b = bytes[mode].clone();
           Arrays.sort(b);
-          System.out.printf("%-7s (%s) last observer has it after: median %.2f ms, p99 %.2f ms (of %d updates); "
+          System.out.printf("%-9s (%s) last observer has it after: median %.2f ms, p99 %.2f ms (of %d updates); "
               + "server bytes encoded per update: %,d (%.1f per observer)%n", methods[mode],
-              mode == 0 ? "encoded per observer" : "encoded once", quantile(sorted, 0.5) / 1e6,
+              kinds[mode], quantile(sorted, 0.5) / 1e6,
               quantile(sorted, 0.99) / 1e6, updates, b[b.length / 2], b[b.length / 2] / (double) n);
         }
         // the caches stay reachable (and observing) until here

@@ -53,6 +53,12 @@ public final class BenchRoot implements Referenceable {
     room.sayOnce(text);
   }
 
+  /** Tells every observer of the room {@code said(text)} as one update that asks no answer (encoded once). */
+  @Remote
+  public void sayOneWay(String text) {
+    room.sayOneWay(text);
+  }
+
   /** A cacheable whose only change is a message said, pushed to every observer. */
   public static final class Room implements Cacheable {
     private final CacheObservers observers = new CacheObservers();
@@ -82,6 +88,10 @@ public final class BenchRoot implements Referenceable {
 
     void sayOnce(String text) {
       observers.callRemote("said", text);
+    }
+
+    void sayOneWay(String text) {
+      observers.send("said", text);
     }
 
     int observerCount() {

@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * of the server's room; one operation is {@code say("hello")} through one of them, until the server answered and
  * every cache ran {@code said("hello")}. {@code encoding}: {@code each}, the room calls each observer by itself
  * (its arguments jellied and encoded per observer, as before {@code CacheObservers}); {@code once}, one
- * {@code CacheUpdate} to all (encoded once per serializer, copied into each connection's message). 10,000
+ * {@code CacheUpdate} to all (encoded once per serializer, copied into each connection's message); {@code oneway},
+ * the same update asking no answers (the peers send none back). 10,000
  * observers need a client process of their own: {@link dev.pbj.bench.conn.Fanout}.
  */
 @State(Scope.Benchmark)
@@ -34,7 +35,7 @@ public class PbjFanoutBenchmark {
   @Param({"100", "1000"})
   public int observers;
 
-  @Param({"each", "once"})
+  @Param({"each", "once", "oneway"})
   public String encoding;
 
   private PbjFixture fixture;
@@ -55,7 +56,12 @@ public class PbjFanoutBenchmark {
 
   @Benchmark
   public Object update() throws Exception {
-    return fixture.sayToAll(observers, encoding.equals("once") ? "sayOnce" : "say")
+    String method = switch (encoding) {
+      case "once" -> "sayOnce";
+      case "oneway" -> "sayOneWay";
+      default -> "say";
+    };
+    return fixture.sayToAll(observers, method)
         .get(Window.TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 }
