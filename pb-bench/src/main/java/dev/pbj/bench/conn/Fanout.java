@@ -13,6 +13,8 @@ import dev.pbj.core.PbServer;
 import dev.pbj.core.ProviderRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * observer by itself ({@code each}: every observer's arguments jellied and encoded for it) and with one
  * {@code CacheUpdate} to all ({@code once}: encoded once per serializer), and the same asking no answer
  * ({@code oneWay}: half the messages). The three take turns update by update in one run, so a noisy machine weighs
- * on all alike.
+ * on all alike. Beside the time, the CPU time the server's threads spent per update (which a shared machine
+ * disturbs less).
  *
  * <p>{@code java -cp pb-bench/target/benchmarks.jar dev.pbj.bench.conn.Fanout [N] [tcp|ws] [banana|msgpack]
  * [WARMUP] [UPDATES] [TEXT]} (default 10,000 over TCP with banana, 10 warm-up updates and 40 measured of each kind,
@@ -71,6 +74,23 @@ public final class Fanout {
     @Remote
     public long bytesEncoded() {
       return counting.bytesEncoded();
+    }
+
+    /**
+     * The CPU time the server's live threads have used so far (to the nanosecond, where the process's own figure
+     * counts in 10 ms ticks): steadier than latency on a machine shared with others. Its pools' threads live on.
+     */
+    @Remote
+    public long cpuNanos() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long total = 0;
+      for (long id : threads.getAllThreadIds()) {
+        long nanos = threads.getThreadCpuTime(id);
+        if (nanos > 0) {
+          total += nanos;
+        }
+      }
+      return total;
     }
   }
 
@@ -149,9 +169,11 @@ public final class Fanout {
         int modes = methods.length;
         long[][] nanos = new long[modes][updates];
         long[][] bytes = new long[modes][updates];
+        long[][] cpu = new long[modes][updates];
         for (int r = 0; r < modes * (warmup + updates); r++) {
           int mode = r % modes;
           long before = bytesEncoded(root);
+          long cpuBefore = cpuNanos(root);
           Round next = new Round(n);
           round = next;
           long start = System.nanoTime();
@@ -159,11 +181,13 @@ public final class Fanout {
           next.done.get(ROUND_SECONDS, TimeUnit.SECONDS);
           long took = System.nanoTime() - start;
           said.get(ROUND_SECONDS, TimeUnit.SECONDS);
+          long cpuAfter = cpuNanos(root);
           long after = bytesEncoded(root);
           int measured = r / modes - warmup;
           if (measured >= 0) {
             nanos[mode][measured] = took;
             bytes[mode][measured] = after - before - overhead;
+            cpu[mode][measured] = cpuAfter - cpuBefore;
           }
         }
         for (int mode = 0; mode < modes; mode++) {
@@ -171,10 +195,12 @@ public final class Fanout {
           Arrays.sort(sorted);
           long[] b = bytes[mode].clone();
           Arrays.sort(b);
+          long[] c = cpu[mode].clone();
+          Arrays.sort(c);
           System.out.printf("%-9s (%s) last observer has it after: median %.2f ms, p99 %.2f ms (of %d updates); "
-              + "server bytes encoded per update: %,d (%.1f per observer)%n", methods[mode],
-              kinds[mode], quantile(sorted, 0.5) / 1e6,
-              quantile(sorted, 0.99) / 1e6, updates, b[b.length / 2], b[b.length / 2] / (double) n);
+              + "server CPU per update: median %.2f ms; server bytes encoded per update: %,d (%.1f per observer)%n",
+              methods[mode], kinds[mode], quantile(sorted, 0.5) / 1e6, quantile(sorted, 0.99) / 1e6, updates,
+              quantile(c, 0.5) / 1e6, b[b.length / 2], b[b.length / 2] / (double) n);
         }
         // the caches stay reachable (and observing) until here
         System.out.flush();
@@ -184,6 +210,10 @@ public final class Fanout {
 
     private static long bytesEncoded(RemoteReference root) throws Exception {
       return ((Number) root.callRemote("bytesEncoded").get(ROUND_SECONDS, TimeUnit.SECONDS)).longValue();
+    }
+
+    private static long cpuNanos(RemoteReference root) throws Exception {
+      return ((Number) root.callRemote("cpuNanos").get(ROUND_SECONDS, TimeUnit.SECONDS)).longValue();
     }
 
     private static long quantile(long[] sorted, double q) {
