@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import dev.pbj.Avatar;
 import dev.pbj.Broker;
 import dev.pbj.CacheObserver;
+import dev.pbj.CacheObservers;
 import dev.pbj.Cacheable;
 import dev.pbj.Copyable;
 import dev.pbj.RemoteCache;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutionException;
 
@@ -89,7 +89,7 @@ final class ReadmeExample {
 
   /** Sent once to each peer, then kept up to date through one observer per peer. */
   public static class Scoreboard implements Cacheable {
-    private final List<CacheObserver> observers = new CopyOnWriteArrayList<>();
+    private final CacheObservers observers = new CacheObservers();
     private final AtomicLong score = new AtomicLong();
 
     @Override
@@ -110,7 +110,7 @@ final class ReadmeExample {
 
     void goal() {
       long now = score.incrementAndGet();
-      observers.forEach(observer -> observer.callRemote("scored", now)); // runs ScoreboardCache.scored on the peer
+      observers.callRemote("scored", now); // runs ScoreboardCache.scored on each peer; encoded once for all
     }
   }
 

@@ -38,7 +38,8 @@ public final class SharedArguments {
     if (encoding == null) {
       return null;
     }
-    // asked first, apart: a memo's derive must not ask the memo again
+    // asked first, apart: a memo's derive must not ask the memo again. Kept whatever the depth limit: the walk's
+    // limit only ends it, and a run the jellier then cannot write falls back to each connection writing its own
     if (!(Boolean) update.derived(PLAIN, key -> PlainValues.arePlain(update.arguments(), maxDepth))) {
       return null;
     }
