@@ -38,6 +38,8 @@ final class FrameDecoder {
   private final Limits limits;
   private final TokenSink sink;
   private final SymbolCache symbols = new SymbolCache();
+  private final TextCache texts = new TextCache();
+  private final TextCache.Decoder utf8 = this::utf8;
   private CharsetDecoder strictUtf8;
 
   /** The frame being decoded: its array, where it starts and ends there, and where the next value starts. */
@@ -239,7 +241,8 @@ final class FrameDecoder {
     int header = (first & 0xe0) == 0xa0 ? 1 : header(1, 2, 3, 5);
     long length = header == 1 ? first & 0x1f : length(1, header);
     int at = payload("text length", header, length);
-    sink.text(utf8(frame, at, (int) length));
+    sink.text(length <= TextCache.MAX_LENGTH ? texts.text(frame, at, (int) length, utf8)
+        : utf8(frame, at, (int) length));
     pos = at + (int) length;
   }
 
