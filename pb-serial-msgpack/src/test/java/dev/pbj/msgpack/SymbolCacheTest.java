@@ -9,6 +9,23 @@ import org.junit.jupiter.api.Test;
 class SymbolCacheTest {
 
   @Test
+  void protocolWordsAreSharedByEveryCacheAndOtherWordsAreEachCachesOwn() {
+    SymbolCache one = new SymbolCache();
+    SymbolCache other = new SymbolCache();
+    byte[] frame = "tuple.copy.Thing".getBytes(StandardCharsets.US_ASCII);
+    assertThat(one.wordOf(frame, 0, 5)).isEqualTo("tuple").isSameAs(other.wordOf(frame, 0, 5));
+    assertThat(one.bytesOf("dictionary")).isSameAs(other.bytesOf("dictionary"));
+    String thing = one.wordOf(frame, 6, 10);
+    assertThat(thing).isEqualTo("copy.Thing").isSameAs(one.wordOf(frame, 6, 10));
+    assertThat(other.wordOf(frame, 6, 10)).isEqualTo("copy.Thing").isNotSameAs(thing);
+    for (String word : new String[] {"message", "answer", "None", "unpersistable", "didNotUnderstand", "pong"}) {
+      byte[] bytes = word.getBytes(StandardCharsets.US_ASCII);
+      assertThat(one.wordOf(bytes, 0, bytes.length)).isEqualTo(word);
+      assertThat(one.bytesOf(word)).isEqualTo(bytes);
+    }
+  }
+
+  @Test
   void givesTheSameWordInstanceForRepeatedBytes() {
     SymbolCache cache = new SymbolCache();
     byte[] frame = "..message..message".getBytes(StandardCharsets.US_ASCII);
