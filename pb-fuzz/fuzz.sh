@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes every pb-fuzz target (or those named) for a given time each, one at a time, and writes
+# Fuzzes every pb-fuzz target (or those named) for a given time each, or a given number of executions, and writes
 # pb-fuzz/target/fuzz-report.md: executions, coverage and findings per target.
 #
-#   pb-fuzz/fuzz.sh [-t SECONDS] [TARGET ...]      TARGET: Class#method, e.g. BananaDecoderFuzzTest#decode
+#   pb-fuzz/fuzz.sh [-t SECONDS] [-n RUNS] [-j JOBS] [TARGET ...]   TARGET: Class#method, e.g. BananaDecoderFuzzTest#decode
+#
+# -t: time per target (default 60 s); -n: stop a target after RUNS executions instead (-t still caps its time);
+# -j: how many targets fuzz at once, each on a core of its own (default 1). The long run the README reports is
+# `pb-fuzz/fuzz.sh -n 10000000 -t 5400 -j 2`.
 #   pb-fuzz/fuzz.sh -m [TARGET ...]                 minimise each target's seed directory instead (see below)
 #
 # Each target runs in a JVM of its own under Jazzer (libFuzzer inside the JVM), its corpus the seeds in
@@ -25,12 +29,16 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 seconds=60
+runs_wanted=
+jobs=1
 minimise=0
-while getopts "t:m" opt; do
+while getopts "t:n:j:m" opt; do
   case "$opt" in
     t) seconds="$OPTARG" ;;
+    n) runs_wanted="$OPTARG" ;;
+    j) jobs="$OPTARG" ;;
     m) minimise=1 ;;
-    *) echo "usage: $0 [-t SECONDS] [Class#method ...] | $0 -m [Class#method ...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-t SECONDS] [-n RUNS] [-j JOBS] [Class#method ...] | $0 -m [Class#method ...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -76,6 +84,7 @@ jazzer() {
     -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
     --target_class="dev.pbj.$package.$class" --target_method="$method" \
     --instrumentation_includes='dev.pbj.**' --custom_hook_includes='dev.pbj.**' \
+    --instrumentation_excludes='dev.pbj.fuzz.**:dev.pbj.testkit.**' --custom_hook_excludes='dev.pbj.fuzz.**:dev.pbj.testkit.**' \
     -rss_limit_mb="${PBJ_FUZZ_RSS_MB:-2048}" -timeout="${PBJ_FUZZ_TIMEOUT:-10}" "$@"
 }
 
@@ -133,36 +142,44 @@ if [ "$minimise" = 1 ]; then
 fi
 
 report="$here/target/fuzz-report.md"
+limit_text="${seconds} s per target"
+[ -z "$runs_wanted" ] || limit_text="${runs_wanted} executions per target (at most ${seconds} s)"
 {
   echo "# pb-fuzz report"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), ${seconds} s per target, $(nproc) CPUs, heap ${PBJ_FUZZ_HEAP:-1g},"
-  echo "rss limit ${PBJ_FUZZ_RSS_MB:-2048} MB, timeout ${PBJ_FUZZ_TIMEOUT:-10} s per input, commit $(git -C "$root" rev-parse --short HEAD)."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), ${limit_text}, ${jobs} at a time, $(nproc) CPUs, heap ${PBJ_FUZZ_HEAP:-1g},"
+  echo "rss limit ${PBJ_FUZZ_RSS_MB:-2048} MB, timeout ${PBJ_FUZZ_TIMEOUT:-10} s per input, inputs up to"
+  echo "${PBJ_FUZZ_MAX_LEN:-65536} bytes, commit $(git -C "$root" rev-parse --short HEAD)."
   echo
-  echo "| target | executions | exec/s | coverage (edges) | features | corpus | findings |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| target | executions | exec/s | time (s) | coverage (edges) | features | corpus | findings |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } > "$report"
-findings_section=""
 
-for t in "${targets[@]}"; do
-  package="${t%%.*}"
-  rest="${t#*.}"
-  class="${rest%%#*}"
-  method="${rest#*#}"
-  name="$class#$method"
-  dir="$out/$class/$method"
-  seeds="$here/src/test/resources/dev/pbj/$package/${class}Inputs/$method"
+# fuzz_one TARGET: fuzzes one target; writes its report row to row.md and what it found to findings.md in its
+# directory
+fuzz_one() {
+  local t="$1"
+  local package="${t%%.*}" rest="${t#*.}"
+  local class="${rest%%#*}" method="${rest#*#}"
+  local name="$class#$method"
+  local dir="$out/$class/$method"
+  local seeds="$here/src/test/resources/dev/pbj/$package/${class}Inputs/$method"
   mkdir -p "$dir/corpus" "$dir/findings" "$seeds"
-  rm -f "$dir"/findings/* # earlier runs' findings are in the seed directory already
-  log="$dir/fuzz.log"
-  echo "fuzzing $name for ${seconds}s (log: ${log#$root/})" >&2
+  rm -f "$dir"/findings/* "$dir/row.md" "$dir/findings.md" # earlier findings are in the seed directory already
+  local log="$dir/fuzz.log"
+  echo "fuzzing $name for ${limit_text} (log: ${log#$root/})" >&2
+  local run_limit=()
+  [ -z "$runs_wanted" ] || run_limit=(-runs="$runs_wanted")
+  local began=$SECONDS status
   set +e
   (cd "$dir" && jazzer "$package" "$class" "$method" --keep_going=20 -max_total_time="$seconds" \
-    -max_len="${PBJ_FUZZ_MAX_LEN:-65536}" -artifact_prefix="$dir/findings/" -print_final_stats=1 \
-    "$dir/corpus" "$seeds") > "$log" 2>&1
+    "${run_limit[@]}" -max_len="${PBJ_FUZZ_MAX_LEN:-65536}" -artifact_prefix="$dir/findings/" \
+    -print_final_stats=1 "$dir/corpus" "$seeds") > "$log" 2>&1
   status=$?
   set -e
+  local took=$((SECONDS - began))
   # a run that stopped on a finding prints no "Done" line; -print_final_stats gives the count either way
+  local runs stat_line cov ft corp rate
   runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1 || true)
   [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   stat_line=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 || true)
@@ -170,7 +187,7 @@ for t in "${targets[@]}"; do
   ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$stat_line")
   corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$stat_line")
   rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+).*/\1/p' "$log" | tail -1 || true)
-  found=0
+  local found=0 f
   for f in "$dir"/findings/*; do
     [ -f "$f" ] || continue
     case "$(basename "$f")" in
@@ -180,12 +197,36 @@ for t in "${targets[@]}"; do
     found=$((found + 1))
     cp -n "$f" "$seeds/finding-$(basename "$f")"
   done
-  echo "| \`$name\` | ${runs:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $found |" >> "$report"
+  echo "| \`$name\` | ${runs:-?} | ${rate:-?} | $took | ${cov:-?} | ${ft:-?} | ${corp:-?} | $found |" > "$dir/row.md"
   if [ "$found" -gt 0 ] || { [ "$status" -ne 0 ] && [ -z "$runs" ]; }; then
-    findings_section+=$'\n'"### \`$name\` (exit $status)"$'\n\n```\n'
-    findings_section+="$(grep -E '^== Java Exception|^Caused by|ERROR: libFuzzer|Test unit written' "$log" | head -40 || true)"
-    findings_section+=$'\n```\n'
+    {
+      echo
+      echo "### \`$name\` (exit $status)"
+      echo
+      echo '```'
+      grep -E '^== Java Exception|^Caused by|ERROR: libFuzzer|Test unit written' "$log" | head -40 || true
+      echo '```'
+    } > "$dir/findings.md"
   fi
+}
+
+running=0
+for t in "${targets[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_one "$t" &
+  running=$((running + 1))
+done
+wait || true
+
+findings_section=""
+for t in "${targets[@]}"; do
+  rest="${t#*.}"
+  dir="$out/${rest%%#*}/${rest#*#}"
+  cat "$dir/row.md" >> "$report" 2>/dev/null || echo "| \`${rest}\` | ? | ? | ? | ? | ? | ? | ? |" >> "$report"
+  [ -f "$dir/findings.md" ] && findings_section+="$(cat "$dir/findings.md")"$'\n'
 done
 
 {

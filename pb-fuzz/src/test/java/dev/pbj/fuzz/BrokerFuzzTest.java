@@ -23,21 +23,19 @@ import dev.pbj.testkit.RecordingSink;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Whole PB messages from a hostile client into a server {@link Connection} serving the demo root with the demo
  * portal and copy types, as {@code pbj serve} does: calls, answers, errors, decrefs, cache messages, login. The
  * dialect choice is made for the fuzzer ({@code pb+pbj} or {@code msgpack+pbj}, so PBJ's extension messages are
- * understood too); the input is everything the client sends after it. Executors are direct, so each input runs to
- * its end inside the call.
+ * understood too); the input is everything the client sends after it. Executors run on the target's thread
+ * ({@link ScriptThread}), so each input runs to its end inside the call.
  *
  * <p>Invariant, after every input: a connection the input made the server close was closed for one of PBJ's
  * typed exceptions; the broker's tables are within their limits; everything the server sent decodes; and once the
  * link closes every table is back at rest ({@link BrokerStats#AT_REST}).
  */
 class BrokerFuzzTest {
-  private static final Executor DIRECT = Runnable::run;
   private static final Limits LIMITS = Limits.defaults();
 
   @FuzzTest
@@ -52,7 +50,8 @@ class BrokerFuzzTest {
 
   private static void run(SerializerProvider serializer, String dialect, byte[] input) {
     DemoWorld world = new DemoWorld();
-    BrokerConfig config = new BrokerConfig(DIRECT, DIRECT, LIMITS, false, DemoTypes.registry(),
+    ScriptThread thread = new ScriptThread();
+    BrokerConfig config = new BrokerConfig(thread, thread, LIMITS, false, DemoTypes.registry(),
         broker -> new DemoRoot(world), world.portal(), List.of(serializer.name()), null, Keepalive.disabled());
     FuzzLink link = new FuzzLink(null);
     CompletableFuture<Broker> ready = new CompletableFuture<>();
@@ -65,6 +64,7 @@ class BrokerFuzzTest {
     check(broker != null, "the server did not accept the client's choice of " + dialect + "+pbj from " + offer.length
         + " bytes of offer");
     connection.onBytes(ByteBuffer.wrap(input));
+    thread.runWaiting();
 
     if (link.closeCause != null) {
       Outcomes.requireTyped(link.closeCause, PbException.class);
@@ -77,6 +77,7 @@ class BrokerFuzzTest {
     checkSentDecodes(serializer, dialect, link.sent.toByteArray());
 
     connection.onClosed(link.closeCause);
+    thread.runWaiting();
     check(!broker.isConnected(), "the broker is still connected after its link closed");
     check(broker.stats().equals(BrokerStats.AT_REST), "tables not at rest after the link closed: " + broker.stats());
   }

@@ -1,6 +1,7 @@
 package dev.pbj.fuzz;
 
 import dev.pbj.core.internal.jelly.CopiedValue;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Set;
 final class Values {
   private final IdentityHashMap<Object, Object> leftToRight = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Object> rightToLeft = new IdentityHashMap<>();
+  /** The pairs of {@link #leftToRight} in the order the walk met them: depth first, the outermost first. */
+  private final List<Map.Entry<Object, Object>> met = new ArrayList<>();
 
   private Values() {}
 
@@ -25,12 +28,12 @@ final class Values {
   }
 
   /**
-   * If {@code a} and {@code b} are the same value graph, each container of {@code a} (by identity) mapped to its
-   * counterpart in {@code b}; otherwise {@code null}.
+   * If {@code a} and {@code b} are the same value graph, each container of {@code a} paired with its counterpart
+   * in {@code b}, once each, depth first from {@code a} itself; otherwise {@code null}.
    */
-  static Map<Object, Object> correspondence(Object a, Object b) {
+  static List<Map.Entry<Object, Object>> correspondence(Object a, Object b) {
     Values values = new Values();
-    return values.same(a, b, 0) ? values.leftToRight : null;
+    return values.same(a, b, 0) ? values.met : null;
   }
 
   private boolean same(Object a, Object b, int depth) {
@@ -56,6 +59,7 @@ final class Values {
     }
     leftToRight.put(a, b);
     rightToLeft.put(b, a);
+    met.add(Map.entry(a, b));
     if (a instanceof List) {
       return sameElements(((List<?>) a).iterator(), ((List<?>) b).iterator(), ((List<?>) a).size(),
           ((List<?>) b).size(), depth);

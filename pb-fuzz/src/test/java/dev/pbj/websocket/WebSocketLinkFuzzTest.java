@@ -13,6 +13,7 @@ import dev.pbj.cli.demo.DemoTypes;
 import dev.pbj.cli.demo.DemoWorld;
 import dev.pbj.core.internal.endpoint.BrokerConfig;
 import dev.pbj.core.internal.connection.Connection;
+import dev.pbj.fuzz.ScriptThread;
 import dev.pbj.msgpack.MsgpackSerializerProvider;
 import dev.pbj.spi.LinkHandler;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The WebSocket message path in process: what a peer's frames become in {@link WebSocketLink} (fragments assembled
@@ -40,7 +40,6 @@ import java.util.concurrent.Executor;
  * broker's tables are at rest.
  */
 class WebSocketLinkFuzzTest {
-  private static final Executor DIRECT = Runnable::run;
   private static final int FRAME_LIMIT = 2048;
   private static final Settings SETTINGS = new Settings(1, FRAME_LIMIT, 0, 0, 1_000, Duration.ofSeconds(1), null,
       null, Map.of(), Map.of(), null);
@@ -52,9 +51,10 @@ class WebSocketLinkFuzzTest {
    */
   @FuzzTest
   void messages(byte[] script) {
-    ScriptedLink link = new ScriptedLink();
+    ScriptThread thread = new ScriptThread();
+    ScriptedLink link = new ScriptedLink(thread);
     DemoWorld world = new DemoWorld();
-    BrokerConfig config = new BrokerConfig(DIRECT, DIRECT, Limits.defaults(), false, DemoTypes.registry(),
+    BrokerConfig config = new BrokerConfig(thread, thread, Limits.defaults(), false, DemoTypes.registry(),
         b -> new DemoRoot(world), world.portal(), List.of("msgpack"), null, Keepalive.disabled());
     CompletableFuture<Broker> ready = new CompletableFuture<>();
     Watched watched = new Watched();
@@ -88,11 +88,13 @@ class WebSocketLinkFuzzTest {
         case 6 -> link.passTime();
         default -> link.failed(new IOException("connection reset by the script"));
       }
+      thread.runWaiting();
     }
     // the peer goes away: the link ends as it would on a real socket
     link.peerClosed(CloseStatus.NORMAL_CLOSURE);
     link.passTime();
     link.terminated();
+    thread.runWaiting();
 
     check(watched.closedCount == 1, "onClosed ran " + watched.closedCount + " times");
     Throwable cause = watched.cause;
@@ -137,11 +139,13 @@ class WebSocketLinkFuzzTest {
   }
 
   /**
-   * A {@link WebSocketLink} whose WebSocket is a script: its event thread is the caller's (tasks handed over run
-   * once the current one returns), writes complete at once, and timers wait until {@link #passTime()}.
+   * A {@link WebSocketLink} whose WebSocket is a script: its event thread is the target's (tasks handed over run
+   * once the current one returns; from another thread, such as the cleaner's, when the script next lets them),
+   * writes complete at once, and timers wait until {@link #passTime()}.
    */
   private static final class ScriptedLink extends WebSocketLink {
     private static final SocketAddress ADDRESS = InetSocketAddress.createUnresolved("fuzz-peer", 2);
+    private final ScriptThread thread;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private final List<Runnable> timers = new ArrayList<>();
     private boolean running;
@@ -150,12 +154,17 @@ class WebSocketLinkFuzzTest {
     boolean peerClosedFirst;
     final List<byte[]> written = new ArrayList<>();
 
-    ScriptedLink() {
+    ScriptedLink(ScriptThread thread) {
       super(SETTINGS, Limits.defaults());
+      this.thread = thread;
     }
 
     @Override
     void execute(Runnable task) {
+      if (!thread.isOwner()) {
+        thread.execute(() -> execute(task));
+        return;
+      }
       tasks.add(task);
       if (running) {
         return;
@@ -173,7 +182,7 @@ class WebSocketLinkFuzzTest {
 
     @Override
     boolean inEventThread() {
-      return true; // the script runs everything on one thread
+      return thread.isOwner(); // the script runs everything on its thread
     }
 
     @Override

@@ -293,12 +293,25 @@ public final class BananaDecoder extends ByteArrayDecoder {
     return value;
   }
 
+  /** The prefix's digits (7 bits each, least significant first) as one number, in time linear in its length. */
   private BigInteger bigPrefix() {
-    BigInteger high = BigInteger.ZERO;
-    for (int i = prefixLength - LONG_DIGITS - 1; i >= 0; i--) {
-      high = high.shiftLeft(7).or(BigInteger.valueOf(highDigits[i]));
+    byte[] bigEndian = new byte[(7 * prefixLength + 7) / 8];
+    int at = bigEndian.length - 1;
+    long bits = prefixValue;
+    int count = 7 * LONG_DIGITS;
+    for (int i = 0; i < prefixLength - LONG_DIGITS; i++) {
+      for (; count >= 8; count -= 8) {
+        bigEndian[at--] = (byte) bits;
+        bits >>>= 8;
+      }
+      bits |= (long) highDigits[i] << count;
+      count += 7;
     }
-    return high.shiftLeft(7 * LONG_DIGITS).or(BigInteger.valueOf(prefixValue));
+    for (; count > 0 && at >= 0; count -= 8) {
+      bigEndian[at--] = (byte) bits;
+      bits >>>= 8;
+    }
+    return new BigInteger(1, bigEndian);
   }
 
   private void clearPrefix() {

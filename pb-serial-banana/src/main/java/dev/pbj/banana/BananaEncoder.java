@@ -121,15 +121,17 @@ public final class BananaEncoder implements MessageEncoder {
     }
     byte[] bigEndian = magnitude.toByteArray();
     ensureCapacity(digits + 1);
+    int next = bigEndian.length - 1; // least significant byte first
+    int pending = 0;
+    int count = 0;
     for (int d = 0; d < digits; d++) {
-      int digit = 0;
-      for (int b = 0; b < 7; b++) {
-        int bit = d * 7 + b;
-        if (bit < bits && (bigEndian[bigEndian.length - 1 - (bit >>> 3)] & (1 << (bit & 7))) != 0) {
-          digit |= 1 << b;
-        }
+      if (count < 7 && next >= 0) {
+        pending |= (bigEndian[next--] & 0xff) << count;
+        count += 8;
       }
-      buffer[size++] = (byte) digit;
+      buffer[size++] = (byte) (pending & 0x7f);
+      pending >>>= 7;
+      count -= 7;
     }
     buffer[size++] = (byte) (value.signum() > 0 ? TypeByte.LONGINT : TypeByte.LONGNEG);
   }
