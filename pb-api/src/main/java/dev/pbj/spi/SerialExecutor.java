@@ -1,11 +1,12 @@
 package dev.pbj.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,6 +32,16 @@ public final class SerialExecutor implements Executor {
   private static final System.Logger log = System.getLogger(SerialExecutor.class.getName());
 
   /** Tasks one run takes before it hands the rest back to the executor. */
+  private static final VarHandle RUNNING;
+
+  static {
+    try {
+      RUNNING = MethodHandles.lookup().findVarHandle(SerialExecutor.class, "running", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final int TASKS_PER_RUN = 1_024;
   /** Tasks a caller of {@link #executeHere} runs at most (its own included) before handing the rest over. */
   private static final int TASKS_HERE = 64;
@@ -43,8 +54,11 @@ public final class SerialExecutor implements Executor {
   private final BooleanSupplier atHome;
   private final Runnable whenIdle;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  /** Set while a run is scheduled or under way; whoever sets it runs the queue (or has the executor run it). */
-  private final AtomicBoolean running = new AtomicBoolean();
+  /**
+   * Set while a run is scheduled or under way; whoever sets it runs the queue (or has the executor run it). A field
+   * with a VarHandle rather than an AtomicBoolean: two contexts per connection, thousands of connections.
+   */
+  private volatile boolean running;
   private volatile Thread runner;
 
   /** A context on {@code executor}. */
@@ -88,7 +102,7 @@ public final class SerialExecutor implements Executor {
   @Override
   public void execute(Runnable task) {
     tasks.add(Objects.requireNonNull(task, "task"));
-    if (running.compareAndSet(false, true)) {
+    if (RUNNING.compareAndSet(this, false, true)) {
       schedule();
     }
   }
@@ -107,7 +121,7 @@ public final class SerialExecutor implements Executor {
    */
   public void executeHere(Runnable task) {
     tasks.add(Objects.requireNonNull(task, "task"));
-    if (running.compareAndSet(false, true)) {
+    if (RUNNING.compareAndSet(this, false, true)) {
       run(TASKS_HERE, false);
     }
   }
@@ -120,7 +134,7 @@ public final class SerialExecutor implements Executor {
    */
   public boolean runIfIdle(Runnable task) {
     Objects.requireNonNull(task, "task");
-    if (!tasks.isEmpty() || !running.compareAndSet(false, true)) {
+    if (!tasks.isEmpty() || !RUNNING.compareAndSet(this, false, true)) {
       return false;
     }
     // Nothing was queued before this task (one queued since found the flag set and waits for this run).
@@ -176,9 +190,9 @@ public final class SerialExecutor implements Executor {
         Runnable task = tasks.peek();
         if (task == null) {
           idle();
-          running.set(false);
+          running = false;
           // A task queued after the peek and before the flag was cleared found it set and left it to this run.
-          if (tasks.isEmpty() || !running.compareAndSet(false, true)) {
+          if (tasks.isEmpty() || !RUNNING.compareAndSet(this, false, true)) {
             return;
           }
           continue;

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * and runs are shared.
  */
 public final class BananaEncoder implements MessageEncoder {
-  private static final int INITIAL_CAPACITY = 256;
+  /** Small: an idle connection keeps its encoder, and a busy one grows it once to what its messages need. */
+  private static final int INITIAL_CAPACITY = 64;
   /** A buffer grown past this by one huge message is dropped after it, so idle connections stay small. */
   private static final int RETAINED_CAPACITY = 64 * 1024;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  */
 final class MsgpackEncoder implements MessageEncoder {
   private static final byte[] NO_MESSAGE = new byte[0];
-  private static final int INITIAL_CAPACITY = 256;
+  /** Small: an idle connection keeps its encoder, and a busy one grows it once to what its messages need. */
+  private static final int INITIAL_CAPACITY = 64;
   private static final int KEPT_CAPACITY = 64 * 1024;
   /** The largest body whose frame still fits in a Java array. */
   private static final long MAX_BODY = Integer.MAX_VALUE - 8 - HEADER_LENGTH;

@@ -10,19 +10,34 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
-/** An upgrade request read off Undertow's exchange, for an {@link UpgradeAuthenticator}. */
+/**
+ * An upgrade request read off Undertow's exchange, for an {@link UpgradeAuthenticator}. Its headers and cookies are
+ * copied when it is made: the exchange's own are emptied once the WebSocket is open
+ * ({@link UpgradeGate#releaseHeaders}), and an authenticator may keep the request longer than that.
+ */
 final class ExchangeUpgradeRequest implements UpgradeRequest {
   private static final String BEARER = "bearer ";
 
   private final HttpServerExchange exchange;
+  /** Header name in lower case → its values, in the order received. */
+  private final Map<String, List<String>> headers = new LinkedHashMap<>();
+  private final Map<String, String> cookies = new LinkedHashMap<>();
 
   ExchangeUpgradeRequest(HttpServerExchange exchange) {
     this.exchange = exchange;
+    for (HeaderValues values : exchange.getRequestHeaders()) {
+      headers.computeIfAbsent(values.getHeaderName().toString().toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+          .addAll(values);
+    }
+    for (Cookie cookie : exchange.requestCookies()) {
+      cookies.putIfAbsent(cookie.getName(), cookie.getValue());
+    }
   }
 
   @Override
@@ -41,27 +56,24 @@ final class ExchangeUpgradeRequest implements UpgradeRequest {
 
   @Override
   public Optional<String> header(String name) {
-    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
   @Override
   public List<String> headers(String name) {
-    HeaderValues values = exchange.getRequestHeaders().get(name);
-    return values == null ? List.of() : List.copyOf(new ArrayList<>(values));
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null ? List.of() : List.copyOf(values);
   }
 
   @Override
   public Map<String, String> cookies() {
-    Map<String, String> cookies = new LinkedHashMap<>();
-    for (Cookie cookie : exchange.requestCookies()) {
-      cookies.putIfAbsent(cookie.getName(), cookie.getValue());
-    }
-    return cookies;
+    return new LinkedHashMap<>(cookies);
   }
 
   @Override
   public Optional<String> bearerToken() {
-    String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+    String authorization = header(Headers.AUTHORIZATION_STRING).orElse(null);
     if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       String token = authorization.substring(BEARER.length()).strip();
       if (!token.isEmpty()) {

@@ -36,6 +36,7 @@ final class FrameReader implements ChannelListener<StreamSourceFrameChannel> {
   static void read(StreamSourceFrameChannel frame, MessageAssembler into, Outcome outcome) {
     FrameReader reader = new FrameReader(into, outcome);
     if (!reader.pump(frame)) {
+      into.keepWhileWaiting();
       frame.getReadSetter().set(reader);
       frame.resumeReads();
     }
@@ -46,6 +47,8 @@ final class FrameReader implements ChannelListener<StreamSourceFrameChannel> {
     if (pump(frame)) {
       frame.suspendReads();
       frame.getReadSetter().set(null);
+    } else {
+      into.keepWhileWaiting();
     }
   }
 

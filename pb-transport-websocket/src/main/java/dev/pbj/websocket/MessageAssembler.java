@@ -12,8 +12,10 @@ import java.util.Arrays;
  * next message.
  *
  * <p>Buffers: {@link #message()} exposes the internal array, valid until the next {@code reset}. The array grows by
- * doubling up to the limit and is dropped after a message larger than {@value #RETAINED_CAPACITY} bytes, so a
- * rare large message does not pin its memory.
+ * doubling up to the limit. A link between messages holds no array, since most of a server's connections are
+ * idle most of the time: {@link #readFrom} borrows its thread's spare (one per I/O thread, kept up to
+ * {@value #RETAINED_CAPACITY} bytes), {@link #reset()} gives it back, and a message still incomplete when its
+ * thread moves on to other connections is first copied into an array of the link's own ({@link #keepWhileWaiting}).
  */
 final class MessageAssembler {
 
@@ -22,8 +24,13 @@ final class MessageAssembler {
   private static final byte[] EMPTY = new byte[0];
   private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
+  /** Each thread's spare array, lent to one message at a time; empty while lent. */
+  private static final ThreadLocal<byte[][]> SPARE = ThreadLocal.withInitial(() -> new byte[1][]);
+
   private final int limit;
   private byte[] bytes = EMPTY;
+  /** Whether {@link #bytes} is the thread's spare, lent to this message. */
+  private boolean borrowed;
   private int size;
   private long seen;
   private boolean overflowed;
@@ -68,6 +75,9 @@ final class MessageAssembler {
       scratch.clear();
       read = channel.read(scratch);
     } else {
+      if (bytes == EMPTY) {
+        borrow();
+      }
       if (size == bytes.length) {
         // Room for one byte past the limit, so that reading it tells an oversized message from a full one.
         ensureCapacity(size + 1);
@@ -102,13 +112,42 @@ final class MessageAssembler {
     return ByteBuffer.wrap(bytes, 0, size);
   }
 
-  /** Forgets the current message. */
+  /** Forgets the current message; the link keeps no array. */
   void reset() {
     size = 0;
     seen = 0;
     overflowed = false;
-    if (bytes.length > RETAINED_CAPACITY) {
+    scratch = null;
+    if (bytes != EMPTY) {
+      byte[][] spare = SPARE.get();
+      if (bytes.length <= RETAINED_CAPACITY && (spare[0] == null || spare[0].length < bytes.length)) {
+        spare[0] = bytes; // the thread's next message reads into it
+      }
       bytes = EMPTY;
+      borrowed = false;
+    }
+  }
+
+  /**
+   * The message is incomplete and its thread goes on to other work: if it is in the thread's spare, it moves to
+   * an array of its own, so that the spare can serve another connection's message meanwhile.
+   */
+  void keepWhileWaiting() {
+    if (borrowed) {
+      byte[] lent = bytes;
+      bytes = Arrays.copyOf(lent, (int) Math.min((long) limit + 1, Math.max(size + 1L, 2L * size)));
+      borrowed = false;
+      SPARE.get()[0] = lent;
+    }
+  }
+
+  /** Starts a message in the thread's spare array, or in a new one if the spare is lent or missing. */
+  private void borrow() {
+    byte[][] spare = SPARE.get();
+    if (spare[0] != null) {
+      bytes = spare[0];
+      spare[0] = null;
+      borrowed = true;
     }
   }
 
@@ -119,6 +158,11 @@ final class MessageAssembler {
     }
     long ceiling = Math.min((long) limit + 1, MAX_ARRAY_LENGTH);
     long grown = Math.max(needed, Math.max(INITIAL_CAPACITY, (long) bytes.length * 2));
-    bytes = Arrays.copyOf(bytes, (int) Math.min(grown, ceiling));
+    byte[] was = bytes;
+    bytes = Arrays.copyOf(was, (int) Math.min(grown, ceiling));
+    if (borrowed) {
+      borrowed = false; // the message moved to an array of its own: the spare is free again
+      SPARE.get()[0] = was;
+    }
   }
 }

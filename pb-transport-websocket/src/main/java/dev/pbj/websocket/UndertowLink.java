@@ -212,7 +212,8 @@ final class UndertowLink extends WebSocketLink {
       }
       case PING -> readControl(frame, 125, payload -> {
         if (!channel.isCloseFrameSent()) {
-          WebSockets.sendPong(payload, channel, null);
+          // a copy: the payload's array goes back to the thread's spare before Undertow writes the pong
+          WebSockets.sendPong(ByteBuffer.allocate(payload.remaining()).put(payload).flip(), channel, null);
         }
       });
       case CLOSE -> readControl(frame, 125, payload -> peerClosed(CloseStatus.parse(payload)));
@@ -257,6 +258,7 @@ final class UndertowLink extends WebSocketLink {
       @Override
       public void read(MessageAssembler message) {
         then.accept(message.message());
+        message.reset(); // gives the thread's spare array back
       }
 
       @Override

@@ -6,6 +6,8 @@ import dev.pbj.spi.Link;
 import dev.pbj.spi.LinkAcceptor;
 import dev.pbj.spi.LinkHandler;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -19,8 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,10 +70,29 @@ abstract class WebSocketLink implements Link {
 
   private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
   /** Bytes in {@link #outbound} plus bytes being written; raised by any sender, lowered on the event thread. */
-  private final AtomicLong unwritten = new AtomicLong();
-  private final AtomicBoolean readingPaused = new AtomicBoolean();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final AtomicBoolean closeRequested = new AtomicBoolean();
+  // Plain volatile fields with VarHandles rather than Atomic* objects: a server holds thousands of idle links, and
+  // each Atomic* is one more object per link (these four were 72 bytes of each).
+  private static final VarHandle UNWRITTEN;
+  private static final VarHandle READING_PAUSED;
+  private static final VarHandle DRAIN_SCHEDULED;
+  private static final VarHandle CLOSE_REQUESTED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      UNWRITTEN = lookup.findVarHandle(WebSocketLink.class, "unwritten", long.class);
+      READING_PAUSED = lookup.findVarHandle(WebSocketLink.class, "readingPaused", boolean.class);
+      DRAIN_SCHEDULED = lookup.findVarHandle(WebSocketLink.class, "drainScheduled", boolean.class);
+      CLOSE_REQUESTED = lookup.findVarHandle(WebSocketLink.class, "closeRequested", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile long unwritten;
+  private volatile boolean readingPaused;
+  private volatile boolean drainScheduled;
+  private volatile boolean closeRequested;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private volatile String serializer;
 
@@ -92,7 +111,7 @@ abstract class WebSocketLink implements Link {
   private volatile boolean writable = true;
   private boolean started; // the implementation may be told to read: startReading ran
   private boolean reading; // the implementation is reading
-  private final ArrayDeque<byte[]> held = new ArrayDeque<>(); // complete messages that arrived while paused
+  private final ArrayDeque<byte[]> held = new ArrayDeque<>(1); // complete messages that arrived while paused (about one)
 
   WebSocketLink(Settings settings, Limits limits) {
     this.settings = settings;
@@ -159,10 +178,10 @@ abstract class WebSocketLink implements Link {
   @Override
   public final void send(byte[] message) {
     Objects.requireNonNull(message, "message");
-    if (closeRequested.get()) {
+    if (closeRequested) {
       return;
     }
-    long now = unwritten.addAndGet(message.length); // before it is queued: a drain must not count below zero
+    long now = addUnwritten(message.length); // before it is queued: a drain must not count below zero
     outbound.add(message);
     if (now > highWaterMark && writable) {
       // told now, on the sending thread, so that whoever sends next (a pager asking whenWritable) already knows
@@ -171,9 +190,14 @@ abstract class WebSocketLink implements Link {
     scheduleDrain();
   }
 
+  /** Adds {@code bytes} (negative: written) to the unwritten count; returns the new count. */
+  private long addUnwritten(long bytes) {
+    return (long) UNWRITTEN.getAndAdd(this, bytes) + bytes;
+  }
+
   @Override
   public final long unwrittenBytes() {
-    return unwritten.get();
+    return unwritten;
   }
 
   /**
@@ -182,7 +206,7 @@ abstract class WebSocketLink implements Link {
    */
   @Override
   public final void pauseReading() {
-    if (readingPaused.compareAndSet(false, true)) {
+    if (READING_PAUSED.compareAndSet(this, false, true)) {
       if (inEventThread()) {
         updateReading();
       } else {
@@ -194,7 +218,7 @@ abstract class WebSocketLink implements Link {
   /** Delivers the held messages, then reads again; always as a task of its own, never inside a handler call. */
   @Override
   public final void resumeReading() {
-    if (readingPaused.compareAndSet(true, false)) {
+    if (READING_PAUSED.compareAndSet(this, true, false)) {
       executeOrGiveUp(this::resumeHeld);
     }
   }
@@ -210,7 +234,7 @@ abstract class WebSocketLink implements Link {
    */
   @Override
   public final void close(Throwable cause) {
-    if (closeRequested.compareAndSet(false, true)) {
+    if (CLOSE_REQUESTED.compareAndSet(this, false, true)) {
       // a server at its connection limit asks the peer to come back later (1013); anything else is a fault (1002)
       int code = cause instanceof dev.pbj.ConnectionRefusedException ? CloseStatus.TRY_AGAIN_LATER
           : CloseStatus.PROTOCOL_ERROR;
@@ -225,7 +249,7 @@ abstract class WebSocketLink implements Link {
 
   /** Drops the connection without a closing handshake; for stragglers at shutdown. */
   final void abort() {
-    closeRequested.set(true);
+    closeRequested = true;
     executeOrGiveUp(() -> {
       if (!done) {
         disconnect(true);
@@ -244,13 +268,13 @@ abstract class WebSocketLink implements Link {
   }
 
   private void closeWith(CloseStatus status) {
-    if (closeRequested.compareAndSet(false, true)) {
+    if (CLOSE_REQUESTED.compareAndSet(this, false, true)) {
       executeOrGiveUp(() -> beginClose(status, null, true));
     }
   }
 
   private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
+    if (DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
       executeOrGiveUp(this::drain);
     }
   }
@@ -267,7 +291,7 @@ abstract class WebSocketLink implements Link {
   private void clearOutbound() {
     byte[] message;
     while ((message = outbound.poll()) != null) {
-      unwritten.addAndGet(-message.length);
+      addUnwritten(-message.length);
     }
   }
 
@@ -334,7 +358,7 @@ abstract class WebSocketLink implements Link {
     if (!started || done) {
       return;
     }
-    boolean read = !readingPaused.get() || closeRequested.get();
+    boolean read = !readingPaused || closeRequested;
     if (read == reading) {
       return;
     }
@@ -353,7 +377,7 @@ abstract class WebSocketLink implements Link {
   /** After {@link #resumeReading}: hands over what arrived while paused, in order, then reads again. */
   private void resumeHeld() {
     byte[] message;
-    while (!readingPaused.get() && (message = held.poll()) != null) {
+    while (!readingPaused && (message = held.poll()) != null) {
       deliver(ByteBuffer.wrap(message));
     }
     updateReading();
@@ -367,7 +391,7 @@ abstract class WebSocketLink implements Link {
     if (draining) {
       return;
     }
-    drainScheduled.set(false); // first, so that a send racing this drain schedules the next one
+    drainScheduled = false; // first, so that a send racing this drain schedules the next one
     if (closeFrameQueued || done) {
       clearOutbound();
       return;
@@ -410,7 +434,7 @@ abstract class WebSocketLink implements Link {
       return; // terminated() took them off
     }
     writingBytes -= message.length;
-    unwritten.addAndGet(-message.length);
+    addUnwritten(-message.length);
   }
 
   /** Tells the handler when the unwritten bytes have crossed a water mark since it last heard. */
@@ -418,7 +442,7 @@ abstract class WebSocketLink implements Link {
     if (handler == null || done) {
       return;
     }
-    long bytes = unwritten.get();
+    long bytes = unwritten;
     if (writable ? bytes <= highWaterMark : bytes > lowWaterMark) {
       return;
     }
@@ -437,7 +461,7 @@ abstract class WebSocketLink implements Link {
    * Records {@code cause}, if any, as what {@code onClosed} gets. Later calls only record their cause.
    */
   final void beginClose(CloseStatus status, Throwable cause, boolean awaitPeerClose) {
-    closeRequested.set(true);
+    closeRequested = true;
     if (cause != null && failure == null) {
       failure = cause;
     }
@@ -510,10 +534,10 @@ abstract class WebSocketLink implements Link {
   /** A whole binary message arrived; {@code message} is valid during the call only. */
   final void messageArrived(ByteBuffer message) {
     // After close() or a failure, what still arrives is dropped.
-    if (closeRequested.get() || handler == null) {
+    if (closeRequested || handler == null) {
       return;
     }
-    if (readingPaused.get() || !held.isEmpty()) { // behind the held ones, if a resume has not delivered them yet
+    if (readingPaused || !held.isEmpty()) { // behind the held ones, if a resume has not delivered them yet
       byte[] copy = new byte[message.remaining()];
       message.get(copy);
       held.add(copy);
@@ -523,7 +547,7 @@ abstract class WebSocketLink implements Link {
   }
 
   private void deliver(ByteBuffer message) {
-    if (closeRequested.get()) {
+    if (closeRequested) {
       return;
     }
     try {
@@ -536,7 +560,7 @@ abstract class WebSocketLink implements Link {
 
   /** The message under way passed the limit; what remains of it will be read and dropped. */
   final void messageTooBig(long seen) {
-    if (closeRequested.get()) {
+    if (closeRequested) {
       return;
     }
     String message = "a WebSocket message of at least " + seen + " bytes exceeds the maximum allowed ("
@@ -548,7 +572,7 @@ abstract class WebSocketLink implements Link {
   /** A text message (or part of one) arrived: PB frames are binary. */
   final void textArrived() {
     heard();
-    if (closeRequested.get()) {
+    if (closeRequested) {
       return;
     }
     beginClose(CloseStatus.of(CloseStatus.UNSUPPORTED_DATA, "PB frames are binary"),
@@ -562,7 +586,7 @@ abstract class WebSocketLink implements Link {
       return;
     }
     peerClose = status;
-    closeRequested.set(true);
+    closeRequested = true;
     held.clear();
     clearOutbound(); // the peer reads no more messages
     if (closing == null) {
@@ -588,7 +612,7 @@ abstract class WebSocketLink implements Link {
     if (done) {
       return;
     }
-    closeRequested.set(true);
+    closeRequested = true;
     if (failure == null) {
       failure = error;
     }
@@ -602,9 +626,9 @@ abstract class WebSocketLink implements Link {
       return;
     }
     done = true;
-    closeRequested.set(true);
+    closeRequested = true;
     clearOutbound();
-    unwritten.addAndGet(-writingBytes); // writes under way end with the connection
+    addUnwritten(-writingBytes); // writes under way end with the connection
     writingBytes = 0;
     held.clear();
     keepalive.stop();

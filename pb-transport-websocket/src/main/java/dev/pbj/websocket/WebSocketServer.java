@@ -80,6 +80,7 @@ final class WebSocketServer implements TransportServer {
       String chosen = channel.getSubProtocol();
       Object identity = exchange.getAttachment(UpgradeGate.IDENTITY);
       java.net.InetSocketAddress client = exchange.getAttachment(UpgradeGate.CLIENT);
+      UpgradeGate.releaseHeaders(exchange);
       UndertowLink link = new UndertowLink(channel,
           chosen == null || chosen.isEmpty() ? Subprotocols.fallback(serializers) : chosen, linkSettings, limits,
           identity, client);

@@ -75,6 +75,65 @@ class MessageAssemblerTest {
     assertThat(assembler.seen()).isEqualTo(3);
   }
 
+  @Test
+  void betweenMessagesALinkHoldsNoArrayAndTheNextMessageOnTheThreadReusesIt() throws IOException {
+    var first = new MessageAssembler(100);
+    ReadableByteChannel channel = trickling(new byte[] {1, 2, 3}, 3);
+    while (first.readFrom(channel) >= 0) {
+      // reads it whole
+    }
+    byte[] array = first.message().array();
+    first.reset();
+    assertThat(first.message().array()).as("nothing held once reset").isNotSameAs(array).isEmpty();
+    var second = new MessageAssembler(100);
+    second.readFrom(trickling(new byte[] {4, 5}, 2));
+    assertThat(second.message().array()).as("the thread's spare, lent again").isSameAs(array);
+    assertThat(bytes(second.message())).containsExactly(4, 5);
+    second.reset();
+  }
+
+  @Test
+  void anIncompleteMessageKeptWhileItsThreadReadsOthersIsNotOverwritten() throws IOException {
+    byte[] payload = new byte[10_000];
+    new Random(2).nextBytes(payload);
+    var waiting = new MessageAssembler(payload.length);
+    ReadableByteChannel slow = trickling(payload, 3_000);
+    waiting.readFrom(slow); // 3,000 bytes in the thread's spare
+    waiting.keepWhileWaiting(); // the rest has not arrived: the thread goes on to other connections
+    for (int i = 0; i < 3; i++) {
+      var other = new MessageAssembler(8_000);
+      ReadableByteChannel channel = trickling(filled(7_000, (byte) i), 7_000);
+      while (other.readFrom(channel) >= 0) {
+        // reads it whole, into the spare
+      }
+      assertThat(bytes(other.message())).isEqualTo(filled(7_000, (byte) i));
+      other.reset();
+    }
+    while (waiting.readFrom(slow) >= 0) {
+      // the rest arrives
+    }
+    assertThat(bytes(waiting.message())).isEqualTo(payload);
+    waiting.reset();
+  }
+
+  @Test
+  void aSecondMessageOnTheThreadWhileTheSpareIsLentGetsAnArrayOfItsOwn() throws IOException {
+    var outer = new MessageAssembler(100);
+    outer.readFrom(trickling(new byte[] {1, 2, 3}, 3));
+    var inner = new MessageAssembler(100); // as if the handler of the outer message led to another read
+    inner.readFrom(trickling(new byte[] {7, 8}, 2));
+    assertThat(inner.message().array()).isNotSameAs(outer.message().array());
+    inner.reset();
+    assertThat(bytes(outer.message())).containsExactly(1, 2, 3);
+    outer.reset();
+  }
+
+  private static byte[] filled(int length, byte value) {
+    byte[] bytes = new byte[length];
+    Arrays.fill(bytes, value);
+    return bytes;
+  }
+
   /** A channel over {@code payload} that gives at most {@code chunk} bytes per read. */
   private static ReadableByteChannel trickling(byte[] payload, int chunk) {
     ReadableByteChannel whole = Channels.newChannel(new java.io.ByteArrayInputStream(payload));

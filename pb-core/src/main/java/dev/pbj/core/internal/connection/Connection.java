@@ -49,8 +49,8 @@ public final class Connection implements LinkHandler {
   private final Link link;
   private final boolean server;
   private final BrokerConfig config;
-  /** Dialect name → serializer, in this side's preference order. */
-  private final Map<String, SerializerProvider> dialects;
+  /** Dialect name → serializer, in this side's preference order; dropped once one is spoken. */
+  private Map<String, SerializerProvider> dialects;
   private final CompletableFuture<Broker> ready;
   private final SerialExecutor context;
   /**
@@ -410,6 +410,7 @@ public final class Connection implements LinkHandler {
   }
 
   private void speak(SerializerProvider provider, String dialect, boolean extensions) {
+    dialects = null; // chosen: an idle connection keeps no handshake table
     BrokerImpl made = new BrokerImpl(this, link, provider.name(), dialect,
         provider.newEncoder(dialect, config.limits()), config, extensions);
     decoder = provider.newDecoder(dialect, config.limits(), made.tokenSink());

@@ -36,7 +36,7 @@ public final class Unjellier implements TokenSink {
   private final int maxKeyNodes;
   /** Tuple slots allocated ahead of their elements by the open frames ({@link #reserve}). */
   private int reservedSlots;
-  private UnjellyFrame[] stack = new UnjellyFrame[16];
+  private UnjellyFrame[] stack = new UnjellyFrame[4]; // grows by doubling: most values nest a few levels
   private int top = -1;
   private Map<Long, Object> references;
   private Object result;

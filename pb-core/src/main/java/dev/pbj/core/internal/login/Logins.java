@@ -15,7 +15,8 @@ import java.util.concurrent.Executor;
  * peer releases it or the connection ends. Thread-safe: logins complete on whatever thread the portal completes.
  */
 public final class Logins {
-  private final Set<Avatar> avatars = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Made at the first login (most connections of a server that serves no login have none); guarded by this. */
+  private Set<Avatar> avatars = Collections.emptySet();
   private final Executor executor;
   private boolean ended;
 
@@ -27,9 +28,12 @@ public final class Logins {
   public CompletionStage<Avatar> track(CompletionStage<Avatar> login) {
     return login.thenApply(avatar -> {
       boolean open;
-      synchronized (avatars) {
+      synchronized (this) {
         open = !ended;
         if (open) {
+          if (avatars.isEmpty()) {
+            avatars = Collections.newSetFromMap(new IdentityHashMap<>(2)); // one login, usually
+          }
           avatars.add(avatar);
         }
       }
@@ -46,7 +50,7 @@ public final class Logins {
       return;
     }
     boolean was;
-    synchronized (avatars) {
+    synchronized (this) {
       was = avatars.remove(object);
     }
     if (was) {
@@ -57,7 +61,7 @@ public final class Logins {
   /** The connection ended: every avatar is logged out, and later logins as soon as they complete. */
   public void endAll() {
     List<Avatar> left;
-    synchronized (avatars) {
+    synchronized (this) {
       ended = true;
       left = new ArrayList<>(avatars);
       avatars.clear();

@@ -5,6 +5,7 @@ import dev.pbj.Cacheable;
 import dev.pbj.LimitExceededException;
 import dev.pbj.ProtocolException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CacheTable {
   private final Map<Long, Entry> byLuid = new HashMap<>();
-  private final Map<Cacheable, Entry> byObject = new IdentityHashMap<>();
+  private Map<Cacheable, Entry> byObject = Collections.emptyMap(); // made at the first cacheable: see LocalObjectTable
   private final int maxObjects;
   private final AtomicLong luids;
 
@@ -47,6 +48,9 @@ public final class CacheTable {
     Entry entry = new Entry(luid, cacheable, perspective, observers.apply(luid));
     entry.references = 1;
     byLuid.put(luid, entry);
+    if (byObject.isEmpty()) {
+      byObject = new IdentityHashMap<>(2);
+    }
     byObject.put(cacheable, entry);
     return entry;
   }

@@ -3,6 +3,7 @@ package dev.pbj.core.internal.tables;
 import dev.pbj.LimitExceededException;
 import dev.pbj.ProtocolException;
 import dev.pbj.core.internal.login.ViewPoint;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -16,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalObjectTable {
   private final Map<Long, Entry> byLuid = new HashMap<>();
-  private final Map<Object, Entry> byObject = new IdentityHashMap<>();
+  // made at the first export: most connections export few objects, and an idle one should hold little (an
+  // IdentityHashMap makes its table at once); reading, removing and clearing the empty map need no case of their own
+  private Map<Object, Entry> byObject = Collections.emptyMap();
   private final Map<ViewPoint, Entry> byView = new HashMap<>();
-  private final Map<String, Object> named = new HashMap<>();
+  private final Map<String, Object> named = new HashMap<>(2); // "root", usually alone
   private final int maxObjects;
   private final AtomicLong luids;
 
@@ -44,6 +47,9 @@ public final class LocalObjectTable {
       if (object instanceof ViewPoint) {
         byView.put((ViewPoint) object, entry);
       } else {
+        if (byObject.isEmpty()) {
+          byObject = new IdentityHashMap<>(4);
+        }
         byObject.put(object, entry);
       }
     }

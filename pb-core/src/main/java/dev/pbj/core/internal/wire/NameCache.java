@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 public final class NameCache {
   private static final int SLOTS = 64;
   private static final int MAX_LENGTH = 48;
-  private final byte[][] keys = new byte[SLOTS][];
-  private final String[] names = new String[SLOTS];
+  // made at the first name, so that a connection that never calls holds no table
+  private byte[][] keys;
+  private String[] names;
 
   /** The name those bytes spell, from the table when they were seen before. */
   public String name(byte[] buffer, int offset, int length) {
@@ -23,6 +24,10 @@ public final class NameCache {
       hash = 31 * hash + buffer[i];
     }
     int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    if (keys == null) {
+      keys = new byte[SLOTS][];
+      names = new String[SLOTS];
+    }
     byte[] key = keys[slot];
     if (key != null && key.length == length && java.util.Arrays.equals(key, 0, length, buffer, offset,
         offset + length)) {
