@@ -5,6 +5,7 @@ import dev.pbj.bench.codec.Message;
 import dev.pbj.bench.report.Results;
 import dev.pbj.bench.report.ReportWriter;
 import dev.pbj.bench.report.RunInfo;
+import dev.pbj.bench.report.ConnectionsRun;
 import dev.pbj.bench.report.TwistedRun;
 import dev.pbj.bench.wire.ServerProcess;
 import dev.pbj.core.ProviderRegistry;
@@ -61,11 +62,14 @@ public final class Report {
   /** How long to measure. */
   public enum Profile {
     SMOKE(new Timing(0, 0, 0, 1, 50), new Timing(0, 0, 0, 1, 50), new Timing(0, 0, 0, 1, 50),
-        new Timing(0, 0, 0, 1, 50), List.of("--calls", "50", "--warmup", "10", "--seconds", "0.2")),
+        new Timing(0, 0, 0, 1, 50), List.of("--calls", "50", "--warmup", "10", "--seconds", "0.2"),
+        new ConnectionsRun.Size(40, 4, 0, 1)),
     QUICK(new Timing(1, 5, 200, 2, 300), new Timing(1, 2, 500, 2, 400), new Timing(1, 2, 1000, 2, 400),
-        new Timing(1, 3, 1000, 2, 1000), List.of("--calls", "2000", "--warmup", "500", "--seconds", "1")),
+        new Timing(1, 3, 1000, 2, 1000), List.of("--calls", "2000", "--warmup", "500", "--seconds", "1"),
+        new ConnectionsRun.Size(2_000, 200, 2, 4)),
     FULL(new Timing(2, 5, 1000, 5, 1000), new Timing(2, 4, 2000, 5, 2000), new Timing(2, 6, 2000, 5, 2000),
-        new Timing(2, 6, 2000, 5, 2000), List.of("--calls", "20000", "--warmup", "5000", "--seconds", "5"));
+        new Timing(2, 6, 2000, 5, 2000), List.of("--calls", "20000", "--warmup", "5000", "--seconds", "5"),
+        new ConnectionsRun.Size(15_000, 1_000, 5, 10));
 
     final Timing codecs;
     final Timing endToEnd;
@@ -80,13 +84,17 @@ public final class Report {
      */
     final Timing pinned;
     final List<String> twistedArgs;
+    /** The many-connections pass: one server, idle connections and a share of them calling. */
+    final ConnectionsRun.Size connections;
 
-    Profile(Timing codecs, Timing endToEnd, Timing peers, Timing pinned, List<String> twistedArgs) {
+    Profile(Timing codecs, Timing endToEnd, Timing peers, Timing pinned, List<String> twistedArgs,
+        ConnectionsRun.Size connections) {
       this.codecs = codecs;
       this.endToEnd = endToEnd;
       this.peers = peers;
       this.pinned = pinned;
       this.twistedArgs = twistedArgs;
+      this.connections = connections;
     }
   }
 
@@ -285,6 +293,15 @@ public final class Report {
     described.add("servers under the independent PB wire client (" + String.join(", ", servers) + "; `pbj serve` "
         + (pbjJar != null ? "from " + pbjJar : "from this class path, pb-cli's Main") + "), each in its own "
         + "process: " + profile.pinned.describe());
+
+    // many connections on one server, each transport in a JVM of its own (server) beside one for the clients
+    for (String transport : transports) {
+      System.out.println("# connections: " + transport + ", " + profile.connections.describe());
+      results.connections(ConnectionsRun.run(transport, profile.connections,
+          settings.out().resolve("connections-" + transport + ".log"), 600));
+    }
+    described.add("connections (`dev.pbj.bench.conn.Connections`, server and clients in JVMs of their own, the "
+        + "clients' TCP connections from 16 source addresses of 127.0.0.0/8): " + profile.connections.describe());
 
     List<String> pinnedSerializers = List.of();
     boolean pinned = settings.pinned() && profile != Profile.SMOKE && transports.contains("tcp");

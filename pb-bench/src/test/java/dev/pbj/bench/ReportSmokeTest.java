@@ -32,7 +32,10 @@ class ReportSmokeTest {
         "## Servers under an independent PB wire client", "Netty echo, blocking caller (latency floor)",
         "Netty echo, 2 processes (floor)", "`pbj serve`", "gRPC unary", "Java RMI", "PBJ tcp/banana",
         "Undertow WebSocket echo, 2 processes (ws floor)",
-        "Undertow WebSocket echo, blocking caller (ws latency floor)");
+        "Undertow WebSocket echo, blocking caller (ws latency floor)", "## Many connections");
+    assertThat(report.lines().filter(l -> l.startsWith("| tcp | ") || l.startsWith("| ws | ")))
+        .as("a measured row per transport in the connections table").hasSize(2)
+        .allSatisfy(row -> assertThat(row).doesNotContain("not measured").contains(" 40 | "));
     for (String chart : new String[] {"latency", "throughput", "servers", "callbacks", "codecs"}) {
       BufferedImage image = ImageIO.read(out.resolve(chart + ".png").toFile());
       assertThat(image).as(chart + ".png").isNotNull();

@@ -25,13 +25,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections were made at (all idle), and then the latency of the active ones calling {@code echo} while the rest
  * stay idle.
  *
- * <p>{@code java -cp pb-bench/target/benchmarks.jar dev.pbj.bench.conn.Connections [N] [tcp|ws] [ACTIVE]}
- * (default 15,000 over TCP, 1,000 active, each with one call in flight: 5 s of warm-up, then 10 s measured).
+ * <p>{@code java -cp pb-bench/target/benchmarks.jar dev.pbj.bench.conn.Connections [N] [tcp|ws] [ACTIVE]
+ * [WARMUP_S] [MEASURE_S]} (default 15,000 over TCP, 1,000 active, each with one call in flight: 5 s of warm-up,
+ * then 10 s measured). Besides its sentence it prints one line for programs ({@link #RESULT}), which the report's
+ * connections pass reads.
  */
 public final class Connections {
-  private static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(10);
-  /** Calls made before the measure, so the figures are of compiled code. */
-  private static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /**
+   * The first word of the line for programs, then: transport, connections held, server heap bytes per idle
+   * connection, connections made per second, active clients, calls measured, seconds measured, median, p99 and
+   * p99.9 latency in microseconds ({@code -} for none).
+   */
+  public static final String RESULT = "RESULT";
 
   private Connections() {}
 
@@ -39,13 +44,16 @@ public final class Connections {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 15_000;
     String scheme = args.length > 1 ? args[1] : "tcp";
     int active = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+    int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    int measureSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 10;
     Limits limits = Limits.builder().maxConnections(n + 100).build();
     try (PbServer server = PbServer.builder().root(new IdleConnections.Root()).limits(limits)
         .listen(scheme + "://127.0.0.1:0" + (scheme.startsWith("ws") ? "/pb" : "")).build().start()) {
       long before = usedHeap();
       Process clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx2g", "-cp", System.getProperty("java.class.path"), Clients.class.getName(), server.uri(0).toString(),
-          Integer.toString(n), Integer.toString(active)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+          Integer.toString(n), Integer.toString(active), Integer.toString(warmupSeconds),
+          Integer.toString(measureSeconds)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(clients.getInputStream(),
           StandardCharsets.UTF_8)); OutputStream stop = clients.getOutputStream()) {
         String connected = lines.readLine(); // "CONNECTED <seconds>"
@@ -61,9 +69,15 @@ public final class Connections {
         stop.flush();
         String latency = lines.readLine(); // "LATENCY calls p50 p99 p999" in microseconds
         double seconds = Double.parseDouble(connected.substring("CONNECTED ".length()));
+        int held = server.connections().size();
+        double perConnection = (after - before) / (double) n;
         System.out.printf("%s: %,d connections held (%,d on the server), %,.0f bytes of server heap each, made at "
-            + "%,.0f/s; %s%n", scheme, n, server.connections().size(), (after - before) / (double) n, n / seconds,
-            describe(latency, active));
+            + "%,.0f/s; %s%n", scheme, n, held, perConnection, n / seconds,
+            describe(latency, active, warmupSeconds, measureSeconds));
+        String[] f = latency != null && latency.startsWith("LATENCY ") ? latency.split(" ") : null;
+        System.out.printf(java.util.Locale.ROOT, "%s %s %d %.0f %.1f %d %s %d %s %s %s%n", RESULT, scheme, held,
+            perConnection, n / seconds, Math.min(active, n), f == null ? "-" : f[1], measureSeconds,
+            f == null ? "-" : f[2], f == null ? "-" : f[3], f == null ? "-" : f[4]);
         stop.close();
         clients.waitFor(60, TimeUnit.SECONDS);
       } finally {
@@ -72,13 +86,14 @@ public final class Connections {
     }
   }
 
-  private static String describe(String latency, int active) {
+  private static String describe(String latency, int active, int warmupSeconds, int measureSeconds) {
     if (latency == null || !latency.startsWith("LATENCY ")) {
       return "no latency figures (" + latency + ")";
     }
     String[] f = latency.split(" ");
-    return String.format("%,d active clients, one call each in flight: %,d calls in 10 s (after 5 s of warm-up), latency median %s µs, "
-        + "p99 %s µs, p99.9 %s µs", active, Long.parseLong(f[1]), f[2], f[3], f[4]);
+    return String.format("%,d active clients, one call each in flight: %,d calls in %d s (after %d s of warm-up), "
+        + "latency median %s µs, p99 %s µs, p99.9 %s µs", active, Long.parseLong(f[1]), measureSeconds,
+        warmupSeconds, f[2], f[3], f[4]);
   }
 
   private static long usedHeap() throws InterruptedException {
@@ -101,6 +116,8 @@ public final class Connections {
       String uri = args[0];
       int n = Integer.parseInt(args[1]);
       int active = Integer.parseInt(args[2]);
+      long warmupNanos = TimeUnit.SECONDS.toNanos(Integer.parseInt(args[3]));
+      long activeNanos = TimeUnit.SECONDS.toNanos(Integer.parseInt(args[4]));
       URI target = URI.create(uri);
       // over TCP, from SOURCES addresses of 127.0.0.0/8 in turn (each with its own ephemeral ports); the JDK's
       // WebSocket client on Java 17 cannot choose one
@@ -132,8 +149,8 @@ public final class Connections {
         AtomicBoolean running = new AtomicBoolean(true);
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger stopped = new AtomicInteger();
-        long measureFrom = System.nanoTime() + WARMUP_NANOS;
-        long end = measureFrom + ACTIVE_NANOS;
+        long measureFrom = System.nanoTime() + warmupNanos;
+        long end = measureFrom + activeNanos;
         for (int i = 0; i < Math.min(active, n); i++) {
           Broker broker = brokers.get(i);
           callLoop(broker, i, samples, count, measureFrom, end, () -> {
@@ -142,7 +159,7 @@ public final class Connections {
             }
           });
         }
-        done.get((WARMUP_NANOS + ACTIVE_NANOS) / 1_000_000_000L + 60, TimeUnit.SECONDS);
+        done.get((warmupNanos + activeNanos) / 1_000_000_000L + 60, TimeUnit.SECONDS);
         running.set(false);
         int taken = Math.min(count.get(), samples.length);
         long[] sorted = Arrays.copyOf(samples, taken);

@@ -18,6 +18,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 public final class ReportWriter {
   static final String LATENCY = "PbjLatencyBenchmark.echo";
   static final String THROUGHPUT = "PbjThroughputBenchmark.call";
+  static final String PIPELINED = "PbjPipelinedBenchmark.calls";
   static final String CALLBACK = "PbjCallbackBenchmark.callback";
   static final String FANOUT = "PbjFanoutBenchmark.update";
   static final String PEER_LATENCY = "PeerLatencyBenchmark.echo";
@@ -93,6 +94,7 @@ public final class ReportWriter {
       throughput(true);
     }
     servers();
+    connections();
     flavors();
     codecs();
     twisted();
@@ -159,6 +161,16 @@ public final class ReportWriter {
         .map(f -> f.allocPerOp() < 2048 ? "yes" : "**no**").orElse(NONE);
     line("| allocation per small-call round trip (client + server) under 2 KB | " + allocText + " | " + allocMet
         + " |");
+    for (ConnectionsRun.Outcome c : results.connections()) {
+      if (c.error() != null) {
+        line("| server heap per idle " + c.transport() + " connection ≤ 8 KiB | not measured: " + c.error()
+            + " | — |");
+      } else {
+        line("| server heap per idle " + c.transport() + " connection ≤ 8 KiB (" + count(c.connections())
+            + " held) | " + fmt(c.heapPerConnection()) + " B | " + (c.heapPerConnection() <= 8192 ? "yes" : "**no**")
+            + " |");
+      }
+    }
     TwistedRun.Outcome twisted = results.twisted();
     if (twisted != null && twisted.error() == null) {
       for (String serializer : info.serializers()) {
@@ -258,7 +270,9 @@ public final class ReportWriter {
         + "flushing once per read, and one JMH operation waits for 1,000 of its answers. The byte echo below it "
         + "writes back each buffer as read, with no per-message work: with many calls in flight that is a "
         + "byte-copying bound, not an RPC one. The floor's allocation counts its client only (the server is "
-        + "another process).");
+        + "another process). The rows \"each answer's callback sends the next\" drive PBJ as the floor is driven "
+        + "(`PbjPipelinedBenchmark`: the callback runs on the client's executor; one operation waits for 1,000 "
+        + "answers), without a wake-up of the JMH thread per call.");
     line("");
     line("| configuration | 1 | 16 | 128 | alloc B/op at 128 | 128 × floor |");
     line("|---|---:|---:|---:|---:|---:|");
@@ -269,6 +283,14 @@ public final class ReportWriter {
       for (String serializer : serializers(pinned)) {
         rows.add(new ThroughputRow(pbjLabel(transport, serializer), THROUGHPUT, INFLIGHT, true, "transport",
             transport, "serializer", serializer));
+      }
+    }
+    if (!pinned) {
+      for (String transport : transports(false)) {
+        for (String serializer : serializers(false)) {
+          rows.add(new ThroughputRow(pbjLabel(transport, serializer) + ", each answer's callback sends the next",
+              PIPELINED, List.of("16", "128"), false, "transport", transport, "serializer", serializer));
+        }
       }
     }
     rows.add(new ThroughputRow(FLOOR_LABEL, FLOOR, INFLIGHT, true, "echo", "frames"));
@@ -448,6 +470,32 @@ public final class ReportWriter {
   }
 
   // ---- Twisted ----
+
+  private void connections() {
+    if (results.connections().isEmpty()) {
+      return;
+    }
+    line("## Many connections");
+    line("");
+    line("One PBJ server (`dev.pbj.bench.conn.Connections`, a JVM of its own) holds the connections of a client JVM "
+        + "(one `PbClient`, one event loop group); heap is the server's after GC with every connection idle, over "
+        + "its heap before the first; then the first of them call `echo`, one call each in flight, while the rest "
+        + "stay idle. The 15,000 of `--full` are what the machine's 20,000 open files per process allow.");
+    line("");
+    line("| transport | connections | server heap each (idle) | made per second | calling | calls/s | median µs | "
+        + "p99 µs |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (ConnectionsRun.Outcome c : results.connections()) {
+      if (c.error() != null) {
+        line("| " + c.transport() + " | not measured: " + c.error() + " | | | | | | |");
+        continue;
+      }
+      line("| " + c.transport() + " | " + count(c.connections()) + " | " + fmt(c.heapPerConnection()) + " B | "
+          + fmt(c.madePerSecond()) + " | " + count(c.active()) + " | " + fmt(c.callsPerSecond()) + " | "
+          + fmt(c.medianMicros()) + " | " + fmt(c.p99Micros()) + " |");
+    }
+    line("");
+  }
 
   private void twisted() {
     line("## Twisted PB, the reference");
@@ -722,6 +770,10 @@ public final class ReportWriter {
       return NONE;
     }
     return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
+  }
+
+  private static String count(int n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   static String fmt(double v) {

@@ -18,6 +18,7 @@ public final class Results {
   private final Map<String, Map<Message, Integer>> wireBytes = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
   private TwistedRun.Outcome twisted;
+  private final List<ConnectionsRun.Outcome> connections = new ArrayList<>();
 
   /** Adds JMH's results of one pass. */
   public void add(Collection<RunResult> runs, boolean pinned) {
@@ -69,6 +70,15 @@ public final class Results {
 
   public TwistedRun.Outcome twisted() {
     return twisted;
+  }
+
+  public void connections(ConnectionsRun.Outcome outcome) {
+    connections.add(outcome);
+  }
+
+  /** The many-connections measures, one per transport run. */
+  public List<ConnectionsRun.Outcome> connections() {
+    return connections;
   }
 
   public List<Figure> figures() {
