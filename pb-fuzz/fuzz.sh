@@ -188,6 +188,11 @@ fuzz_one() {
   corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$stat_line")
   rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+).*/\1/p' "$log" | tail -1 || true)
   local found=0 f
+  # a target stopped from outside (Ctrl-C, kill) is reported as exited, its last input written as a crash: not one
+  if grep -q '^==[0-9]*== ERROR: libFuzzer: fuzz target exited' "$log"; then
+    rm -f "$dir"/findings/crash-*
+    echo "$name was stopped from outside; its last input is not a finding" >&2
+  fi
   for f in "$dir"/findings/*; do
     [ -f "$f" ] || continue
     case "$(basename "$f")" in

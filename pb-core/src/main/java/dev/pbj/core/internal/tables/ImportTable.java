@@ -2,6 +2,7 @@ package dev.pbj.core.internal.tables;
 
 import dev.pbj.core.internal.connection.BrokerImpl;
 import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,14 +78,19 @@ public final class ImportTable {
     }
   }
 
-  /** One handle's state, and its cleanup action: it never points back to the handle. */
+  /**
+   * One handle's state, and its cleanup action. The cleaner holds every action strongly until its reference is
+   * collected, so the action must not reach the reference: it holds the table weakly, since through the table's
+   * broker it would reach whatever the connection still held (a message cut off by the disconnection, with this very
+   * reference in it), and then neither the reference nor the closed connection would ever be collected.
+   */
   static final class Handle implements Runnable {
-    private final ImportTable table;
+    private final WeakReference<ImportTable> table;
     private final Entry entry;
     private final AtomicBoolean released = new AtomicBoolean();
 
     Handle(ImportTable table, Entry entry) {
-      this.table = table;
+      this.table = new WeakReference<>(table);
       this.entry = entry;
     }
 
@@ -95,8 +101,9 @@ public final class ImportTable {
     /** Lets go of this handle once, on any thread (the cleaner's included); later calls do nothing. */
     @Override
     public void run() {
-      if (released.compareAndSet(false, true)) {
-        table.broker.postAsync(() -> table.released(entry));
+      ImportTable owner = table.get(); // null once the connection itself was collected: nothing left to tell
+      if (released.compareAndSet(false, true) && owner != null) {
+        owner.broker.postAsync(() -> owner.released(entry));
       }
     }
   }

@@ -36,7 +36,7 @@ public final class RemoteCacheTable {
       entries.put(luid, entry);
     }
     cache.bind(entry);
-    CLEANER.register(cache, entry::release);
+    CLEANER.register(cache, new Release(entry));
     return cache;
   }
 
@@ -95,7 +95,29 @@ public final class RemoteCacheTable {
     return closed;
   }
 
-  /** One replica's bookkeeping; also its binding and its cleanup action, so it never holds the replica strongly. */
+  /**
+   * A replica's cleanup action. The cleaner holds it strongly until the replica is collected, so it must not reach
+   * the replica: it holds the entry weakly (the table holds it strongly while the replica is the table's), since
+   * through the entry's broker it would reach whatever the connection still held, such as a message cut off by the
+   * disconnection with the replica in it, and the closed connection would never be collected.
+   */
+  private static final class Release implements Runnable {
+    private final WeakReference<Entry> entry;
+
+    Release(Entry entry) {
+      this.entry = new WeakReference<>(entry);
+    }
+
+    @Override
+    public void run() {
+      Entry owner = entry.get();
+      if (owner != null) {
+        owner.release();
+      }
+    }
+  }
+
+  /** One replica's bookkeeping; also its binding, so it never holds the replica strongly. */
   private final class Entry implements RemoteCache.Binding {
     final long luid;
     final String typeName;
