@@ -19,6 +19,8 @@ public final class ReportWriter {
   static final String LATENCY = "PbjLatencyBenchmark.echo";
   static final String THROUGHPUT = "PbjThroughputBenchmark.call";
   static final String PIPELINED = "PbjPipelinedBenchmark.calls";
+  /** Connections the heap goal of the scale issue is set for (the machine's open-file limit allows 20,000). */
+  private static final int GOAL_CONNECTIONS = 15_000;
   static final String CALLBACK = "PbjCallbackBenchmark.callback";
   static final String FANOUT = "PbjFanoutBenchmark.update";
   static final String PEER_LATENCY = "PeerLatencyBenchmark.echo";
@@ -166,9 +168,11 @@ public final class ReportWriter {
         line("| server heap per idle " + c.transport() + " connection ≤ 8 KiB | not measured: " + c.error()
             + " | — |");
       } else {
-        line("| server heap per idle " + c.transport() + " connection ≤ 8 KiB (" + count(c.connections())
-            + " held) | " + fmt(c.heapPerConnection()) + " B | " + (c.heapPerConnection() <= 8192 ? "yes" : "**no**")
-            + " |");
+        // the goal is for 15,000 connections: with fewer, the server's fixed costs weigh more on each
+        String met = c.connections() < GOAL_CONNECTIONS ? "(the goal is at 15,000: `--full`)"
+            : c.heapPerConnection() <= 8192 ? "yes" : "**no**";
+        line("| server heap per idle " + c.transport() + " connection ≤ 8 KiB with 15,000 held (" + count(
+            c.connections()) + " held) | " + fmt(c.heapPerConnection()) + " B | " + met + " |");
       }
     }
     TwistedRun.Outcome twisted = results.twisted();
