@@ -31,7 +31,7 @@ public final class Logins {
       synchronized (this) {
         open = !ended;
         if (open) {
-          if (avatars.isEmpty()) {
+          if (avatars == Collections.<Avatar>emptySet()) { // once made, kept
             avatars = Collections.newSetFromMap(new IdentityHashMap<>(2)); // one login, usually
           }
           avatars.add(avatar);

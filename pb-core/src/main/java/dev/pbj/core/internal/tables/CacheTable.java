@@ -48,7 +48,7 @@ public final class CacheTable {
     Entry entry = new Entry(luid, cacheable, perspective, observers.apply(luid));
     entry.references = 1;
     byLuid.put(luid, entry);
-    if (byObject.isEmpty()) {
+    if (!(byObject instanceof IdentityHashMap)) { // once made, kept
       byObject = new IdentityHashMap<>(2);
     }
     byObject.put(cacheable, entry);

@@ -47,7 +47,7 @@ public final class LocalObjectTable {
       if (object instanceof ViewPoint) {
         byView.put((ViewPoint) object, entry);
       } else {
-        if (byObject.isEmpty()) {
+        if (!(byObject instanceof IdentityHashMap)) { // once made, kept: emptied and refilled per callback
           byObject = new IdentityHashMap<>(4);
         }
         byObject.put(object, entry);
