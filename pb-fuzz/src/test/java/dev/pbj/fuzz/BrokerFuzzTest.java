@@ -19,6 +19,7 @@ import dev.pbj.core.internal.wire.DialectHandshake;
 import dev.pbj.msgpack.MsgpackSerializerProvider;
 import dev.pbj.spi.MessageDecoder;
 import dev.pbj.spi.SerializerProvider;
+import dev.pbj.testkit.RecordingLink;
 import dev.pbj.testkit.RecordingSink;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -53,7 +54,7 @@ class BrokerFuzzTest {
     ScriptThread thread = new ScriptThread();
     BrokerConfig config = new BrokerConfig(thread, thread, LIMITS, false, DemoTypes.registry(),
         broker -> new DemoRoot(world), world.portal(), List.of(serializer.name()), null, Keepalive.disabled());
-    FuzzLink link = new FuzzLink(null);
+    RecordingLink link = new RecordingLink();
     CompletableFuture<Broker> ready = new CompletableFuture<>();
     Connection connection = new Connection(link, true, List.of(serializer), config, ready);
     connection.start();

@@ -14,6 +14,7 @@ import dev.pbj.core.internal.endpoint.BrokerConfig;
 import dev.pbj.core.internal.connection.Connection;
 import dev.pbj.core.internal.wire.DialectHandshake;
 import dev.pbj.msgpack.MsgpackSerializerProvider;
+import dev.pbj.testkit.RecordingLink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -77,7 +78,7 @@ class DialectHandshakeFuzzTest {
   private static void client(byte[] input) {
     BrokerConfig config = new BrokerConfig(DIRECT, DIRECT, Limits.defaults(), false, CopyRegistry.empty(), null,
         null, List.of("msgpack", "banana"), null, Keepalive.disabled());
-    FuzzLink link = new FuzzLink(null);
+    RecordingLink link = new RecordingLink();
     CompletableFuture<Broker> ready = new CompletableFuture<>();
     Connection connection = new Connection(link, false,
         List.of(new MsgpackSerializerProvider(), new BananaSerializerProvider()), config, ready);

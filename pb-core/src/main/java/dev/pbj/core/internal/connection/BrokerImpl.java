@@ -283,11 +283,6 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
     return remoteCaches.lookup(luid);
   }
 
-  /** Runs user code (a logout, a callback) on the executor, never in the context. */
-  private void runLater(Runnable task) {
-    Workers.runOn(config.executor(), task);
-  }
-
   /** Tracks the avatar a login produced, so it is logged out when released or when the connection drops. */
   public CompletionStage<Avatar> trackLogin(CompletionStage<Avatar> login) {
     return logins.track(login);
@@ -295,7 +290,8 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
 
   public void stopObserving(CacheTable.Entry entry) {
     entry.observer.stop();
-    runLater(() -> entry.cacheable.stoppedObserving(entry.perspective, entry.observer));
+    // user code: on the executor, never in the context
+    Workers.runOn(config.executor(), () -> entry.cacheable.stoppedObserving(entry.perspective, entry.observer));
   }
 
   // ---- connection state
@@ -355,7 +351,7 @@ public final class BrokerImpl implements Broker, MessageReader.Handler {
   }
 
   @Override
-  public dev.pbj.TrafficStats traffic() {
+  public TrafficStats traffic() {
     return new TrafficStats(connection.bytesReceived(), outbox.bytesSent(), connection.gate().pauses());
   }
 

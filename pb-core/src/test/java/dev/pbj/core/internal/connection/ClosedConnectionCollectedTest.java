@@ -11,13 +11,10 @@ import dev.pbj.banana.BananaSerializerProvider;
 import dev.pbj.core.CopyRegistry;
 import dev.pbj.core.internal.endpoint.BrokerConfig;
 import dev.pbj.core.internal.wire.DialectHandshake;
-import dev.pbj.spi.Link;
 import dev.pbj.spi.MessageEncoder;
 import dev.pbj.spi.SerializerProvider;
-import java.io.ByteArrayOutputStream;
+import dev.pbj.testkit.RecordingLink;
 import java.lang.ref.WeakReference;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -109,37 +106,5 @@ class ClosedConnectionCollectedTest {
   private static void bytes(MessageEncoder out, String text) {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
     out.bytes(b, 0, b.length);
-  }
-
-  /** The far end, in memory: keeps what the server sends. */
-  private static final class RecordingLink implements Link {
-    private static final SocketAddress ADDRESS = InetSocketAddress.createUnresolved("peer", 1);
-    final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-
-    @Override
-    public void send(byte[] message) {
-      sent.writeBytes(message);
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public void close(Throwable cause) {}
-
-    @Override
-    public String negotiatedSerializer() {
-      return null;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-      return ADDRESS;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-      return ADDRESS;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.pbj.fuzz;
+package dev.pbj.testkit;
 
 import dev.pbj.spi.Link;
 import java.io.ByteArrayOutputStream;
@@ -7,21 +7,28 @@ import java.net.SocketAddress;
 
 /**
  * The far end of a connection under test, in memory and on the calling thread: records every byte the connection
- * sends and why it closed the link. With direct executors the whole connection then runs inside the fuzz target's
- * call, so each input is one deterministic run with nothing left over for the next.
+ * sends and why it closed the link. With executors that run on the test's thread, the whole connection then runs
+ * inside the test's own calls, one deterministic run with nothing left over for the next.
  */
-final class FuzzLink implements Link {
-  private static final SocketAddress LOCAL = InetSocketAddress.createUnresolved("fuzz-local", 1);
-  private static final SocketAddress PEER = InetSocketAddress.createUnresolved("fuzz-peer", 2);
+public final class RecordingLink implements Link {
+  private static final SocketAddress LOCAL = InetSocketAddress.createUnresolved("test-local", 1);
+  private static final SocketAddress PEER = InetSocketAddress.createUnresolved("test-peer", 2);
 
   private final String negotiated;
-  final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-  boolean closed;
+  /** Everything sent before the link closed. */
+  public final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+  /** Whether the connection closed the link. */
+  public boolean closed;
   /** The first cause given to {@link #close(Throwable)}; null after a plain close. */
-  Throwable closeCause;
+  public Throwable closeCause;
+
+  /** A byte-stream link: the connection negotiates its dialect. */
+  public RecordingLink() {
+    this(null);
+  }
 
   /** @param negotiated the serializer a framed transport agreed on, or null for a byte stream */
-  FuzzLink(String negotiated) {
+  public RecordingLink(String negotiated) {
     this.negotiated = negotiated;
   }
 
