@@ -156,6 +156,11 @@ public final class ReportWriter {
       target("small call encode+decode with " + serializer + " within 2× Kryo",
           codec("roundTrip", serializer, Message.SMALL_CALL), kryo, Figure::score, 2.0, true, "ns");
     }
+    Optional<Figure> kryoCopy = codec("roundTrip", "kryo", Message.COPY10_ANSWER);
+    for (String serializer : info.serializers()) {
+      target("10-field copy encode+decode with " + serializer + " within 3× Kryo",
+          codec("roundTrip", serializer, Message.COPY10_ANSWER), kryoCopy, Figure::score, 3.0, true, "ns");
+    }
     Optional<Figure> alloc = latencyFigure("tcp", "msgpack", "pool", false);
     String allocText = alloc.filter(f -> !Double.isNaN(f.allocPerOp()))
         .map(f -> fmt(f.allocPerOp()) + " B per round trip (tcp/msgpack)").orElse(NONE);
@@ -163,6 +168,10 @@ public final class ReportWriter {
         .map(f -> f.allocPerOp() < 2048 ? "yes" : "**no**").orElse(NONE);
     line("| allocation per small-call round trip (client + server) under 2 KB | " + allocText + " | " + allocMet
         + " |");
+    String allocSpeedMet = alloc.filter(f -> !Double.isNaN(f.allocPerOp()))
+        .map(f -> f.allocPerOp() <= 1024 ? "yes" : "**no**").orElse(NONE);
+    line("| allocation per small-call round trip (client + server) ≤ 1 KB (the speed issue's goal) | " + allocText
+        + " | " + allocSpeedMet + " |");
     for (ConnectionsRun.Outcome c : results.connections()) {
       if (c.error() != null) {
         line("| server heap per idle " + c.transport() + " connection ≤ 8 KiB | not measured: " + c.error()
