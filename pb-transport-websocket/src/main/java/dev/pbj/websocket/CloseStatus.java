@@ -66,19 +66,6 @@ record CloseStatus(int code, String reason) {
     return code == NO_STATUS ? NORMAL_CLOSURE : new CloseStatus(code, "");
   }
 
-  /**
-   * The status a client may send through {@link java.net.http.WebSocket#sendClose}, which refuses the codes it
-   * reserves for its own protocol handling (1002, 1003, 1007, 1009, 1010) and those only servers send (1012–1014):
-   * those become 1008 (policy violation), keeping the reason.
-   */
-  CloseStatus forClient() {
-    return switch (code) {
-      case PROTOCOL_ERROR, UNSUPPORTED_DATA, 1007, MESSAGE_TOO_BIG, 1010, 1012, 1013, 1014 ->
-          new CloseStatus(POLICY_VIOLATION, reason);
-      default -> this;
-    };
-  }
-
   /** For messages: {@code 1002 (protocol error): reason}. */
   String describe() {
     return code + " (" + meaning(code) + ")" + (reason.isEmpty() ? "" : ": " + reason);

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One WebSocket connection as a {@link Link}: the outbound queue, the closing handshake, limits, keepalive and the
  * {@link LinkHandler} calls, over the few primitives a WebSocket implementation provides (write a binary message,
- * a close frame, a ping; drop the connection). {@link UndertowLink} is the server side, {@link JdkClientLink} the
+ * a close frame, a ping; drop the connection). {@link UndertowLink} is the server side, {@link NettyClientLink} the
  * client side.
  *
- * <p>Threading: each link has one event thread at a time (an XNIO I/O thread on the server, a
- * {@link dev.pbj.spi.SerialExecutor} on the client), reached through {@link #execute}. Everything below the
+ * <p>Threading: each link has one event thread at a time (an XNIO I/O thread on the server, a Netty
+ * event loop on the client), reached through {@link #execute}. Everything below the
  * {@link Link} methods runs there, including every handler call, so the state needs no locks. The {@link Link}
  * methods may be called from any thread: sent arrays are queued and written by the event thread in queue order.
  *
@@ -158,6 +158,9 @@ abstract class WebSocketLink implements Link {
 
   /** Reads (again): the first call starts reading the connection; alternates with {@link #suspendReceiving}. */
   abstract void resumeReceiving();
+
+  /** After a drain has handed its messages to {@link #writeBinary}: an implementation that batches flushes now. */
+  void writesQueued() {}
 
   /** Whether nothing is being written, so that a close frame queued now follows every message. */
   abstract boolean writeIdle();
@@ -401,6 +404,7 @@ abstract class WebSocketLink implements Link {
       writeQueued();
     } finally {
       draining = false;
+      writesQueued();
     }
     // Every send is followed by a drain, and every write's end too: the one place to see the count cross a mark.
     updateWritability();
@@ -434,7 +438,9 @@ abstract class WebSocketLink implements Link {
       return; // terminated() took them off
     }
     writingBytes -= message.length;
-    addUnwritten(-message.length);
+    if (addUnwritten(-message.length) <= lowWaterMark && !writable) {
+      updateWritability(); // an implementation that takes every message drains no more once its writes end
+    }
   }
 
   /** Tells the handler when the unwritten bytes have crossed a water mark since it last heard. */
@@ -512,7 +518,7 @@ abstract class WebSocketLink implements Link {
     keepalive.heard();
   }
 
-  /** Part of a binary message (the client's way: the JDK hands over fragments). */
+  /** Part of a binary message: a frame of it, as the client reads them. */
   final void binaryPart(ByteBuffer part, boolean last) {
     heard();
     if (last && inbound.seen() == 0 && part.remaining() <= inbound.limit()) {
@@ -602,7 +608,7 @@ abstract class WebSocketLink implements Link {
     }
   }
 
-  /** Whether the peer's close frame has arrived (the JDK client then answers it by itself). */
+  /** Whether the peer's close frame has arrived (after which the client answers no pings). */
   final boolean peerCloseReceived() {
     return peerClose != null;
   }

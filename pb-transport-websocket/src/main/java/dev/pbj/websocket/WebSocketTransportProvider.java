@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * The {@code ws://host:port/path} and {@code wss://…} transport: an Undertow server and the JDK's
- * {@link java.net.http.WebSocket} client. Found through {@link java.util.ServiceLoader}; {@link #builder()} sets the
+ * The {@code ws://host:port/path} and {@code wss://…} transport: an Undertow server and a Netty client. Found through {@link java.util.ServiceLoader}; {@link #builder()} sets the
  * limits, keepalive, allowed origins, TLS and the static resources the server also serves.
  *
  * <p>One PB message is one binary WebSocket message, in both directions; text messages are refused (close 1003 on
@@ -30,12 +29,10 @@ import javax.net.ssl.SSLContext;
  * links report the choice as {@link Link#negotiatedSerializer()}. The endpoint's path defaults to {@code /pb}.
  *
  * <p>Construction is cheap: the server's XNIO threads (daemons named {@code pbj-ws I/O-N}) start on the first
- * {@link #listen}; the client's (a JDK {@link java.net.http.HttpClient} running on daemons named
- * {@code pbj-ws-client-N}, and a {@code pbj-ws-timer} thread) on the first {@link #connect}. Every
- * {@link LinkAcceptor} and {@link dev.pbj.spi.LinkHandler} call of a link runs on that link's event thread, one at a
- * time and in order: its I/O thread on the server; on the client, the JDK's thread that delivered the event (one of
- * the provider's, or the JDK's own selector or completion threads). The futures complete on those threads too: their
- * callbacks must not block. {@code listen} binds on the caller's thread.
+ * {@link #listen}; the client's (Netty event loops, one per processor, daemons named {@code pbj-ws-client-N}) on
+ * the first {@link #connect}. Every {@link LinkAcceptor} and {@link dev.pbj.spi.LinkHandler} call of a link runs on
+ * that link's I/O thread, one at a time and in order. The futures complete on those threads too: their callbacks
+ * must not block. {@code listen} binds on the caller's thread.
  *
  * <p>Thread-safe. {@link #close()} closes the servers and client links it made with 1001 (going away), waits up to
  * the {@linkplain Builder#closeGrace close grace} for their closing handshakes, then stops its threads; afterwards
@@ -45,7 +42,7 @@ public final class WebSocketTransportProvider implements TransportProvider {
 
   private final Settings settings;
   private final Set<WebSocketServer> openServers = ConcurrentHashMap.newKeySet();
-  private final Set<JdkClientLink> clientLinks = ConcurrentHashMap.newKeySet();
+  private final Set<NettyClientLink> clientLinks = ConcurrentHashMap.newKeySet();
 
   private final Object lock = new Object();
   private ServerRuntime serverRuntime; // guarded by lock; null until the first listen
@@ -76,10 +73,13 @@ public final class WebSocketTransportProvider implements TransportProvider {
    *
    * <p>The future fails with {@link IllegalArgumentException} for a URI that is not {@code ws://} or {@code wss://}
    * with a host, or when the acceptor names no serializers; with the connection error
-   * ({@link java.net.ConnectException}, {@link java.net.http.HttpConnectTimeoutException}); with an
-   * {@link IOException} naming the HTTP status when the server refuses the upgrade (403 for a disallowed origin,
-   * 400 when it accepts none of the serializers offered); with a {@link dev.pbj.ProtocolException} when the server
-   * agrees on no serializer this side offered; and with the acceptor's exception if it throws. {@code wss://} checks
+   * (a {@link java.net.ConnectException}: refused, unknown host, or {@link io.netty.channel.ConnectTimeoutException}
+   * when the connect and the upgrade together pass the {@linkplain Builder#connectTimeout connect timeout}; a
+   * {@link java.net.BindException} for the acceptor's {@linkplain LinkAcceptor#localAddress() source address});
+   * with a {@link WebSocketUpgradeException} naming the HTTP status when the server refuses the upgrade (403 for a
+   * disallowed origin, 400 when it accepts none of the serializers offered); with a
+   * {@link dev.pbj.ProtocolException} when the server's answer is no WebSocket upgrade or agrees on no serializer
+   * this side offered; and with the acceptor's exception if it throws. {@code wss://} checks
    * the server (its certificate, and its name against the URI's host) with the acceptor's
    * {@link LinkAcceptor#tls() TLS options}, else the builder's {@link SSLContext}, else the JDK's default one; the
    * context's key, if it has one, is the client certificate offered for mutual TLS.
@@ -87,14 +87,9 @@ public final class WebSocketTransportProvider implements TransportProvider {
   @Override
   public CompletableFuture<Link> connect(URI uri, LinkAcceptor acceptor) {
     Objects.requireNonNull(acceptor, "acceptor");
-    if (acceptor.localAddress() != null) {
-      // java.net.http.HttpClient.Builder.localAddress arrived in Java 19; the baseline is 17
-      return CompletableFuture.failedFuture(new UnsupportedOperationException("the WebSocket client cannot bind "
-          + "a source address (" + acceptor.localAddress().getHostAddress() + ") on Java 17's HTTP client"));
-    }
     try {
       Endpoint endpoint = Endpoint.of(uri, false);
-      return JdkClientLink.connect(clientRuntime(), settings, endpoint, acceptor, clientLinks);
+      return NettyClientLink.connect(clientRuntime(), settings, endpoint, acceptor, clientLinks);
     } catch (IllegalArgumentException | IllegalStateException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -195,7 +190,7 @@ public final class WebSocketTransportProvider implements TransportProvider {
     synchronized (lock) {
       checkOpen();
       if (clientRuntime == null) {
-        clientRuntime = ClientRuntime.start(settings.sslContext());
+        clientRuntime = ClientRuntime.start(0);
       }
       return clientRuntime;
     }
@@ -237,8 +232,7 @@ public final class WebSocketTransportProvider implements TransportProvider {
 
     /**
      * The largest message either side accepts, in bytes (default 16 MiB, {@link Limits#maxMessageLength()}'s
-     * default). A larger one closes the link: 1009 (message too big) from a server, 1008 from a client (the JDK
-     * keeps 1009 to itself); the handler's {@code onClosed} gets a {@link dev.pbj.ProtocolException} naming both
+     * default). A larger one closes the link with 1009 (message too big); the handler's {@code onClosed} gets a {@link dev.pbj.ProtocolException} naming both
      * numbers. It is checked as the message arrives, so an oversized one is never buffered whole.
      */
     public Builder maxFrameSize(int bytes) {
@@ -251,7 +245,7 @@ public final class WebSocketTransportProvider implements TransportProvider {
 
     /**
      * How long a link may be quiet before it pings the peer (default 30 seconds); {@link Duration#ZERO}: never.
-     * Browsers and the JDK answer pings by themselves.
+     * Browsers, and this transport's client and server, answer pings by themselves.
      */
     public Builder pingInterval(Duration interval) {
       this.pingInterval = notNegative("pingInterval", interval);

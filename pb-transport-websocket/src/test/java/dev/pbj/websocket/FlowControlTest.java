@@ -140,8 +140,8 @@ class FlowControlTest {
       clientHandler.awaitMessages(1);
 
       client.pauseReading();
-      onEventThread(client, () -> null); // the next part is no longer requested
-      // The JDK hands a 1 MiB message over in parts: the one part already requested comes, the rest wait.
+      onEventThread(client, () -> null); // auto-read is off
+      // Nothing is read while paused: the messages wait in the network (at most a read under way is held).
       expected.subList(1, expected.size()).forEach(message -> peer.link().send(message));
 
       assertThat(clientHandler.receivesNothingWithin(QUIET)).isTrue();

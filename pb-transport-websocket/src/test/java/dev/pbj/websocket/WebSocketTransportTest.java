@@ -282,7 +282,7 @@ class WebSocketTransportTest {
   }
 
   @Test
-  void clientHandlerExceptionClosesTheLinkWith1008ForTheServer() throws Exception {
+  void clientHandlerExceptionClosesTheLinkWith1002ForTheServer() throws Exception {
     var boom = new IllegalArgumentException("x".repeat(200)); // the reason is cut to fit a close frame
     try (TransportServer server = listen()) {
       var clientHandler = new RecordingHandler(boom);
@@ -292,7 +292,7 @@ class WebSocketTransportTest {
 
       assertThat(clientHandler.awaitClosed()).isSameAs(boom);
       assertThat(peer.handler().awaitClosed()).isInstanceOfSatisfying(WebSocketCloseException.class, closed -> {
-        assertThat(closed.code()).isEqualTo(1008);
+        assertThat(closed.code()).isEqualTo(1002);
         assertThat(closed.reason()).isEqualTo("x".repeat(123));
       });
     }
@@ -423,7 +423,7 @@ class WebSocketTransportTest {
     assertThat(clientHandler.awaitClosed()).isNull();
     assertThat(peer.handler().awaitClosed()).isNull();
     assertThat(provider.startedServerRuntime().worker.isTerminated()).isTrue();
-    assertThat(provider.startedClientRuntime().pool.isTerminated()).isTrue();
+    assertThat(provider.startedClientRuntime().group.isTerminated()).isTrue();
     assertThat(provider.connect(uri(server), handing(new RecordingHandler())))
         .failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code wss://} with the acceptor's {@link TlsOptions} (what {@code PbServer.builder().tls(…)} passes): PEM
  * certificates from a throwaway CA ({@link TestPki}), the provider given no {@code SSLContext}, and mutual TLS through
- * Undertow's client-auth mode on the server and the JDK client's key managers.
+ * Undertow's client-auth mode on the server and the client's key managers.
  */
 class WssTlsOptionsTest {
   @TempDir

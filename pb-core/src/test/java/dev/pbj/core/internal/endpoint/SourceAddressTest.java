@@ -52,13 +52,15 @@ class SourceAddressTest {
   }
 
   @Test
-  void theWebSocketClientSaysItCannotBindOne() throws Exception {
+  void theWebSocketClientBindsOneToo() throws Exception {
     try (PbServer server = PbServer.builder().root(new TestRoot()).listen("ws://127.0.0.1:0/pb").build().start();
         PbClient client = PbClient.builder().build()) {
-      assertThatThrownBy(() -> client.connect(server.uri(0), InetAddress.getByName("127.0.0.2"))
-          .get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
-          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("source address");
-      assertThat(client.connect(server.uri(0), null).get(10, TimeUnit.SECONDS).isConnected()).isTrue();
+      Broker broker = client.connect(server.uri(0), InetAddress.getByName("127.0.0.2")).get(10, TimeUnit.SECONDS);
+      assertThat(broker.rootObject().callRemote("echo", 2).get(10, TimeUnit.SECONDS)).isEqualTo(2L);
+      eventually(() -> server.connections().size() == 1);
+      assertThat(((InetSocketAddress) server.connections().iterator().next().remoteAddress()).getAddress()
+          .getHostAddress()).isEqualTo("127.0.0.2");
+      broker.close();
     }
   }
 }
