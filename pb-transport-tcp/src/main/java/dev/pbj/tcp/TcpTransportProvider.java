@@ -26,8 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code tcp://host:port} transport, on Netty: its NIO channels by default, its epoll channels where the system
- * property {@value #EPOLL_PROPERTY} is {@code true} or the builder asks for it, and the native library loads.
+ * The {@code tcp://host:port} transport, on Netty: its epoll channels where the native library loads (Linux), its
+ * NIO channels elsewhere, or where the system property {@value #EPOLL_PROPERTY} is {@code false} or the builder
+ * asks for them.
  * Found through {@link java.util.ServiceLoader}; {@link #builder()} sets the number of I/O threads, epoll, and the
  * close grace.
  *
@@ -53,7 +54,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpTransportProvider implements TransportProvider {
 
-  /** The system property that, set to {@code true}, makes {@link #builder()} default to epoll instead of NIO. */
+  /** The system property that, set to {@code false}, makes {@link #builder()} default to NIO instead of epoll. */
   public static final String EPOLL_PROPERTY = "pbj.tcp.epoll";
 
   private final int ioThreads;
@@ -292,7 +293,7 @@ public final class TcpTransportProvider implements TransportProvider {
    */
   public static final class Builder {
     private int ioThreads;
-    private boolean epoll = Boolean.getBoolean(EPOLL_PROPERTY);
+    private boolean epoll = !"false".equalsIgnoreCase(System.getProperty(EPOLL_PROPERTY, "true"));
     private Duration closeGrace = Duration.ofSeconds(5);
     private TlsOptions tls;
 
@@ -309,8 +310,10 @@ public final class TcpTransportProvider implements TransportProvider {
 
     /**
      * Whether to use Netty's epoll transport where its native library loads (NIO where it does not); defaults to
-     * the system property {@value TcpTransportProvider#EPOLL_PROPERTY} as it was when
-     * {@link TcpTransportProvider#builder()} was called. Both write every message through the channel's pipeline.
+     * {@code true} unless the system property {@value TcpTransportProvider#EPOLL_PROPERTY} was {@code false} when
+     * {@link TcpTransportProvider#builder()} was called. Both write every message through the channel's pipeline;
+     * epoll reads and writes the buffers' memory directly, with fewer wake-ups (a blocking caller's round trip in
+     * pb-bench: 117 against 200 µs on NIO, in one run).
      */
     public Builder epoll(boolean epoll) {
       this.epoll = epoll;

@@ -64,10 +64,10 @@ class TcpTransportProviderTest {
 
   @Test
   @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
-  void epollPropertyMakesEpollTheDefault() throws Exception {
+  void epollIsTheDefaultAndThePropertyFalseMakesItNio() throws Exception {
     assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll is not available here");
     TcpTransportProvider.Builder builder;
-    System.setProperty(TcpTransportProvider.EPOLL_PROPERTY, "true");
+    System.setProperty(TcpTransportProvider.EPOLL_PROPERTY, "false");
     try {
       builder = TcpTransportProvider.builder();
     } finally {
@@ -78,14 +78,15 @@ class TcpTransportProviderTest {
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       Link client = provider.connect(TcpTransportContract.uri(server), link -> new RecordingHandler())
           .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      assertThat(((TcpLink) client).channel()).isInstanceOf(io.netty.channel.epoll.EpollSocketChannel.class);
+      assertThat(((TcpLink) client).channel()).isInstanceOf(io.netty.channel.socket.nio.NioSocketChannel.class);
     }
     try (var provider = TcpTransportProvider.builder().ioThreads(1).build();
         TransportServer server = provider.listen(URI.create("tcp://127.0.0.1:0"), link -> new RecordingHandler())
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       Link client = provider.connect(TcpTransportContract.uri(server), link -> new RecordingHandler())
           .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      assertThat(((TcpLink) client).channel()).as("the default").isInstanceOf(io.netty.channel.socket.nio.NioSocketChannel.class);
+      assertThat(((TcpLink) client).channel()).as("the default")
+          .isInstanceOf(io.netty.channel.epoll.EpollSocketChannel.class);
     }
   }
 }

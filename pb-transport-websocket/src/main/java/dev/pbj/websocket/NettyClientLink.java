@@ -18,7 +18,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -150,7 +149,7 @@ final class NettyClientLink extends WebSocketLink {
     int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
     var bootstrap = new Bootstrap()
         .group(loop)
-        .channelFactory(NioSocketChannel::new)
+        .channelFactory(runtime.channels)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
         .handler(new ChannelInitializer<SocketChannel>() {
