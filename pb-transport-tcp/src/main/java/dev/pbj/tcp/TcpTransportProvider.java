@@ -94,15 +94,25 @@ public final class TcpTransportProvider implements TransportProvider {
     return List.of("tcp", "tls");
   }
 
-  /** A failure to bind the source address as the {@link BindException} it is (Netty reports a SocketException). */
+  /**
+   * A failure to bind the source address as the {@link BindException} it is: NIO reports a SocketException caused
+   * by one, epoll a native I/O error of its {@code bind(..)}.
+   */
   private static Throwable bindFailure(Throwable cause, LinkAcceptor acceptor) {
-    if (acceptor.localAddress() != null && cause.getCause() instanceof BindException) {
-      BindException bind = new BindException("cannot bind the source address "
-          + acceptor.localAddress().getHostAddress() + ": " + cause.getCause().getMessage());
-      bind.initCause(cause);
-      return bind;
+    if (acceptor.localAddress() == null) {
+      return cause;
     }
-    return cause;
+    String why = cause.getCause() instanceof BindException nio ? nio.getMessage()
+        // by name: the unix classes are there only with the epoll ones, which a class path may leave out
+        : cause.getClass().getName().equals("io.netty.channel.unix.Errors$NativeIoException")
+            && String.valueOf(cause.getMessage()).startsWith("bind(") ? cause.getMessage() : null;
+    if (why == null) {
+      return cause;
+    }
+    BindException bind = new BindException("cannot bind the source address "
+        + acceptor.localAddress().getHostAddress() + ": " + why);
+    bind.initCause(cause);
+    return bind;
   }
 
   /**
