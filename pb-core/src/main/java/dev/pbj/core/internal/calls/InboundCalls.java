@@ -105,7 +105,8 @@ public final class InboundCalls {
 
   /** In the context, for each call message. */
   public void receive(ReceivedMessage message) {
-    long requestId = message.longField(0, "request id");
+    Long requestKey = message.boxedLongField(0, "request id");
+    long requestId = requestKey;
     Object answerField = message.fields[3];
     boolean answerRequired = !(answerField instanceof Long && (Long) answerField == 0)
         && !Boolean.FALSE.equals(answerField);
@@ -118,7 +119,7 @@ public final class InboundCalls {
       }
       return;
     }
-    Call call = new Call(requestId, answerRequired, hasDeadline, announcedDue);
+    Call call = new Call(requestKey, answerRequired, hasDeadline, announcedDue);
     try {
       call.resolve(message);
     } catch (ProtocolException e) {
@@ -133,7 +134,7 @@ public final class InboundCalls {
     }
     gate.callsChanged(1);
     if (answerRequired) {
-      answerable.put(requestId, call);
+      answerable.put(requestKey, call);
       if (hasDeadline) {
         call.timer = Timers.schedule(call::cancel, call.dueNanos - System.nanoTime());
       }
@@ -161,6 +162,8 @@ public final class InboundCalls {
    */
   private final class Call implements Runnable, CallContext {
     final long requestId;
+    /** The request id as the table's key: the reader's box, not one more per put and remove. */
+    final Long requestKey;
     final boolean answerRequired;
     final boolean hasDeadline;
     final long dueNanos;
@@ -178,8 +181,9 @@ public final class InboundCalls {
     private List<Runnable> cancelCallbacks;
     private CompletionStage<?> pendingResult;
 
-    Call(long requestId, boolean answerRequired, boolean hasDeadline, long dueNanos) {
-      this.requestId = requestId;
+    Call(Long requestKey, boolean answerRequired, boolean hasDeadline, long dueNanos) {
+      this.requestId = requestKey;
+      this.requestKey = requestKey;
       this.answerRequired = answerRequired;
       this.hasDeadline = hasDeadline;
       this.dueNanos = dueNanos;
@@ -529,7 +533,7 @@ public final class InboundCalls {
 
   private void done(Call call) {
     if (call.answerRequired) {
-      answerable.remove(call.requestId, call);
+      answerable.remove(call.requestKey, call);
       ScheduledFuture<?> timer = call.timer;
       if (timer != null) {
         timer.cancel(false);

@@ -347,7 +347,7 @@ public final class OutgoingCalls {
 
   /** In the context: the peer's {@code answer} or {@code error} for one of these calls. */
   public void answered(ReceivedMessage message) {
-    long requestId = message.longField(0, "request id");
+    Long requestId = message.boxedLongField(0, "request id");
     CompletableFuture<Object> future = pending.take(requestId);
     if (future == null) {
       if (!pending.wasIssued(requestId)) {

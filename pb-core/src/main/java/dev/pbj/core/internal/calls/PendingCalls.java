@@ -49,7 +49,7 @@ final class PendingCalls {
   }
 
   /** Removes and returns the call waiting under {@code id}, or null. */
-  CompletableFuture<Object> take(long id) {
+  CompletableFuture<Object> take(Long id) {
     return calls.remove(id);
   }
 

@@ -3,6 +3,7 @@ package dev.pbj.core.internal.connection;
 import dev.pbj.Avatar;
 import dev.pbj.core.internal.calls.Failures;
 import dev.pbj.core.internal.jelly.UserCode;
+import dev.pbj.spi.TokenSink;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,27 +36,48 @@ public final class BrokerMessages {
 
   /** From any thread: the answer {@code value} to request {@code requestId}, written in the context. */
   public void answer(long requestId, Object value, Avatar perspective, String what) {
-    Runnable answer = () -> {
-      if (!connected.getAsBoolean()) {
-        return;
-      }
-      try {
-        outbox.write(out -> {
-          out.beginList(3);
-          out.symbol("answer");
-          out.integer(requestId);
-          outbox.jellier().write(out, value, perspective);
-          out.endList();
-        });
-      } catch (Throwable e) {
-        log.warn("answer of {} could not be sent; the peer receives the error instead: {}", what, e.toString());
-        writeFailure(requestId, e);
-      }
-    };
+    Answer answer = new Answer(requestId, value, perspective, what);
     if (UserCode.mayRunWriting(value)) {
       connection.postUserCode(answer);
     } else {
       connection.post(answer);
+    }
+  }
+
+  /** One answer: the task posted to the context and the writer it hands the outbox, as one object per answer. */
+  private final class Answer implements Runnable, Outbox.MessageWriter {
+    private final long requestId;
+    private final Object value;
+    private final Avatar perspective;
+    private final String what;
+
+    Answer(long requestId, Object value, Avatar perspective, String what) {
+      this.requestId = requestId;
+      this.value = value;
+      this.perspective = perspective;
+      this.what = what;
+    }
+
+    @Override
+    public void run() {
+      if (!connected.getAsBoolean()) {
+        return;
+      }
+      try {
+        outbox.write(this);
+      } catch (Throwable e) {
+        log.warn("answer of {} could not be sent; the peer receives the error instead: {}", what, e.toString());
+        writeFailure(requestId, e);
+      }
+    }
+
+    @Override
+    public void write(TokenSink out) {
+      out.beginList(3);
+      out.symbol("answer");
+      out.integer(requestId);
+      outbox.jellier().write(out, value, perspective);
+      out.endList();
     }
   }
 

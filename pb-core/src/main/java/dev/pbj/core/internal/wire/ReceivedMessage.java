@@ -16,6 +16,11 @@ public final class ReceivedMessage {
   }
 
   public long longField(int index, String what) {
+    return boxedLongField(index, what);
+  }
+
+  /** As {@link #longField}, the {@code Long} the reader made: a table keyed by it needs no box of its own. */
+  public Long boxedLongField(int index, String what) {
     Object value = fields[index];
     if (value instanceof Long) {
       return (Long) value;
