@@ -166,8 +166,8 @@ public final class TlsOptions {
 
     /**
      * Whether a client checks the server's name against its certificate; default true. Turning it off leaves the
-     * connection open to anyone holding any certificate the trusted CAs signed: for tests only. The JDK's WebSocket
-     * client ({@code wss://}) always checks.
+     * connection open to anyone holding any certificate the trusted CAs signed: for tests only. Both {@code tls://}
+     * and {@code wss://} clients honour it.
      */
     public Builder verifyHostname(boolean verify) {
       this.verifyHostname = verify;

@@ -112,6 +112,24 @@ class WssTlsOptionsTest {
   }
 
   @Test
+  void aServerCertificateForAnotherNameFailsTheConnectUnlessHostnamesGoUnchecked() throws Exception {
+    TestPki.Issued elsewhere = ca.issue("elsewhere.example", TestPki.KeyForm.EC_PKCS8, "DNS:elsewhere.example");
+    TlsOptions misnamed = TlsOptions.builder().keyCertChain(elsewhere.certificate(), elsewhere.key()).build();
+    try (var provider = new WebSocketTransportProvider();
+        TransportServer listener = provider.listen(URI.create("wss://127.0.0.1:0/pb"),
+            acceptor(misnamed, link -> new RecordingHandler())).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      assertThat(provider.connect(uri(listener), acceptor(client, link -> new RecordingHandler())))
+          .failsWithin(TIMEOUT_SECONDS, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+          .satisfies(e -> assertThat(causes(e)).as("causes of %s", e)
+              .anyMatch(cause -> cause instanceof javax.net.ssl.SSLHandshakeException));
+      TlsOptions unchecked = TlsOptions.builder().trustedCertificates(ca.certificate()).verifyHostname(false).build();
+      Link link = provider.connect(uri(listener), acceptor(unchecked, link1 -> new RecordingHandler()))
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      link.close();
+    }
+  }
+
+  @Test
   void listeningOnWssNeedsTlsOptionsOrAContext() {
     try (var provider = new WebSocketTransportProvider()) {
       assertThat(provider.listen(URI.create("wss://127.0.0.1:0/pb"), acceptor(null, link -> new RecordingHandler())))
