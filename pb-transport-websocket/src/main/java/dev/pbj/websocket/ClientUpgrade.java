@@ -71,8 +71,13 @@ final class ClientUpgrade {
     return request;
   }
 
-  /** Checks the server's answer: 101, a WebSocket upgrade, the accept key that matches ours. */
+  /** Checks the server's answer: valid HTTP, 101, a WebSocket upgrade, the accept key that matches ours. */
   Outcome check(FullHttpResponse response) {
+    if (response.decoderResult().isFailure()) { // Netty's stand-in for bytes that are no HTTP response
+      Throwable why = response.decoderResult().cause();
+      return new Outcome(null, new ProtocolException("the server at " + endpoint + " answered the WebSocket upgrade "
+          + "with no valid HTTP response: " + why.getMessage(), why));
+    }
     int status = response.status().code();
     if (status != 101) {
       String body = response.content().toString(StandardCharsets.UTF_8).strip();

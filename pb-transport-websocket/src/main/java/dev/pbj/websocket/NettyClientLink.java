@@ -50,6 +50,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -458,7 +459,10 @@ final class NettyClientLink extends WebSocketLink {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable error) {
       Throwable cause = error instanceof DecoderException && error.getCause() != null ? error.getCause() : error;
       if (!upgraded) {
-        connected.completeExceptionally(connectFailure(cause));
+        connected.completeExceptionally(error instanceof DecoderException && !(cause instanceof SSLException)
+            ? new ProtocolException("the server at " + endpoint + " answered the WebSocket upgrade with no valid "
+                + "HTTP response: " + error.getMessage(), error)
+            : connectFailure(cause));
         ctx.close();
       } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
         frameRefused(corrupt);

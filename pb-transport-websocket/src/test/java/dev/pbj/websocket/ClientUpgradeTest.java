@@ -79,6 +79,37 @@ class ClientUpgradeTest {
   }
 
   @Test
+  void anAnswerThatIsNotHttpFailsTheConnectWithProtocolException() throws Exception {
+    String endless = "HTTP/1.1 101 Switching Protocols\r\nX-Filler: " + "x".repeat(100_000) + "\r\n\r\n";
+    for (String answer : new String[] {"SSH-2.0-OpenSSH_9.2\r\n\r\n", endless}) {
+      try (var server = new OneAnswerServer(answer)) {
+        var connecting = provider.connect(URI.create("ws://127.0.0.1:" + server.port()),
+            handing(new RecordingHandler()));
+
+        assertThat(connecting).as(answer.substring(0, 20)).failsWithin(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .withThrowableOfType(ExecutionException.class)
+            .havingCause().isInstanceOf(ProtocolException.class).withMessageContaining("no valid HTTP response");
+      }
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersTheUpgradeFailsTheConnectAtTheConnectTimeout() throws Exception {
+    try (var silent = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        var impatient = WebSocketTransportProvider.builder().connectTimeout(java.time.Duration.ofMillis(300))
+            .build()) {
+      long start = System.nanoTime();
+      var connecting = impatient.connect(URI.create("ws://127.0.0.1:" + silent.getLocalPort()),
+          handing(new RecordingHandler()));
+
+      assertThat(connecting).failsWithin(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause().isInstanceOf(java.net.ConnectException.class).withMessageContaining("within 300 ms");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(300);
+    }
+  }
+
+  @Test
   void serializerNamesMustBeHttpTokens() {
     assertThat(ClientUpgrade.isToken("msgpack")).isTrue();
     assertThat(ClientUpgrade.isToken("x-pb.v2")).isTrue();

@@ -155,6 +155,31 @@ class FramingAndLimitsTest {
   }
 
   @Test
+  void aClientRefusesAHugeLengthClaimAndAMaskedFrameFromTheServer() throws Exception {
+    byte[][] hostile = {
+        {(byte) 0x82, 0x7F, 0x40, 0, 0, 0, 0, 0, 0, 0}, // a binary frame claiming 2^62 bytes
+        {(byte) 0x82, (byte) 0x81, 1, 2, 3, 4, 5}, // a masked frame: only clients mask
+    };
+    int[] codes = {1009, 1002};
+    for (int i = 0; i < hostile.length; i++) {
+      try (var server = new RawWebSocketServer("banana")) {
+        var clientHandler = new RecordingHandler();
+        provider.connect(URI.create("ws://127.0.0.1:" + server.port() + "/pb"), handing(clientHandler))
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        server.connection().getOutputStream().write(hostile[i]);
+        server.connection().getOutputStream().flush();
+
+        RawWebSocket.Frame close = server.read();
+        assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+        assertThat(close.closeCode()).as("case %d", i).isEqualTo(codes[i]);
+        server.close(); // its decoder has stopped reading: the client ends with the connection or the grace
+        assertThat(clientHandler.awaitClosed()).isInstanceOf(ProtocolException.class);
+        assertThat(clientHandler.messagesSoFar()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void aClosingServerSays1001ToItsLinks() throws Exception {
     TransportServer server = listen();
     try (var raw = RawWebSocket.upgrade(server, "/pb")) {
