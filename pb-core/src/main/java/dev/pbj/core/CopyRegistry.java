@@ -1,12 +1,12 @@
 package dev.pbj.core;
 
-import dev.pbj.Bytes;
 import dev.pbj.CopiedObject;
 import dev.pbj.InsecureJellyException;
 import dev.pbj.RemoteCache;
 import dev.pbj.RemoteCopy;
+import dev.pbj.core.internal.jelly.RecordShape;
+import dev.pbj.core.internal.jelly.RecordShapes;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,12 +27,14 @@ public final class CopyRegistry {
   private static final CopyRegistry EMPTY = builder().build();
 
   private final Map<String, Function<Object, Object>> copies;
+  private final Map<String, RecordShape> records;
   private final Map<String, Supplier<? extends RemoteCache>> caches;
   private final Map<Class<?>, String> names;
   private final boolean deliverUnregistered;
 
   private CopyRegistry(Builder b) {
     this.copies = Map.copyOf(b.copies);
+    this.records = Map.copyOf(b.records);
     this.caches = Map.copyOf(b.caches);
     this.names = Map.copyOf(b.names);
     this.deliverUnregistered = b.deliverUnregistered;
@@ -65,6 +67,12 @@ public final class CopyRegistry {
         + "\", YourClass.class), or opt in to deliverUnregistered(true) to receive it as a CopiedObject");
   }
 
+  static {
+    // PBJ's unjellier gathers a registered record's state as it arrives ({@link #build} then takes that in place of
+    // the dictionary); it finds the record's shape here, without a public method naming an internal type.
+    RecordShapes.install((registry, typeName) -> registry.records.get(typeName));
+  }
+
   /**
    * A new, empty replica for a received cache of {@code typeName}.
    *
@@ -94,6 +102,7 @@ public final class CopyRegistry {
   /** Registers types. */
   public static final class Builder {
     private final Map<String, Function<Object, Object>> copies = new HashMap<>();
+    private final Map<String, RecordShape> records = new HashMap<>();
     private final Map<String, Supplier<? extends RemoteCache>> caches = new HashMap<>();
     private final Map<Class<?>, String> names = new HashMap<>();
     private boolean deliverUnregistered;
@@ -107,6 +116,7 @@ public final class CopyRegistry {
      * constructor.
      */
     public Builder register(String typeName, Class<?> type) {
+      records.remove(typeName);
       copies.put(typeName, type.isRecord() ? recordFactory(typeName, type) : remoteCopyFactory(typeName, type));
       names.put(type, typeName);
       return this;
@@ -115,6 +125,7 @@ public final class CopyRegistry {
     /** Copies named {@code typeName} become whatever {@code factory} makes of their state. */
     public Builder registerFactory(String typeName, Function<Object, ?> factory) {
       Objects.requireNonNull(factory, "factory");
+      records.remove(typeName); // the factory gets the dictionary
       copies.put(typeName, factory::apply);
       return this;
     }
@@ -159,49 +170,10 @@ public final class CopyRegistry {
       };
     }
 
-    private static Function<Object, Object> recordFactory(String typeName, Class<?> type) {
-      RecordComponent[] components = type.getRecordComponents();
-      Class<?>[] types = new Class<?>[components.length];
-      String[] names = new String[components.length];
-      Bytes[] byteNames = new Bytes[components.length]; // a peer may name the fields with byte strings
-      for (int i = 0; i < components.length; i++) {
-        types[i] = components[i].getType();
-        names[i] = components[i].getName();
-        byteNames[i] = Bytes.ascii(names[i]);
-      }
-      Constructor<?> constructor;
-      try {
-        constructor = type.getDeclaredConstructor(types);
-        constructor.setAccessible(true);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalArgumentException("no canonical constructor in " + type.getName(), e);
-      }
-      return state -> {
-        if (!(state instanceof Map)) {
-          throw new InsecureJellyException(typeName, "state of " + typeName + " must be a dictionary: got "
-              + (state == null ? "None" : state.getClass().getSimpleName()));
-        }
-        Map<?, ?> map = (Map<?, ?>) state;
-        Object[] args = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-          String name = names[i];
-          Object value = map.get(name);
-          if (value == null && !map.containsKey(name)) {
-            value = map.get(byteNames[i]);
-          }
-          Object converted = dev.pbj.core.internal.dispatch.Coercion.coerce(value, types[i]);
-          if (converted == dev.pbj.core.internal.dispatch.Coercion.NO_MATCH) {
-            throw new InsecureJellyException(typeName, typeName + "." + name + " must be "
-                + types[i].getSimpleName() + ": got " + (value == null ? "None" : value.getClass().getSimpleName()));
-          }
-          args[i] = converted;
-        }
-        try {
-          return constructor.newInstance(args);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot build " + type.getName() + " for " + typeName, e);
-        }
-      };
+    private Function<Object, Object> recordFactory(String typeName, Class<?> type) {
+      RecordShape shape = new RecordShape(typeName, type);
+      records.put(typeName, shape);
+      return shape::build;
     }
   }
 }

@@ -19,9 +19,27 @@ public interface CopyResolver {
   /** PB's failure record, and nothing else. */
   CopyResolver FAILURES_ONLY = of(CopyRegistry.empty());
 
+  /**
+   * Where the state of a copy of {@code typeName} may be gathered instead of a dictionary (a registered record), or
+   * null: a dictionary, built as usual.
+   */
+  default RecordState newRecordState(String typeName) {
+    return null;
+  }
+
   /** PB's failure record, then whatever {@code registry} knows. */
   static CopyResolver of(CopyRegistry registry) {
-    return (typeName, state) -> CopiedValue.FAILURE_TYPE.equals(typeName) ? new CopiedValue(typeName, state)
-        : registry.build(typeName, state);
+    return new CopyResolver() {
+      @Override
+      public Object build(String typeName, Object state) {
+        return CopiedValue.FAILURE_TYPE.equals(typeName) ? new CopiedValue(typeName, state)
+            : registry.build(typeName, state);
+      }
+
+      @Override
+      public RecordState newRecordState(String typeName) {
+        return CopiedValue.FAILURE_TYPE.equals(typeName) ? null : RecordShapes.newState(registry, typeName);
+      }
+    };
   }
 }

@@ -108,10 +108,15 @@ public final class Unjellier implements TokenSink {
         if (frame.index != 2) {
           throw new ProtocolException("a dictionary item must be a (key value) pair: got " + frame.index + " elements");
         }
-        @SuppressWarnings("unchecked")
-        Map<Object, Object> map = (Map<Object, Object>) stack[top - 1].container;
         HashableKeys.require(frame.key, maxKeyNodes);
-        map.put(frame.key, frame.value);
+        Object items = stack[top - 1].container;
+        if (items instanceof RecordState recordState) {
+          recordState.put(frame.key, frame.value);
+        } else {
+          @SuppressWarnings("unchecked")
+          Map<Object, Object> map = (Map<Object, Object>) items;
+          map.put(frame.key, frame.value);
+        }
         pop();
         return;
       default:
@@ -236,7 +241,9 @@ public final class Unjellier implements TokenSink {
         break;
       case DICTIONARY:
         frame.kind = UnjellyFrame.Kind.DICTIONARY;
-        frame.container = new LinkedHashMap<>(Math.max(4, Math.min(elements, PRESIZED) * 4 / 3 + 1));
+        RecordState recordState = copyState();
+        frame.container = recordState != null ? recordState
+            : new LinkedHashMap<>(Math.max(4, Math.min(elements, PRESIZED) * 4 / 3 + 1));
         break;
       case SET:
         frame.kind = UnjellyFrame.Kind.SET;
@@ -291,6 +298,19 @@ public final class Unjellier implements TokenSink {
     frame.kind = UnjellyFrame.Kind.COPY;
     frame.typeName = typeName;
     frame.index = 0;
+  }
+
+  /**
+   * For a dictionary that begins as the state of a copy, {@code ("type.Name" (dictionary …))}, whose type is a
+   * registered record: where its items go instead of a map. Null for any other dictionary.
+   */
+  private RecordState copyState() {
+    if (top < 1) {
+      return null;
+    }
+    UnjellyFrame parent = stack[top - 1];
+    return parent.kind == UnjellyFrame.Kind.COPY && parent.index == 0 ? copies.newRecordState(parent.typeName)
+        : null;
   }
 
   /** Whether the frame on top is the value of a {@code (reference N …)} that has no value yet. */
