@@ -397,7 +397,7 @@ final class NettyClientLink extends WebSocketLink {
       textArrived();
     } else if (frame instanceof PingWebSocketFrame) {
       heard();
-      if (!peerCloseReceived()) {
+      if (!peerCloseReceived() && !closeFrameSent()) {
         channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
       }
     } else if (frame instanceof PongWebSocketFrame) {

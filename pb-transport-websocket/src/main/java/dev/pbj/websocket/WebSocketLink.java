@@ -613,6 +613,11 @@ abstract class WebSocketLink implements Link {
     return peerClose != null;
   }
 
+  /** Whether this side's close frame is written or on its way: no frame may follow it (RFC 6455 section 5.5.1). */
+  final boolean closeFrameSent() {
+    return closeFrameQueued;
+  }
+
   /** An I/O error: the connection is unusable. */
   final void failed(Throwable error) {
     if (done) {

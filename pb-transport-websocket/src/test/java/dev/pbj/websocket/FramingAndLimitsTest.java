@@ -155,6 +155,27 @@ class FramingAndLimitsTest {
   }
 
   @Test
+  void aClientAnswersAServersPingsUntilItHasSentItsCloseFrame() throws Exception {
+    try (var server = new RawWebSocketServer("banana")) {
+      var clientHandler = new RecordingHandler();
+      Link client = provider.connect(URI.create("ws://127.0.0.1:" + server.port() + "/pb"), handing(clientHandler))
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      server.send(RawWebSocket.PING, new byte[] {5, 6}, true);
+      RawWebSocket.Frame pong = server.read();
+      assertThat(pong.opcode()).isEqualTo(RawWebSocket.PONG);
+      assertThat(pong.payload()).containsExactly(5, 6);
+
+      client.close();
+      assertThat(server.read().closeCode()).isEqualTo(1000);
+      server.send(RawWebSocket.PING, new byte[] {9}, true); // after the client's close frame: no answer is allowed
+      server.send(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xe8}, true);
+
+      assertThat(server.atEnd()).as("the connection ends with no pong after the close frame").isTrue();
+      assertThat(clientHandler.awaitClosed()).isNull();
+    }
+  }
+
+  @Test
   void aClientRefusesAHugeLengthClaimAndAMaskedFrameFromTheServer() throws Exception {
     byte[][] hostile = {
         {(byte) 0x82, 0x7F, 0x40, 0, 0, 0, 0, 0, 0, 0}, // a binary frame claiming 2^62 bytes
