@@ -58,7 +58,7 @@ final class ClientUpgrade {
     this.request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, Unpooled.EMPTY_BUFFER);
     HttpHeaders out = request.headers();
     headers.forEach(out::add); // validated by Netty: IllegalArgumentException for what HTTP cannot carry
-    out.set(HttpHeaderNames.HOST, hostHeader(endpoint))
+    out.set(HttpHeaderNames.HOST, endpoint.uri().getRawAuthority()) // IPv6 literals in brackets
         .set(HttpHeaderNames.UPGRADE, "websocket")
         .set(HttpHeaderNames.CONNECTION, "Upgrade")
         .set(HttpHeaderNames.SEC_WEBSOCKET_KEY, key)
@@ -136,12 +136,6 @@ final class ClientUpgrade {
 
   /** The name of the handler before the frame decoder. */
   static final String KICK = "ws-kick";
-
-  private static String hostHeader(Endpoint endpoint) {
-    String host = endpoint.host().indexOf(':') >= 0 ? "[" + endpoint.host() + "]" : endpoint.host();
-    int defaultPort = endpoint.secure() ? 443 : 80;
-    return endpoint.port() == defaultPort ? host : host + ":" + endpoint.port();
-  }
 
   static String accept(String key) {
     try {

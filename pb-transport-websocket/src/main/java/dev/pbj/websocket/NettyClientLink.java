@@ -51,7 +51,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The client's side of one WebSocket: a {@link WebSocketLink} over a Netty channel. Its event thread is the
@@ -128,22 +127,20 @@ final class NettyClientLink extends WebSocketLink {
     return link.connected;
   }
 
+  /**
+   * The engine for {@code wss://}: the acceptor's TLS options, else the provider's context, else the JDK's default
+   * one, each checking the server's certificate and its name as {@link TlsOptions#newClientEngine} does.
+   */
   private static SSLEngine clientEngine(TlsOptions options, SSLContext providerContext, Endpoint endpoint) {
-    if (options != null) {
-      return options.newClientEngine(endpoint.host(), endpoint.port());
+    TlsOptions tls = options;
+    if (tls == null) {
+      try {
+        tls = TlsOptions.of(providerContext != null ? providerContext : SSLContext.getDefault());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalArgumentException("this JVM has no default TLS context for " + endpoint, e);
+      }
     }
-    SSLContext context;
-    try {
-      context = providerContext != null ? providerContext : SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalArgumentException("this JVM has no default TLS context for " + endpoint, e);
-    }
-    SSLEngine engine = context.createSSLEngine(endpoint.host(), endpoint.port());
-    engine.setUseClientMode(true);
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URI's host
-    engine.setSSLParameters(parameters);
-    return engine;
+    return tls.newClientEngine(endpoint.host(), endpoint.port());
   }
 
   private void start(ClientUpgrade upgrade, SSLEngine tls) {
@@ -220,11 +217,6 @@ final class NettyClientLink extends WebSocketLink {
   public SocketAddress remoteAddress() {
     Channel ch = channel;
     return ch == null ? null : ch.remoteAddress();
-  }
-
-  @Override
-  public Object peerIdentity() {
-    return null; // the server's certificate was checked; a client names no peer identity
   }
 
   /** The channel's event loop: the layer above may run its short, non-blocking work there. */

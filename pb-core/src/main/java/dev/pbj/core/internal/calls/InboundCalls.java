@@ -161,9 +161,8 @@ public final class InboundCalls {
    * cancellation, which the method sees as its {@link CallContext}.
    */
   private final class Call implements Runnable, CallContext {
-    final long requestId;
-    /** The request id as the table's key: the reader's box, not one more per put and remove. */
-    final Long requestKey;
+    /** Boxed: the reader's own {@code Long}, which keys the table without a box of its own per put and remove. */
+    final Long requestId;
     final boolean answerRequired;
     final boolean hasDeadline;
     final long dueNanos;
@@ -183,7 +182,6 @@ public final class InboundCalls {
 
     Call(Long requestKey, boolean answerRequired, boolean hasDeadline, long dueNanos) {
       this.requestId = requestKey;
-      this.requestKey = requestKey;
       this.answerRequired = answerRequired;
       this.hasDeadline = hasDeadline;
       this.dueNanos = dueNanos;
@@ -533,7 +531,7 @@ public final class InboundCalls {
 
   private void done(Call call) {
     if (call.answerRequired) {
-      answerable.remove(call.requestKey, call);
+      answerable.remove(call.requestId, call);
       ScheduledFuture<?> timer = call.timer;
       if (timer != null) {
         timer.cancel(false);
